@@ -1,0 +1,225 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import yargs, { type Argv, type Options } from 'yargs';
+import {
+  PyrepoError,
+  Registry,
+  UsageError,
+  draftPlan,
+  finalizePlan,
+  formatProblems,
+  renderOptionsHelp,
+  resolvePreset,
+  type GeneratorEntry,
+  type PlanRequest,
+} from '@pyrepo/core/host';
+import { catalog, catalogDir } from 'generator-pyrepo/catalog';
+import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
+import { describeDraft, describePlan } from './output.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export const exitCodes = { done: 0, failed: 1, usage: 2, conflicts: 3, interrupted: 130 } as const;
+
+/** Streams the CLI writes to (tests capture them). */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+  /** Whether a person can answer prompts. */
+  interactive: boolean;
+}
+
+const epilogue = [
+  'Exit codes: 0 done; 1 generation failed; 2 bad usage or invalid options (nothing written);',
+  '3 files you changed were skipped (--yes without --force); 130 interrupted.',
+  'Docs: docs/getting-started.md',
+].join('\n');
+
+function registryFor(cwd: string): Registry {
+  return new Registry({ catalog, catalogDir, cwd });
+}
+
+/** Options of the generators a preset or generator list names, for `--help` (only built when help is asked). */
+function helpFlags(tokens: string[], kind: 'preset' | 'generators', cwd: string): Record<string, Options> {
+  if (!tokens.includes('--help') && !tokens.includes('-h')) return {};
+  const refs = tokens.slice(1).filter(token => !token.startsWith('-'));
+  try {
+    const registry = registryFor(cwd);
+    const entries: GeneratorEntry[] =
+      kind === 'preset' ? (refs[0] ? resolvePreset(registry, refs[0]).steps.map(step => step.entry) : []) : refs.flatMap(ref => registry.findGenerator(ref) ?? []);
+    return Object.assign({}, ...entries.map(entry => flagsOf(entry.schema, `Options of generator ${entry.name}:`)));
+  } catch {
+    return {};
+  }
+}
+
+/** Run `pyrepo` with arguments; resolves to the exit code. */
+export async function main(args: string[], io: Io): Promise<number> {
+  let exitCode: number = exitCodes.done;
+  const debug = args.includes('--debug');
+
+  const generate = async (request: Omit<PlanRequest, 'values' | 'interactive'>, argv: Record<string, unknown>) => {
+    const values = collectValues(argv);
+    const interactive = io.interactive && !argv.yes;
+    const registry = registryFor(io.cwd);
+    const draft = draftPlan({ ...request, values, interactive }, registry);
+    if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
+    const { runDraft } = await import('@pyrepo/core/run');
+    const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
+    if (argv.dryRun) {
+      io.out('Dry run: nothing was written.\n');
+    } else if (report.skippedConflicts.length > 0) {
+      io.err(`pyrepo: left ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
+      exitCode = exitCodes.conflicts;
+    } else {
+      io.out(`Done: ${draft.targetDir}\n`);
+    }
+  };
+
+  const withRunFlags = (y: Argv, tokens: string[], kind: 'preset' | 'generators') =>
+    y.options(runFlagDefinitions).options(projectFlags).options(helpFlags(tokens, kind, io.cwd));
+
+  const parser = yargs(args)
+    .scriptName('pyrepo')
+    .usage('$0 <command> [options]\n\nScaffold and maintain production-ready Python application repositories.')
+    .parserConfiguration({ 'camel-case-expansion': true, 'strip-dashed': true, 'strip-aliased': true })
+    .command(
+      'new <preset> [dir]',
+      'Generate a repository from a preset into a folder (default: the current one)',
+      y =>
+        withRunFlags(y, args, 'preset')
+          .positional('preset', { type: 'string', describe: 'Preset: a name (wpmedia-django), an npm package (@acme/pyrepo-preset-web or @acme/web), or a path' })
+          .positional('dir', { type: 'string', describe: 'Target folder; created if missing. The project name defaults to its name' })
+          .example('$0 new wpmedia-django my-app --yes', 'A Django repository in ./my-app, with defaults')
+          .example('$0 new wpmedia-django blog --python 3.13 --dry-run', 'Show what would be written'),
+      async argv => {
+        const dir = resolve(io.cwd, argv.dir ?? '.');
+        if (existsSync(dir) && !statSync(dir).isDirectory()) {
+          throw new UsageError({ message: `${dir} exists and is not a folder.`, fix: 'give a folder path (new or existing) as the target.' });
+        }
+        await generate({ targetDir: dir, preset: argv.preset as string }, argv);
+      },
+    )
+    .command(
+      'add <generators..>',
+      'Add one or more generators to an existing repository (the current folder, or --dir)',
+      y =>
+        withRunFlags(y, args, 'generators')
+          .positional('generators', { type: 'string', array: true, describe: 'Generators: names (uwsgi), npm packages, or paths' })
+          .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)', group: 'Run:' })
+          .example('$0 add pyproject', 'Add pyproject.toml tool configuration to this repository')
+          .example('$0 add requirements --layout single --base "Django==5.2.8"', 'One pinned requirements.txt'),
+      async argv => {
+        const dir = resolve(io.cwd, argv.dir ?? '.');
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+          throw new UsageError({ message: `Folder ${dir} does not exist.`, fix: '`pyrepo add` works in an existing repository: pass --dir <folder>, or create one with `pyrepo new <preset> <folder>`.' });
+        }
+        await generate({ targetDir: dir, generators: argv.generators as string[] }, argv);
+      },
+    )
+    .command(
+      'list',
+      'List the presets and generators pyrepo can use, with where each comes from',
+      y => y.option('json', { type: 'boolean', describe: 'Print JSON' }),
+      argv => {
+        const rows = registryFor(io.cwd).listInstalled();
+        if (argv.json) {
+          io.out(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        for (const kind of ['preset', 'generator'] as const) {
+          io.out(`${kind === 'preset' ? 'Presets' : 'Generators'}:\n`);
+          const list = rows.filter(row => row.kind === kind);
+          const width = Math.max(...list.map(row => row.name.length), 4);
+          for (const row of list) {
+            const source = row.source.type === 'path' ? row.source.path : `${row.source.type === 'built-in' ? 'built-in ' : ''}${row.source.packageName}@${row.source.version}`;
+            io.out(`  ${row.name.padEnd(width)}  ${row.error ? `BROKEN: ${row.error}` : row.description}\n  ${' '.repeat(width)}  (${source})\n`);
+          }
+        }
+      },
+    )
+    .command(
+      'info <name>',
+      'Describe a preset or generator: what it writes and its options',
+      y => y.positional('name', { type: 'string', describe: 'Preset or generator name, package or path' }).option('json', { type: 'boolean', describe: 'Print JSON' }),
+      argv => {
+        const registry = registryFor(io.cwd);
+        const name = argv.name!;
+        const presetEntry = registry.findPreset(name);
+        if (presetEntry) {
+          const preset = resolvePreset(registry, name);
+          if (argv.json) {
+            io.out(`${JSON.stringify({ kind: 'preset', ...preset, steps: preset.steps.map(s => ({ generator: s.entry.name, options: s.options })), source: presetEntry.source }, null, 2)}\n`);
+            return;
+          }
+          io.out(`${preset.name} (preset${sourceNote(presetEntry.source)})\n  ${preset.description}\n`);
+          if (preset.chain.length > 1) io.out(`  extends: ${preset.chain.slice(0, -1).join(' -> ')}\n`);
+          io.out(`  project facts: ${Object.entries(preset.context).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '(defaults)'}\n\nGenerators, in order:\n`);
+          for (const step of preset.steps) {
+            const options = Object.entries(step.options).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ');
+            io.out(`  ${step.entry.name}: ${step.entry.description}${options ? `\n      preset sets: ${options}` : ''}\n`);
+          }
+          io.out(`\nRun: pyrepo new ${name} <dir>   (options: pyrepo new ${name} --help)\n`);
+          return;
+        }
+        const entry = registry.findGenerator(name);
+        if (!entry) {
+          const problem = registry.unknown('generator', name, '');
+          throw new UsageError({ ...problem, message: problem.message.replace('Unknown generator', 'Unknown preset or generator') });
+        }
+        if (argv.json) {
+          io.out(`${JSON.stringify({ kind: 'generator', name: entry.name, description: entry.description, source: entry.source, schema: entry.schema }, null, 2)}\n`);
+          return;
+        }
+        const options = renderOptionsHelp(entry.schema);
+        io.out(`${entry.name} (generator${sourceNote(entry.source)})\n  ${entry.description}\n\nOptions:\n${options.length > 0 ? options.join('\n') : '  (none of its own)'}\n\nRun: pyrepo add ${entry.name}   (in a repository)\n`);
+      },
+    )
+    .option('debug', { type: 'boolean', describe: 'Print stack traces of unexpected errors', global: true })
+    .demandCommand(1, 'Give a command: new, add, list or info.')
+    .strictCommands()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(version)
+    .epilogue(epilogue)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError({ message: message ?? 'Invalid command line.', fix: 'see `pyrepo --help`.' });
+    });
+
+  try {
+    await parser.parseAsync(args, {}, (error, _argv, output) => {
+      if (output && !error) io.out(`${output}\n`);
+    });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+function sourceNote(source: GeneratorEntry['source']): string {
+  return source.type === 'path' ? `, from ${source.path}` : `, ${source.type === 'built-in' ? 'built-in ' : ''}${source.packageName}@${source.version}`;
+}
+
+/** Print an error the way users can act on, and choose the exit code. */
+export function reportError(error: unknown, io: Io, debug: boolean): number {
+  if (error instanceof UsageError) {
+    io.err(`pyrepo: invalid input:\n${formatProblems(error.problems).replace(/^/gm, '  ')}\n`);
+    return exitCodes.usage;
+  }
+  const name = (error as Error | undefined)?.name;
+  if (name === 'ExitPromptError' || name === 'AbortPromptError') {
+    io.err('pyrepo: cancelled; nothing was written.\n');
+    return exitCodes.interrupted;
+  }
+  if (error instanceof PyrepoError) {
+    io.err(`pyrepo: ${error.message}\n${debug && error.stack ? `${error.stack}\n` : ''}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`pyrepo: generation failed: ${message}\n${debug && error instanceof Error ? `${error.stack}\n` : '(run with --debug for the stack trace)\n'}`);
+  return exitCodes.failed;
+}

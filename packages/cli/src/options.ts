@@ -1,0 +1,74 @@
+import type { Options } from 'yargs';
+import {
+  UsageError,
+  contextKeys,
+  contextSchema,
+  describeExpectation,
+  fromFlag,
+  isPlainObject,
+  readJsonFile,
+  resolveOption,
+  toFlag,
+  type GeneratorSchema,
+  type JsonObject,
+  type OptionSchema,
+} from '@pyrepo/core/host';
+
+/** yargs flags of a schema's options. Values stay strings: the schema validator coerces and explains. */
+export function flagsOf(schema: GeneratorSchema, group: string): Record<string, Options> {
+  return Object.fromEntries(
+    Object.entries(schema.properties).map(([name, option]) => [toFlag(name), flagOf(option, group)]),
+  );
+}
+
+function flagOf(option: OptionSchema, group: string): Options {
+  const resolved = resolveOption(option);
+  const fallback = resolved.default === undefined ? '' : ` [default: ${Array.isArray(resolved.default) ? resolved.default.join(', ') || 'none' : String(resolved.default)}]`;
+  return {
+    describe: `${option.description} Accepts ${describeExpectation(option)}.${fallback}`,
+    type: resolved.type === 'boolean' ? 'boolean' : resolved.type === 'array' ? 'array' : 'string',
+    group,
+  };
+}
+
+/** The project facts, flags of every command that generates. */
+export const projectFlags = flagsOf(contextSchema, 'Project facts:');
+
+/** Flags of the run itself. */
+export const runFlagDefinitions: Record<string, Options> = {
+  yes: { alias: 'y', type: 'boolean', describe: 'Accept defaults and never prompt; files you changed are skipped (exit code 3) unless --force.', group: 'Run:' },
+  answers: { type: 'string', describe: 'JSON file of answers: project facts and generator options (nested under a generator name to target one).', group: 'Run:' },
+  'dry-run': { type: 'boolean', describe: 'Print the plan and what would change (diffs of changed files); write nothing.', group: 'Run:' },
+  force: { type: 'boolean', describe: 'Overwrite files you changed since pyrepo wrote them.', group: 'Run:' },
+  'skip-install': { type: 'boolean', describe: 'Do not create virtual environments or install packages.', group: 'Run:' },
+};
+
+/** Keys of parsed arguments that are not option values. */
+const notValues = new Set(['_', '$0', 'preset', 'dir', 'generators', 'generator', 'name_', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version', 'json']);
+
+function camelKeys(values: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [fromFlag(key), isPlainObject(value) ? camelKeys(value) : value]));
+}
+
+/** Option values of a run: the answers file under the command line (nested generator objects merge). */
+export function collectValues(argv: Record<string, unknown>): JsonObject {
+  let answers: JsonObject = {};
+  if (typeof argv.answers === 'string') {
+    const data = readJsonFile(argv.answers, 'answers file', 'pass --answers with the path of a JSON file that holds an object of option values.');
+    if (!isPlainObject(data)) {
+      throw new UsageError({ message: `answers file ${argv.answers} must hold a JSON object, not ${Array.isArray(data) ? 'an array' : typeof data}.`, fix: 'write the values as { "name": "my-app", "python": "3.12" }.' });
+    }
+    answers = camelKeys(data);
+  } else if (argv.answers !== undefined) {
+    throw new UsageError({ message: '--answers needs a file path.', fix: 'pass --answers <file.json>.' });
+  }
+  const values: JsonObject = { ...answers };
+  for (const [key, value] of Object.entries(argv)) {
+    if (notValues.has(key) || value === undefined) continue;
+    const current = values[key];
+    values[key] = isPlainObject(current) && isPlainObject(value) ? { ...current, ...camelKeys(value) } : value;
+  }
+  return values;
+}
+
+export { contextKeys };

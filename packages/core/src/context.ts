@@ -1,0 +1,132 @@
+import { basename, resolve } from 'node:path';
+import type { Problem } from './errors.js';
+import { showValue, toFlag, type JsonObject } from './json.js';
+import { contextSchema, validateOptions } from './schema.js';
+
+export type Framework = 'django' | 'flask' | 'fastapi' | 'tornado' | 'none';
+export type RequirementsLayout = 'layered' | 'app-dev-frozen' | 'single';
+
+/** Facts about the Python project that every generator shares (see schemas/context.schema.json). */
+export interface ProjectContext {
+  /** Project name, normalized per PEP 503 (lowercase, runs of `-_.` become `-`). */
+  name: string;
+  /** Python package (import) name: a valid identifier, not a keyword. */
+  package: string;
+  /** Target Python version, major.minor. Default 3.12. */
+  python: string;
+  /** Web framework. Default none. */
+  framework: Framework;
+  /** Requirements layout. Default layered. */
+  layout: RequirementsLayout;
+  /** Virtual environment folder. Default .venv. */
+  venvDir: string;
+  /** Unprivileged user the app runs as. Default app. */
+  appUser: string;
+  /** Port the app listens on. Default 8000. */
+  port: number;
+}
+
+export type ContextKey = keyof ProjectContext;
+export const contextKeys = Object.keys(contextSchema.properties) as ContextKey[];
+
+/** Where a project fact came from, in precedence order (first wins). */
+export type ContextSource = 'option' | 'stored' | 'preset' | 'detected' | 'derived' | 'default';
+
+export interface ContextLayers {
+  /** From the command line or an answers file. */
+  option: Partial<Record<ContextKey, unknown>>;
+  /** From .yo-rc.json. */
+  stored: Partial<Record<ContextKey, unknown>>;
+  /** From the preset. */
+  preset: Partial<Record<ContextKey, unknown>>;
+  /** Found in the existing repository. */
+  detected: Partial<Record<ContextKey, unknown>>;
+  targetDir: string;
+}
+
+export interface ContextDraft {
+  values: Partial<Record<ContextKey, unknown>>;
+  sources: Partial<Record<ContextKey, ContextSource>>;
+  targetDir: string;
+}
+
+/** PEP 503 normalization: `My_App.io` gives `my-app-io`. */
+export function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+/** The Python package derived from a project name: `my-app` gives `my_app`. */
+export function packageFromName(name: string): string {
+  return normalizeName(name).replace(/-/g, '_');
+}
+
+const layerOrder = ['option', 'stored', 'preset', 'detected'] as const;
+
+/** Pick each fact from the first layer that has it; derive name and package when no layer does. */
+export function draftContext(layers: ContextLayers): ContextDraft {
+  const values: ContextDraft['values'] = {};
+  const sources: ContextDraft['sources'] = {};
+  for (const key of contextKeys) {
+    for (const layer of layerOrder) {
+      const value = layers[layer][key];
+      if (value !== undefined) {
+        values[key] = value;
+        sources[key] = layer;
+        break;
+      }
+    }
+  }
+  const draft = { values, sources, targetDir: resolve(layers.targetDir) };
+  rederive(draft);
+  return draft;
+}
+
+/** Recompute derived facts (after a prompt answered the name, the package follows it). */
+export function rederive(draft: ContextDraft): void {
+  if (draft.sources.name === undefined || draft.sources.name === 'derived') {
+    draft.values.name = basename(draft.targetDir);
+    draft.sources.name = 'derived';
+  }
+  if (draft.sources.package === undefined || draft.sources.package === 'derived') {
+    draft.values.package = typeof draft.values.name === 'string' ? packageFromName(draft.values.name) : undefined;
+    draft.sources.package = 'derived';
+  }
+}
+
+/** How a fact is named in messages, with where its value came from. */
+export function describeFact(key: ContextKey, draft: ContextDraft): string {
+  const flag = `--${toFlag(key)}`;
+  switch (draft.sources[key]) {
+    case 'derived':
+      return key === 'name'
+        ? `project name ${flag} (default: the folder name ${showValue(basename(draft.targetDir))})`
+        : `${flag} (derived from the project name ${showValue(draft.values.name)})`;
+    case 'stored':
+      return `${flag} (stored in .yo-rc.json)`;
+    case 'preset':
+      return `${flag} (set by the preset)`;
+    case 'detected':
+      return `${flag} (detected in the repository)`;
+    default:
+      return flag;
+  }
+}
+
+/** Validate the drafted facts; on success the name is PEP 503-normalized and defaults are filled. */
+export function finalizeContext(draft: ContextDraft): { context?: ProjectContext; problems: Problem[] } {
+  const { value, problems } = validateOptions(contextSchema, draft.values as JsonObject, key => describeFact(key as ContextKey, draft));
+  if (problems.length > 0) return { problems: problems.map(p => withContextFix(p, draft)) };
+  const context = value as unknown as ProjectContext;
+  context.name = normalizeName(context.name);
+  return { context, problems: [] };
+}
+
+function withContextFix(problem: Problem, draft: ContextDraft): Problem {
+  if (draft.sources.package === 'derived' && problem.key === 'package') {
+    return { ...problem, fix: `${problem.fix.replace(/\.$/, '')}, or choose a project name that starts with a letter and is not a Python keyword.` };
+  }
+  if (draft.sources.name === 'derived' && problem.key === 'name') {
+    return { ...problem, fix: `${problem.fix.replace(/\.$/, '')}, or generate into a folder whose name is one.` };
+  }
+  return problem;
+}

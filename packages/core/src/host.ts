@@ -1,0 +1,14 @@
+// The plugin host without Yeoman: what the CLI needs to resolve, validate and describe a plan.
+// Kept free of yeoman-generator/yeoman-environment so `pyrepo list`, `info` and bad-input errors start fast.
+export * from './context.js';
+export * from './detect.js';
+export * from './errors.js';
+export * from './json.js';
+export * from './plan.js';
+export * from './presets.js';
+export * from './registry.js';
+export * from './requirements.js';
+export * from './schema.js';
+export * from './schema-docs.js';
+export * from './stored-config.js';
+export * from './versions.js';

@@ -1,0 +1,125 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { contextKeys } from './context.js';
+import { PyrepoError, UsageError } from './errors.js';
+import type { StepInput } from './generator.js';
+import { isPlainObject, type JsonObject } from './json.js';
+import { draftPlan, finalizePlan, promptForDraft, type Plan, type PlanDraft, type PlanStep } from './plan.js';
+import { Registry, type RegistryOptions } from './registry.js';
+import { configKey } from './stored-config.js';
+
+/** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */
+export interface PlanTarget {
+  preset?: string;
+  generators?: string[];
+}
+
+export type PlanGeneratorOptions = BaseOptions & {
+  /** A draft the pyrepo CLI already resolved and validated. */
+  pyrepoDraft?: PlanDraft;
+  /** Accept defaults, never prompt. */
+  yes?: boolean;
+  /** The preset to run (`yo pyrepo --preset <name>`). */
+  preset?: string;
+};
+
+/** Options Yeoman, yo or the environment pass that are not pyrepo options. */
+const hostOptions = new Set([
+  'env', 'resolved', 'namespace', '_meta', 'help', 'h', 'skipCache', 'skipInstall', 'forceInstall', 'askAnswered', 'sharedData',
+  'forwardErrorToEnvironment', 'destinationRoot', 'skipLocalCache', 'localConfigOnly', 'skipCheckEnv', 'ignoreVersionCheck',
+  'description', 'force', 'dryRun', 'yes', 'debug', 'preset', 'insight', 'color', 'localOnly', 'generators', 'version',
+  'environmentVersion', 'pyrepoDraft', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y',
+]);
+
+/** The pyrepo values among the options yo passes (it adds a kebab-case copy of each flag: skip those). */
+function optionValues(options: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => !hostOptions.has(key) && !key.includes('-') && !key.startsWith('_')));
+}
+
+/**
+ * The composition root: resolves a plan (or takes the CLI's), asks for what is missing, validates
+ * the whole composition, then composes each generator with its options. Nothing is written before
+ * every option of every generator is valid.
+ */
+export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
+  /** Set by `createPlanGenerator` for `yo pyrepo:<name>`. */
+  static target: PlanTarget = {};
+  static registryOptions?: Omit<RegistryOptions, 'cwd'>;
+  #draft?: PlanDraft;
+  #plan?: Plan;
+
+  constructor(args: string[], options: PlanGeneratorOptions) {
+    // inheritTasks: subclasses made by createPlanGenerator run these lifecycle methods.
+    // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
+    super(args, options, { inheritTasks: true, customInstallTask: true });
+    this.#draft = options.pyrepoDraft;
+  }
+
+  async initializing(): Promise<void> {
+    if (this.#draft) return;
+    const statics = this.constructor as typeof PlanGenerator;
+    if (!statics.registryOptions) throw new PyrepoError('This plan generator has no catalog: create it with createPlanGenerator().', 1);
+    const registry = new Registry({ ...statics.registryOptions, cwd: this.destinationRoot() });
+    const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
+    const preset = statics.target.preset ?? this.options.preset ?? (statics.target.generators ? undefined : await this.#choosePreset(registry, interactive));
+    this.#draft = draftPlan(
+      { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive },
+      registry,
+    );
+  }
+
+  async #choosePreset(registry: Registry, interactive: boolean): Promise<string> {
+    const presets = registry.listInstalled().filter(row => row.kind === 'preset' && !row.error);
+    if (!interactive) {
+      throw new UsageError({ message: 'No preset given.', fix: `pass --preset <name>; installed: ${presets.map(p => p.name).join(', ')}.` });
+    }
+    const answers = await this.prompt<{ preset: string }>([
+      { type: 'select', name: 'preset', message: 'Which preset?', choices: presets.map(p => ({ name: `${p.name}: ${p.description}`, value: p.name })) },
+    ]);
+    return answers.preset;
+  }
+
+  async prompting(): Promise<void> {
+    const draft = this.#draft!;
+    if (draft.interactive) {
+      await promptForDraft(draft, async question => (await this.prompt([question as never]))[question.name]);
+    }
+    this.#plan = finalizePlan(draft);
+    for (const step of this.#plan.steps) await this.#compose(step, this.#plan);
+  }
+
+  async #compose(step: PlanStep, plan: Plan): Promise<void> {
+    const module = (await import(pathToFileURL(step.entry.module).href)) as { default?: unknown };
+    const Leaf = module.default;
+    if (typeof Leaf !== 'function') {
+      throw new PyrepoError(`Generator ${step.entry.name}: ${step.entry.module} has no default export (the generator class).`, 1);
+    }
+    // Yeoman reads these statics when it instantiates; the namespace only labels logs here.
+    Object.assign(Leaf, { namespace: `pyrepo:${step.entry.name.replace(/^@/, '').replace(/\//g, '-')}`, resolved: step.entry.module });
+    const pyrepo: StepInput = { name: step.entry.name, packageDir: step.entry.dir, project: plan.project, options: step.options };
+    await this.env.composeWith(Leaf as never, {
+      generatorOptions: { destinationRoot: this.destinationRoot(), skipInstall: this.options.skipInstall, pyrepo } as never,
+    });
+  }
+
+  /** Remember the project and the user's choices in .yo-rc.json, so later runs know them. */
+  writing(): void {
+    const plan = this.#plan!;
+    const storage = this.createStorage('.yo-rc.json', { name: configKey });
+    const stored = storage.get('generators');
+    const generators: JsonObject = isPlainObject(stored) ? { ...stored } : {};
+    for (const step of plan.steps) generators[step.entry.name] = { ...(isPlainObject(generators[step.entry.name]) ? (generators[step.entry.name] as JsonObject) : {}), ...step.chosen };
+    storage.set('project', Object.fromEntries(contextKeys.map(key => [key, plan.project[key]])));
+    if (plan.preset) storage.set('preset', plan.preset.name);
+    storage.set('generators', generators);
+  }
+}
+Object.assign(PlanGenerator, { namespace: 'pyrepo:plan', resolved: fileURLToPath(import.meta.url) });
+
+/** A plan generator class for one Yeoman namespace (`yo pyrepo:wpmedia-django`, `yo pyrepo:uwsgi`, `yo pyrepo`). */
+export function createPlanGenerator(target: PlanTarget, registryOptions: Omit<RegistryOptions, 'cwd'>): typeof PlanGenerator {
+  return class extends PlanGenerator {
+    static override target = target;
+    static override registryOptions = registryOptions;
+  };
+}

@@ -1,0 +1,266 @@
+import { resolve } from 'node:path';
+import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
+import { detectProject } from './detect.js';
+import { type Problem, UsageError, didYouMean } from './errors.js';
+import { isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
+import { resolvePreset, type ResolvedPreset } from './presets.js';
+import type { GeneratorEntry, Registry } from './registry.js';
+import { contextSchema, resolveOption, validateOptions, type GeneratorSchema, type OptionSchema, type PromptSpec } from './schema.js';
+import { readStoredConfig, type StoredConfig } from './stored-config.js';
+
+/** Flags of the run itself, not of any generator. */
+export const runFlags = ['yes', 'dryRun', 'force', 'skipInstall', 'answers', 'dir', 'debug'] as const;
+
+/** What the user asked for: a preset or a list of generators, into a folder, with option values. */
+export interface PlanRequest {
+  targetDir: string;
+  preset?: string;
+  generators?: string[];
+  /**
+   * Values from the command line and the answers file: project facts (`name`, `python`, ...),
+   * generator options given flat (`lineLength`, applies to every generator that has it) or
+   * nested under a generator's name (`{ "pyproject": { "lineLength": 100 } }`).
+   */
+  values: JsonObject;
+  /** Ask for what is missing; false means defaults (`--yes`, or no terminal). */
+  interactive: boolean;
+}
+
+export type ValueSource = 'option' | 'stored' | 'preset' | 'prompt';
+
+export interface DraftStep {
+  entry: GeneratorEntry;
+  values: JsonObject;
+  sources: Record<string, ValueSource>;
+}
+
+/** A plan whose values may still be prompted for; nothing is validated as a whole yet. */
+export interface PlanDraft {
+  targetDir: string;
+  preset?: ResolvedPreset;
+  context: ContextDraft;
+  steps: DraftStep[];
+  stored: StoredConfig;
+  interactive: boolean;
+}
+
+export interface PlanStep {
+  entry: GeneratorEntry;
+  /** Validated options, defaults applied. */
+  options: JsonObject;
+  /** The options the user chose (command line, answers, prompts, .yo-rc.json): stored for re-runs. */
+  chosen: JsonObject;
+}
+
+/** The whole composition, validated: safe to run. */
+export interface Plan {
+  targetDir: string;
+  preset?: { name: string; chain: string[] };
+  project: ProjectContext;
+  steps: PlanStep[];
+}
+
+/**
+ * Resolve what a request means: the preset (and what it extends) or generators, the project facts
+ * from every layer, and each generator's option values. Throws a UsageError naming every problem;
+ * when not interactive, the draft is validated whole, so a returned draft is ready to finalize.
+ */
+export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
+  const targetDir = resolve(request.targetDir);
+  const preset = request.preset ? resolvePreset(registry, request.preset) : undefined;
+  const entries = preset ? preset.steps.map(step => step.entry) : resolveGenerators(request.generators ?? [], registry);
+  const presetOptions = new Map(preset?.steps.map(step => [step.entry.name, step.options]));
+  const stored = readStoredConfig(targetDir);
+  const problems: Problem[] = [];
+
+  const contextValues: JsonObject = {};
+  const nested = new Map<string, JsonObject>();
+  const flat: JsonObject = {};
+  const stepNames = new Set(entries.map(entry => entry.name));
+  for (const [key, value] of Object.entries(request.values)) {
+    if (value === undefined || (runFlags as readonly string[]).includes(key)) continue;
+    if ((contextKeys as string[]).includes(key)) contextValues[key] = value;
+    else if (stepNames.has(key) && isPlainObject(value)) nested.set(key, value);
+    else flat[key] = value;
+  }
+  for (const [key, value] of Object.entries(flat)) {
+    if (entries.some(entry => key in entry.schema.properties)) continue;
+    const known = [...contextKeys, ...entries.flatMap(entry => Object.keys(entry.schema.properties)), ...stepNames];
+    const isGeneratorName = registry.findGenerator(key) !== undefined;
+    problems.push({
+      message: isGeneratorName
+        ? `Options for generator "${key}" were given, but it is not part of this ${preset ? `preset (${preset.name})` : 'run'}.`
+        : `Unknown option --${toFlag(key)} (value ${showValue(value)}): no generator in this ${preset ? `preset (${preset.name})` : 'run'} takes it.${didYouMean(key, known, n => `--${toFlag(n)}`)}`,
+      fix: `remove it; \`pyrepo info ${preset?.name ?? entries[0]?.name ?? '<name>'}\` lists the options.`,
+    });
+  }
+
+  const context = draftContext({
+    option: contextValues,
+    stored: (stored.project ?? {}) as Partial<Record<ContextKey, unknown>>,
+    preset: (preset?.context ?? {}) as Partial<Record<ContextKey, unknown>>,
+    detected: detectProject(targetDir),
+    targetDir,
+  });
+
+  const steps = entries.map(entry => {
+    const values: JsonObject = {};
+    const sources: Record<string, ValueSource> = {};
+    const layers: Array<[ValueSource, JsonObject | undefined]> = [
+      ['option', { ...pick(flat, Object.keys(entry.schema.properties)), ...nested.get(entry.name) }],
+      ['stored', stored.generators?.[entry.name]],
+      ['preset', presetOptions.get(entry.name)],
+    ];
+    for (const [source, layer] of layers.reverse()) {
+      for (const [key, value] of Object.entries(layer ?? {})) {
+        values[key] = value;
+        sources[key] = source;
+      }
+    }
+    return { entry, values, sources };
+  });
+
+  const draft: PlanDraft = { targetDir, preset, context, steps, stored, interactive: request.interactive };
+  problems.push(...draftProblems(draft, !request.interactive));
+  if (problems.length > 0) throw new UsageError(problems);
+  return draft;
+}
+
+function resolveGenerators(refs: string[], registry: Registry): GeneratorEntry[] {
+  const problems: Problem[] = [];
+  const entries: GeneratorEntry[] = [];
+  for (const ref of refs) {
+    const entry = registry.findGenerator(ref);
+    if (!entry) problems.push(registry.unknown('generator', ref, ''));
+    else if (!entries.some(e => e.name === entry.name)) entries.push(entry);
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return entries;
+}
+
+function pick(values: JsonObject, keys: string[]): JsonObject {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
+}
+
+/** How a generator option is named in messages, with where its value came from. */
+function describeOption(step: DraftStep, key: string, presetName?: string): string {
+  const where = { option: '', prompt: '', stored: ' (stored in .yo-rc.json)', preset: ` (set by preset "${presetName}")` }[step.sources[key] ?? 'option'];
+  return `option --${toFlag(key)} of generator "${step.entry.name}"${where}`;
+}
+
+/** Problems of the draft; with `all` false, only those of values that a prompt would not replace. */
+function draftProblems(draft: PlanDraft, all: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const context = finalizeContext(draft.context);
+  const promptable = new Set(all ? [] : contextQuestions(draft).map(q => q.key));
+  problems.push(...context.problems.filter(p => !promptable.has(p.key ?? '')));
+  for (const step of draft.steps) {
+    const result = validateOptions(step.entry.schema, step.values, key => describeOption(step, key, draft.preset?.name));
+    const promptable = new Set(all ? [] : stepQuestions(step).map(q => q.key));
+    problems.push(...result.problems.filter(p => !promptable.has(p.key ?? '')));
+  }
+  return problems;
+}
+
+/** Validate the whole draft (after any prompts) into a runnable plan. */
+export function finalizePlan(draft: PlanDraft): Plan {
+  const context = finalizeContext(draft.context);
+  const problems = [...context.problems];
+  const steps: PlanStep[] = [];
+  for (const step of draft.steps) {
+    const result = validateOptions(step.entry.schema, step.values, key => describeOption(step, key, draft.preset?.name));
+    problems.push(...result.problems);
+    const chosen = Object.fromEntries(Object.entries(result.value).filter(([key]) => step.sources[key] !== undefined && step.sources[key] !== 'preset'));
+    steps.push({ entry: step.entry, options: result.value, chosen });
+  }
+  if (problems.length > 0 || !context.context) throw new UsageError(problems);
+  return {
+    targetDir: draft.targetDir,
+    preset: draft.preset ? { name: draft.preset.name, chain: draft.preset.chain } : undefined,
+    project: context.context,
+    steps,
+  };
+}
+
+/** A question for one missing value, in the shape Yeoman's prompt (Inquirer) takes. */
+export interface PlanQuestion {
+  key: string;
+  step?: DraftStep;
+  option: OptionSchema;
+  prompt: PromptSpec;
+}
+
+function contextQuestions(draft: PlanDraft): PlanQuestion[] {
+  const open = new Set(['derived', 'detected', undefined]);
+  return contextKeys
+    .map(key => ({ key, option: contextSchema.properties[key]! }))
+    .filter(({ key, option }) => option['x-prompt'] && open.has(draft.context.sources[key]))
+    .map(({ key, option }) => ({ key, option, prompt: option['x-prompt']! }));
+}
+
+function stepQuestions(step: DraftStep): PlanQuestion[] {
+  return Object.entries((step.entry.schema as GeneratorSchema).properties)
+    .filter(([key, option]) => option['x-prompt'] && step.sources[key] === undefined)
+    .map(([key, option]) => ({ key, step, option, prompt: option['x-prompt']! }));
+}
+
+/** An Inquirer question. */
+export interface Question {
+  type: string;
+  name: string;
+  message: string;
+  default?: unknown;
+  choices?: Array<{ name: string; value: unknown }>;
+  validate?: (answer: unknown) => true | string;
+}
+
+/**
+ * Ask for every value the user did not give and the preset did not decide (options with `x-prompt`),
+ * project facts first. Each answer is validated as it is given; derived defaults follow earlier answers.
+ */
+export async function promptForDraft(draft: PlanDraft, ask: (question: Question) => Promise<unknown>): Promise<void> {
+  for (const item of contextQuestions(draft)) {
+    rederive(draft.context);
+    const answer = await ask(toQuestion(item, draft.context.values[item.key as ContextKey], (value: unknown) => {
+      const trial: ContextDraft = { ...draft.context, values: { ...draft.context.values, [item.key]: value }, sources: { ...draft.context.sources, [item.key]: 'option' } };
+      rederive(trial);
+      const problem = finalizeContext(trial).problems.find(p => p.key === item.key);
+      return problem ? `${problem.message} ${problem.fix}` : true;
+    }));
+    draft.context.values[item.key as ContextKey] = answer;
+    draft.context.sources[item.key as ContextKey] = 'option';
+    rederive(draft.context);
+  }
+  for (const step of draft.steps) {
+    for (const item of stepQuestions(step)) {
+      const option = resolveOption(item.option);
+      const answer = await ask(toQuestion(item, option.default, (value: unknown) => {
+        const { problems } = validateOptions(step.entry.schema, { ...step.values, [item.key]: value }, key => describeOption(step, key));
+        const problem = problems.find(p => p.key === item.key);
+        return problem ? `${problem.message} ${problem.fix}` : true;
+      }));
+      step.values[item.key] = answer;
+      step.sources[item.key] = 'prompt';
+    }
+  }
+}
+
+function toQuestion(item: PlanQuestion, defaultValue: unknown, validate: (value: unknown) => true | string): Question {
+  const option = resolveOption(item.option);
+  const spec = typeof item.prompt === 'string' ? { message: item.prompt } : item.prompt;
+  const items = option.items ? resolveOption(option.items) : undefined;
+  const type =
+    spec.type ??
+    (option.enum ? 'list' : option.type === 'boolean' ? 'confirm' : option.type === 'integer' || option.type === 'number' ? 'number' : items?.enum ? 'checkbox' : 'input');
+  const choices = (option.enum ?? items?.enum)?.map(value => ({ name: String(value), value }));
+  const name = item.step ? `${item.step.entry.name}.${item.key}` : item.key;
+  return {
+    type,
+    name,
+    message: spec.message,
+    default: defaultValue,
+    ...(choices ? { choices } : {}),
+    ...(type === 'checkbox' || type === 'list' ? {} : { validate }),
+  };
+}
+

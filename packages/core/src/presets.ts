@@ -1,0 +1,82 @@
+import { dirname, resolve } from 'node:path';
+import { type Problem, UsageError } from './errors.js';
+import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
+import { isPathRef, type GeneratorEntry, type Registry } from './registry.js';
+import { checkPresetFile } from './schema.js';
+
+/** A preset as written in preset.json. */
+export interface PresetFile {
+  name: string;
+  description: string;
+  extends?: string;
+  seed?: string;
+  context?: JsonObject;
+  generators: Array<string | [string, JsonObject | false]>;
+}
+
+export interface PresetStep {
+  entry: GeneratorEntry;
+  options: JsonObject;
+}
+
+/** A preset with its `extends` chain applied: the generators in order, each with the preset's options. */
+export interface ResolvedPreset {
+  name: string;
+  description: string;
+  /** Names from the root ancestor to this preset. */
+  chain: string[];
+  context: JsonObject;
+  steps: PresetStep[];
+}
+
+/**
+ * Load a preset and everything it extends. Children override their parent's context and generator
+ * options, append new generators, and drop inherited ones with `[name, false]`.
+ */
+export function resolvePreset(registry: Registry, ref: string, extendedBy: Array<{ name: string; file: string }> = []): ResolvedPreset {
+  const child = extendedBy.at(-1);
+  const entry = registry.requirePreset(ref, child ? ` (extended by preset "${child.name}")` : '');
+  const cycleStart = extendedBy.findIndex(link => link.file === entry.file);
+  if (cycleStart !== -1) {
+    const loop = [...extendedBy.slice(cycleStart).map(link => link.name), extendedBy[cycleStart]!.name];
+    throw new UsageError({
+      message: loop.length === 2 ? `Preset "${loop[0]}" extends itself.` : `Presets extend each other in a cycle: ${loop.join(' -> ')}.`,
+      fix: `remove "extends" from one of them (${entry.file}).`,
+    });
+  }
+  const data = readJsonFile(entry.file, 'preset file', 'correct the preset file: it must be a JSON object (see @pyrepo/core/schemas/preset.schema.json).');
+  const fileProblems = checkPresetFile(data);
+  if (fileProblems.length > 0) {
+    throw new UsageError({ message: `Preset ${entry.file} is invalid:\n    ${fileProblems.join('\n    ')}`, fix: 'correct preset.json (its schema is @pyrepo/core/schemas/preset.schema.json).' });
+  }
+  const preset = data as PresetFile;
+  const link = { name: preset.name, file: entry.file };
+  const parent = preset.extends
+    ? resolvePreset(registry, isPathRef(preset.extends) ? resolve(dirname(entry.file), preset.extends) : preset.extends, [...extendedBy, link])
+    : undefined;
+
+  const steps = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options } })) : [];
+  const problems: Problem[] = [];
+  for (const item of preset.generators) {
+    const [ref, options] = typeof item === 'string' ? [item, {}] : item;
+    const generator = registry.findGenerator(ref);
+    if (!generator) {
+      problems.push(registry.unknown('generator', ref, ` in preset "${preset.name}" (${entry.file})`));
+      continue;
+    }
+    const index = steps.findIndex(step => step.entry.name === generator.name);
+    if (options === false) {
+      if (index === -1) problems.push({ message: `Preset "${preset.name}" drops generator "${ref}", which it does not inherit.`, fix: `remove ["${ref}", false] from ${entry.file}.` });
+      else steps.splice(index, 1);
+    } else if (index === -1) steps.push({ entry: generator, options: { ...options } });
+    else steps[index]!.options = { ...steps[index]!.options, ...(isPlainObject(options) ? options : {}) };
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return {
+    name: preset.name,
+    description: preset.description,
+    chain: [...(parent?.chain ?? []), preset.name],
+    context: { ...parent?.context, ...preset.context },
+    steps,
+  };
+}

@@ -1,0 +1,284 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { PyrepoError, UsageError, didYouMean } from './errors.js';
+import { isPlainObject, readJsonFile } from './json.js';
+import { checkGeneratorSchema, type GeneratorSchema } from './schema.js';
+
+export type PluginKind = 'generator' | 'preset';
+
+/** Where a generator or preset comes from, for `pyrepo list` and error messages. */
+export type EntrySource =
+  | { type: 'built-in'; packageName: string; version: string }
+  | { type: 'package'; packageName: string; version: string }
+  | { type: 'path'; path: string };
+
+export interface GeneratorEntry {
+  kind: 'generator';
+  /** Short name: `uwsgi`, `@acme/sentry`. */
+  name: string;
+  description: string;
+  source: EntrySource;
+  /** The package folder. */
+  dir: string;
+  /** Absolute path of the module whose default export is the generator class. */
+  module: string;
+  schema: GeneratorSchema;
+}
+
+export interface PresetEntry {
+  kind: 'preset';
+  name: string;
+  description: string;
+  source: EntrySource;
+  /** Absolute path of the preset.json. */
+  file: string;
+}
+
+/** Built-ins, recorded at build time by generator-pyrepo (no scan at run time). */
+export interface Catalog {
+  generators: Array<{ name: string; package: string; description: string }>;
+  presets: Array<{ name: string; package: string; description: string }>;
+}
+
+const prefixes: Record<PluginKind, string> = { generator: 'pyrepo-generator-', preset: 'pyrepo-preset-' };
+const builtInScope = '@pyrepo/';
+
+/** `@acme/pyrepo-preset-web` gives `@acme/web`; `@pyrepo/generator-uwsgi` gives `uwsgi`; `pyrepo-preset-x` gives `x`. */
+export function shortName(packageName: string, kind: PluginKind): string {
+  if (packageName.startsWith(builtInScope)) return packageName.slice(builtInScope.length).replace(`${kind}-`, '');
+  const [scope, bare] = packageName.startsWith('@') ? (packageName.split('/') as [string, string]) : [undefined, packageName];
+  const name = bare.startsWith(prefixes[kind]) ? bare.slice(prefixes[kind].length) : bare;
+  return scope ? `${scope}/${name}` : name;
+}
+
+/** Package names a short or full name may refer to, most specific first. */
+export function candidatePackages(ref: string, kind: PluginKind): string[] {
+  if (ref.startsWith('@')) {
+    const [scope, bare = ''] = ref.split('/');
+    return bare.startsWith(prefixes[kind]) ? [ref] : [`${scope}/${prefixes[kind]}${bare}`, ref];
+  }
+  return ref.startsWith(prefixes[kind]) ? [ref] : [`${prefixes[kind]}${ref}`, ref];
+}
+
+export function isPathRef(ref: string): boolean {
+  return ref.startsWith('.') || isAbsolute(ref) || ref.endsWith('.json');
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  description?: string;
+  main?: string;
+  exports?: unknown;
+  pyrepo?: { kind?: string };
+}
+
+function readPackageJson(dir: string, label: string): PackageJson {
+  const data = readJsonFile(join(dir, 'package.json'), `package.json of ${label}:`);
+  if (!isPlainObject(data)) throw new PyrepoError(`${label}: package.json is not a JSON object.`, 1);
+  return data as PackageJson;
+}
+
+/** The ESM entry of a package: exports["."], then main, then index.js. */
+function packageEntry(dir: string, pkg: PackageJson): string {
+  const dot = isPlainObject(pkg.exports) ? (pkg.exports['.'] ?? pkg.exports) : pkg.exports;
+  const target = typeof dot === 'string' ? dot : isPlainObject(dot) ? (dot.import ?? dot.default) : undefined;
+  return resolve(dir, typeof target === 'string' ? target : (pkg.main ?? 'index.js'));
+}
+
+export interface RegistryOptions {
+  catalog: Catalog;
+  /** Folder built-in packages resolve from (generator-pyrepo's). */
+  catalogDir: string;
+  /** The user's folder: local node_modules and relative paths resolve from it. */
+  cwd: string;
+}
+
+/** Finds generators and presets by name, package or path; each lookup checks only the places a name can be. */
+export class Registry {
+  readonly #options: RegistryOptions;
+  readonly #generators = new Map<string, GeneratorEntry>();
+
+  constructor(options: RegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Folders whose node_modules may hold a package: the user's project, pyrepo's own install, NODE_PATH, the global prefix. */
+  #roots(): string[] {
+    const roots: string[] = [];
+    for (const start of [this.#options.cwd, this.#options.catalogDir]) {
+      for (let dir = resolve(start); ; dir = dirname(dir)) {
+        roots.push(join(dir, 'node_modules'));
+        if (dirname(dir) === dir) break;
+      }
+    }
+    for (const path of (process.env.NODE_PATH ?? '').split(delimiter)) if (path) roots.push(resolve(path));
+    const prefix = process.env.npm_config_prefix ?? join(dirname(process.execPath), '..');
+    roots.push(join(prefix, 'lib', 'node_modules'), join(prefix, 'node_modules'));
+    return [...new Set(roots)];
+  }
+
+  #findPackageDir(packageName: string): string | undefined {
+    for (const root of this.#roots()) {
+      const dir = join(root, packageName);
+      if (existsSync(join(dir, 'package.json'))) return dir;
+    }
+    return undefined;
+  }
+
+  #builtIn(kind: PluginKind, ref: string) {
+    const list = kind === 'generator' ? this.#options.catalog.generators : this.#options.catalog.presets;
+    return list.find(entry => entry.name === ref || entry.package === ref);
+  }
+
+  /** The generator `ref` names (short name, package name or path), or undefined. */
+  findGenerator(ref: string): GeneratorEntry | undefined {
+    const cached = this.#generators.get(ref);
+    if (cached) return cached;
+    const located = this.#locate('generator', ref);
+    if (!located) return undefined;
+    const entry = this.#loadGenerator(located.dir, located.pkg, located.source);
+    this.#generators.set(ref, entry);
+    return entry;
+  }
+
+  /** The preset `ref` names (short name, package name, package folder or preset.json path), or undefined. */
+  findPreset(ref: string): PresetEntry | undefined {
+    if (isPathRef(ref) && ref.endsWith('.json')) {
+      const file = resolve(this.#options.cwd, ref);
+      if (!existsSync(file)) return undefined;
+      return { kind: 'preset', name: ref, description: '', source: { type: 'path', path: file }, file };
+    }
+    const located = this.#locate('preset', ref);
+    if (!located) return undefined;
+    const file = join(located.dir, 'preset.json');
+    if (!existsSync(file)) throw new PyrepoError(`Preset package ${located.pkg.name ?? located.dir} has no preset.json.`, 1);
+    const name = located.pkg.name ? shortName(located.pkg.name, 'preset') : basename(located.dir);
+    return { kind: 'preset', name, description: located.pkg.description ?? '', source: located.source, file };
+  }
+
+  #locate(kind: PluginKind, ref: string): { dir: string; pkg: PackageJson; source: EntrySource } | undefined {
+    if (isPathRef(ref)) {
+      const dir = resolve(this.#options.cwd, ref);
+      if (!existsSync(join(dir, 'package.json'))) return undefined;
+      const pkg = this.#checkedPackage(dir, kind, ref);
+      return { dir, pkg, source: { type: 'path', path: dir } };
+    }
+    const builtIn = this.#builtIn(kind, ref);
+    const candidates = builtIn ? [builtIn.package] : candidatePackages(ref, kind);
+    for (const packageName of candidates) {
+      const dir = this.#findPackageDir(packageName);
+      if (!dir) continue;
+      const pkg = readPackageJson(dir, packageName);
+      if (!builtIn && pkg.pyrepo?.kind !== kind) continue;
+      const version = pkg.version ?? '0.0.0';
+      return { dir, pkg, source: builtIn ? { type: 'built-in', packageName, version } : { type: 'package', packageName, version } };
+    }
+    if (builtIn) throw new PyrepoError(`Built-in ${kind} ${ref} (${builtIn.package}) is not installed next to pyrepo; reinstall pyrepo.`, 1);
+    return undefined;
+  }
+
+  #checkedPackage(dir: string, kind: PluginKind, label: string): PackageJson {
+    const pkg = readPackageJson(dir, label);
+    if (pkg.pyrepo?.kind !== kind) {
+      throw new UsageError({
+        message: `${label} is not a pyrepo ${kind} package: its package.json has no "pyrepo": { "kind": "${kind}" }.`,
+        fix: `point to a ${kind} package, or add that key to its package.json.`,
+      });
+    }
+    return pkg;
+  }
+
+  #loadGenerator(dir: string, pkg: PackageJson, source: EntrySource): GeneratorEntry {
+    const label = pkg.name ?? dir;
+    const schema = readJsonFile(join(dir, 'schema.json'), `schema.json of ${label}:`);
+    const problems = checkGeneratorSchema(schema);
+    if (problems.length > 0) throw new PyrepoError(`Generator ${label} has an invalid schema.json:\n  ${problems.join('\n  ')}`, 1);
+    const name = pkg.name ? shortName(pkg.name, 'generator') : basename(dir);
+    return {
+      kind: 'generator',
+      name,
+      description: (schema as GeneratorSchema).description,
+      source,
+      dir,
+      module: packageEntry(dir, pkg),
+      schema: schema as GeneratorSchema,
+    };
+  }
+
+  /** Like findGenerator, but an unknown name is a usage error that suggests the closest names. */
+  requireGenerator(ref: string, context: string): GeneratorEntry {
+    const entry = this.findGenerator(ref);
+    if (entry) return entry;
+    throw new UsageError(this.unknown('generator', ref, context));
+  }
+
+  requirePreset(ref: string, context: string): PresetEntry {
+    const entry = this.findPreset(ref);
+    if (entry) return entry;
+    throw new UsageError(this.unknown('preset', ref, context));
+  }
+
+  unknown(kind: PluginKind, ref: string, context: string) {
+    const names = this.#catalogNames(kind);
+    return {
+      message: `Unknown ${kind} "${ref}"${context}.${didYouMean(ref, names, n => `"${n}"`)}`,
+      fix: `use one of ${names.join(', ')} (see \`pyrepo list\`), or install ${candidatePackages(ref, kind)[0]} from npm, or give a path to a ${kind} package.`,
+    };
+  }
+
+  #catalogNames(kind: PluginKind): string[] {
+    return (kind === 'generator' ? this.#options.catalog.generators : this.#options.catalog.presets).map(entry => entry.name);
+  }
+
+  /** Everything installed: built-ins, then pyrepo packages in the local and global node_modules (only `list` pays for this scan). */
+  listInstalled(): Array<{ kind: PluginKind; name: string; description: string; source: EntrySource; error?: string }> {
+    const rows: Array<{ kind: PluginKind; name: string; description: string; source: EntrySource; error?: string }> = [];
+    const seen = new Set<string>();
+    for (const kind of ['preset', 'generator'] as const) {
+      for (const item of kind === 'preset' ? this.#options.catalog.presets : this.#options.catalog.generators) {
+        seen.add(item.package);
+        const dir = this.#findPackageDir(item.package);
+        const version = dir ? (readPackageJson(dir, item.package).version ?? '0.0.0') : 'missing';
+        rows.push({ kind, name: item.name, description: item.description, source: { type: 'built-in', packageName: item.package, version } });
+      }
+    }
+    for (const root of this.#roots()) {
+      for (const packageName of pyrepoPackageNames(root)) {
+        if (seen.has(packageName)) continue;
+        seen.add(packageName);
+        const kind: PluginKind = packageName.includes(prefixes.preset) ? 'preset' : 'generator';
+        const name = shortName(packageName, kind);
+        try {
+          const entry = kind === 'preset' ? this.findPreset(packageName) : this.findGenerator(packageName);
+          if (entry) rows.push({ kind, name, description: entry.description, source: entry.source });
+        } catch (error) {
+          rows.push({ kind, name, description: '', source: { type: 'package', packageName, version: '?' }, error: (error as Error).message });
+        }
+      }
+    }
+    return rows;
+  }
+}
+
+function pyrepoPackageNames(root: string): string[] {
+  const names: string[] = [];
+  const matches = (bare: string) => bare.startsWith(prefixes.generator) || bare.startsWith(prefixes.preset);
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return names;
+  }
+  for (const entry of entries) {
+    if (entry.startsWith('@') && entry !== '@pyrepo') {
+      try {
+        for (const bare of readdirSync(join(root, entry))) if (matches(bare)) names.push(`${entry}/${bare}`);
+      } catch {
+        // unreadable scope folder: nothing to list
+      }
+    } else if (matches(entry)) names.push(entry);
+  }
+  return names;
+}
+

@@ -1,0 +1,116 @@
+import { posix } from 'node:path';
+import type { RequirementsLayout } from './context.js';
+import { normalizeName } from './context.js';
+
+/** Who needs a dependency: every context, CI, developers, or production only. */
+export type RequirementRole = 'base' | 'ci' | 'dev' | 'prod';
+export const requirementRoles: readonly RequirementRole[] = ['base', 'ci', 'dev', 'prod'];
+
+export interface RequirementsFileSpec {
+  /** Path from the repository root. */
+  path: string;
+  /** What the file is for: its first comment line. */
+  purpose: string;
+  /** Files it includes with `-r`, relative to its own folder. */
+  includes: string[];
+}
+
+export interface LayoutSpec {
+  files: RequirementsFileSpec[];
+  /** The file each role's requirements go to. */
+  roles: Record<RequirementRole, string>;
+}
+
+/** The three requirements layouts pyrepo writes, as data. */
+export const requirementsLayouts: Record<RequirementsLayout, LayoutSpec> = {
+  layered: {
+    files: [
+      { path: 'requirements/base.txt', purpose: 'Dependencies needed in every context.', includes: [] },
+      { path: 'requirements/ci.txt', purpose: 'Dependencies CI needs on top of base.txt: test runners, linters.', includes: ['base.txt'] },
+      { path: 'requirements/dev.txt', purpose: 'Dependencies developers need on top of ci.txt.', includes: ['ci.txt'] },
+      { path: 'requirements/prod.txt', purpose: 'Dependencies production needs on top of base.txt: the application server.', includes: ['base.txt'] },
+    ],
+    roles: { base: 'requirements/base.txt', ci: 'requirements/ci.txt', dev: 'requirements/dev.txt', prod: 'requirements/prod.txt' },
+  },
+  'app-dev-frozen': {
+    files: [
+      { path: 'requirements-app.txt', purpose: "The application's own dependencies, loosely pinned.", includes: [] },
+      { path: 'requirements-dev.txt', purpose: 'What developers and CI need on top of the app: tests, linters, build tools.', includes: ['requirements-app.txt'] },
+      {
+        path: 'requirements.txt',
+        purpose: 'Frozen lock of requirements-app.txt: regenerate with `pip freeze` in a clean venv after `pip install -r requirements-app.txt`.',
+        includes: [],
+      },
+    ],
+    roles: { base: 'requirements-app.txt', prod: 'requirements-app.txt', ci: 'requirements-dev.txt', dev: 'requirements-dev.txt' },
+  },
+  single: {
+    files: [{ path: 'requirements.txt', purpose: 'Dependencies of the project.', includes: [] }],
+    roles: { base: 'requirements.txt', ci: 'requirements.txt', dev: 'requirements.txt', prod: 'requirements.txt' },
+  },
+};
+
+/** The PEP 503-normalized project name a requirements line asks for, if it names one. */
+export function requirementName(line: string): string | undefined {
+  const text = line.replace(/(^|\s)#.*$/, '').trim();
+  if (text === '' || text.startsWith('-')) return undefined;
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[\s[<>=!~;@(])/.exec(text);
+  return match ? normalizeName(match[1]!) : undefined;
+}
+
+/** Files a requirements file includes with `-r`/`--requirement`, as written. */
+export function includedFiles(text: string): string[] {
+  const files: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*(?:-r|--requirement)(?:\s*=\s*|\s+|(?=\S))(\S+)/.exec(line);
+    if (match) files.push(match[1]!);
+  }
+  return files;
+}
+
+/** The first lines of a requirements file pyrepo creates. */
+export function renderRequirementsFile(spec: RequirementsFileSpec): string {
+  const lines = [
+    `# ${spec.purpose}`,
+    '# Managed by pyrepo (requirements): add your own lines anywhere; re-runs only append what is missing.',
+    ...spec.includes.map(file => `-r ${file}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Read access to the repository being generated (the in-memory file system during a run). */
+export interface FileReader {
+  read(path: string): string | undefined;
+}
+
+/** Names a requirements file provides, following its `-r` includes (each file once). */
+export function providedNames(files: FileReader, path: string, seen = new Set<string>()): Set<string> {
+  const names = new Set<string>();
+  if (seen.has(path)) return names;
+  seen.add(path);
+  const text = files.read(path);
+  if (text === undefined) return names;
+  for (const line of text.split('\n')) {
+    const name = requirementName(line);
+    if (name) names.add(name);
+  }
+  for (const include of includedFiles(text)) {
+    for (const name of providedNames(files, posix.normalize(posix.join(posix.dirname(path), include)), seen)) names.add(name);
+  }
+  return names;
+}
+
+/** Append the requirements whose project is not yet provided; everything already there stays as written. */
+export function appendRequirements(text: string, specs: readonly string[], provided: ReadonlySet<string>): string {
+  const names = new Set(provided);
+  const missing: string[] = [];
+  for (const spec of specs) {
+    const name = requirementName(spec);
+    if (name === undefined || names.has(name)) continue;
+    names.add(name);
+    missing.push(spec);
+  }
+  if (missing.length === 0) return text;
+  const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  return `${base}${missing.join('\n')}\n`;
+}

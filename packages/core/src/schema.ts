@@ -1,0 +1,176 @@
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { type Problem, didYouMean } from './errors.js';
+import { showValue, toFlag, type JsonObject } from './json.js';
+
+export type PromptSpec = string | { message: string; type?: 'input' | 'number' | 'confirm' | 'list' | 'checkbox' };
+
+/** One option of a generator (or one project fact), as declared in JSON Schema. */
+export interface OptionSchema {
+  description: string;
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'array';
+  $ref?: string;
+  enum?: unknown[];
+  items?: OptionSchema | { $ref: string };
+  default?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  'x-prompt'?: PromptSpec;
+  'x-rule'?: string;
+}
+
+/** A generator's schema.json: the single source of truth for its options. */
+export interface GeneratorSchema {
+  $id: string;
+  title: string;
+  description: string;
+  type: 'object';
+  additionalProperties: false;
+  properties: Record<string, OptionSchema>;
+  required?: string[];
+}
+
+const require = createRequire(import.meta.url);
+const schemaFile = (name: string): JsonObject => require(`../../schemas/${name}`) as JsonObject;
+
+type AjvInstance = import('ajv').default;
+let ajvInstance: AjvInstance | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** The one Ajv instance: defaults applied, strings from the command line coerced to the declared types. */
+function ajv(): AjvInstance {
+  if (!ajvInstance) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    ajvInstance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false });
+    ajvInstance.addKeyword({ keyword: 'x-prompt' });
+    ajvInstance.addKeyword({ keyword: 'x-rule' });
+    ajvInstance.addSchema(schemaFile('defs.schema.json'));
+  }
+  return ajvInstance;
+}
+
+function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    // Compiled without $id (a schema file may be loaded more than once in a process) and without
+    // $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
+    const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
+    validate = ajv().compile(anonymous);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+export const contextSchema = schemaFile('context.schema.json') as unknown as GeneratorSchema;
+const generatorMetaSchema = schemaFile('generator.schema.json');
+const presetMetaSchema = schemaFile('preset.schema.json');
+const definitions = (schemaFile('defs.schema.json').definitions ?? {}) as Record<string, OptionSchema>;
+
+/** Resolve an option's `$ref` into the shared definitions (pyrepo://defs.schema.json#/definitions/x). */
+export function resolveOption(option: OptionSchema | { $ref: string }): OptionSchema {
+  if (!option.$ref) return option as OptionSchema;
+  const name = option.$ref.replace(/^pyrepo:\/\/defs\.schema\.json#\/definitions\//, '');
+  const target = definitions[name];
+  if (!target) return option as OptionSchema;
+  const { $ref: _ref, ...rest } = option as OptionSchema;
+  return { ...target, ...rest };
+}
+
+/** What a valid value looks like, in words: used in error fixes, help and docs. */
+export function describeExpectation(option: OptionSchema): string {
+  const resolved = resolveOption(option);
+  if (resolved['x-rule']) return resolved['x-rule'];
+  if (resolved.enum) return `one of ${resolved.enum.map(v => String(v)).join(', ')}`;
+  if (resolved.type === 'array') {
+    const items = resolved.items ? resolveOption(resolved.items) : undefined;
+    return `a list${items ? ` of ${describeExpectation(items)}` : ''} (repeat the flag for several values)`;
+  }
+  if (resolved.type === 'integer' || resolved.type === 'number') {
+    const noun = resolved.type === 'integer' ? 'an integer' : 'a number';
+    if (resolved.minimum !== undefined && resolved.maximum !== undefined) return `${noun} from ${resolved.minimum} to ${resolved.maximum}`;
+    if (resolved.minimum !== undefined) return `${noun} >= ${resolved.minimum}`;
+    if (resolved.maximum !== undefined) return `${noun} <= ${resolved.maximum}`;
+    return noun;
+  }
+  if (resolved.type === 'boolean') return 'true or false';
+  return 'a string';
+}
+
+export interface ValidationResult {
+  value: JsonObject;
+  problems: Problem[];
+}
+
+/**
+ * Validate option values against a schema (defaults applied, types coerced).
+ * `subject(name)` names an option in messages, e.g. `option --line-length of generator "pyproject"`.
+ */
+export function validateOptions(schema: GeneratorSchema, values: JsonObject, subject: (name: string) => string): ValidationResult {
+  const value = structuredClone(values);
+  const validate = validatorFor(schema);
+  if (validate(value)) return { value, problems: [] };
+  const problems = (validate.errors ?? [])
+    .filter(error => error.keyword !== 'if' && !(error.keyword === 'not' && error.instancePath === ''))
+    .map(error => toProblem(error, schema, value, subject));
+  return { value, problems: dedupe(problems) };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter(p => !seen.has(p.message) && seen.add(p.message));
+}
+
+function toProblem(error: ErrorObject, schema: GeneratorSchema, data: JsonObject, subject: (name: string) => string): Problem {
+  const known = Object.keys(schema.properties);
+  if (error.keyword === 'additionalProperties') {
+    const name = String((error.params as { additionalProperty: string }).additionalProperty);
+    return {
+      key: name,
+      message: `Unknown ${subject(name)}.${didYouMean(name, known, n => `--${toFlag(n)}`)}`,
+      fix: known.length > 0 ? `remove it; the known options are ${known.map(n => `--${toFlag(n)}`).join(', ')}.` : 'remove it: this takes no options.',
+    };
+  }
+  if (error.keyword === 'required') {
+    const name = String((error.params as { missingProperty: string }).missingProperty);
+    const option = schema.properties[name];
+    return { key: name, message: `Missing ${subject(name)}.`, fix: `pass --${toFlag(name)} with ${option ? describeExpectation(option) : 'a value'}.` };
+  }
+  const [, name = '', ...rest] = error.instancePath.split('/');
+  const option = schema.properties[name];
+  const expectation = option ? describeExpectation(option) : '';
+  const item = rest.length > 0 ? ` (item ${Number(rest[0]) + 1})` : '';
+  const got = instanceAt(data, error.instancePath);
+  const what = option?.['x-rule'] || (option?.items && resolveOption(option.items)['x-rule']) ? `must be ${expectation}` : (error.message ?? 'is invalid');
+  return {
+    key: name,
+    message: `Invalid ${subject(name)}${item}: ${what} (got ${showValue(got)}).`,
+    fix: `pass --${toFlag(name)} with ${expectation || 'a valid value'}${option ? `: ${option.description}` : ''}`.replace(/\.?$/, '.'),
+  };
+}
+
+function instanceAt(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const part of pointer.split('/').slice(1)) {
+    current = (current as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
+
+/** Check a generator's schema.json against pyrepo's generator meta-schema. */
+export function checkGeneratorSchema(schema: unknown): string[] {
+  return metaProblems(generatorMetaSchema, schema);
+}
+
+/** Check a preset.json against pyrepo's preset meta-schema. */
+export function checkPresetFile(preset: unknown): string[] {
+  return metaProblems(presetMetaSchema, preset);
+}
+
+function metaProblems(meta: object, data: unknown): string[] {
+  const validate = validatorFor(meta);
+  if (validate(structuredClone(data))) return [];
+  return (validate.errors ?? []).map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+}

@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError, draftPlan, finalizePlan, promptForDraft, resolvePreset, type PlanRequest, type Question } from '../src/index.js';
+import { fixture, write } from './fixtures.js';
+
+function usageError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
+
+test('extends: the child overrides context and options, keeps the parent order', () => {
+  const { registry } = fixture();
+  const preset = resolvePreset(registry(), 'child');
+  assert.equal(preset.chain, ['base', 'child']);
+  assert.equal(preset.context, { framework: 'django', python: '3.13' });
+  assert.equal(preset.steps.map(step => [step.entry.name, step.options]), [['alpha', { level: 5 }], ['beta', { mode: 'fast' }]]);
+});
+
+test('a preset may drop an inherited generator, not one it does not inherit', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'drop.json': { name: 'drop', description: 'd', extends: 'base', generators: [['beta', false]] },
+    'bad-drop.json': { name: 'bad-drop', description: 'd', generators: [['beta', false]] },
+  });
+  assert.equal(resolvePreset(registry(work), './drop.json').steps.map(step => step.entry.name), ['alpha']);
+  assert.match(usageError(() => resolvePreset(registry(work), './bad-drop.json')).message, /drops generator "beta", which it does not inherit/);
+});
+
+test('presets that extend themselves or each other in a cycle are errors naming the loop', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'self.json': { name: 'self', description: 's', extends: './self.json', generators: [] },
+    'a.json': { name: 'a', description: 'a', extends: './b.json', generators: [] },
+    'b.json': { name: 'b', description: 'b', extends: './a.json', generators: [] },
+    'unknown-parent.json': { name: 'orphan', description: 'o', extends: 'nope', generators: [] },
+    'unknown-gen.json': { name: 'ug', description: 'u', generators: ['alpah', 'gamma'] },
+    'invalid.json': { name: 'Bad Name', generators: 'alpha' },
+    'not-json.json': '{',
+  });
+  const r = registry(work);
+  assert.match(usageError(() => resolvePreset(r, './self.json')).message, /Preset "self" extends itself/);
+  assert.match(usageError(() => resolvePreset(r, './a.json')).message, /cycle: a -> b -> a/);
+  assert.match(usageError(() => resolvePreset(r, './unknown-parent.json')).message, /Unknown preset "nope" \(extended by preset "orphan"\)/);
+  const unknownGenerators = usageError(() => resolvePreset(r, './unknown-gen.json'));
+  assert.is(unknownGenerators.problems.length, 2, 'every unknown generator is reported at once');
+  assert.match(unknownGenerators.message, /Unknown generator "alpah" in preset "ug".*Did you mean "alpha"/);
+  const invalid = usageError(() => resolvePreset(r, './invalid.json'));
+  assert.match(invalid.message, /invalid\.json is invalid/);
+  assert.match(invalid.message, /description/);
+  assert.match(usageError(() => resolvePreset(r, './not-json.json')).message, /not valid JSON/);
+});
+
+const request = (root: string, overrides: Partial<PlanRequest>): PlanRequest => ({ targetDir: join(root, 'work', 'my-app'), values: {}, interactive: false, ...overrides });
+
+test('option values: nested beats flat beats stored beats preset beats default; flat options reach every generator that has them', () => {
+  const { root, registry } = fixture();
+  write(join(root, 'work', 'my-app'), {
+    '.yo-rc.json': { 'generator-pyrepo': { project: { python: '3.12' }, generators: { alpha: { level: 7 }, beta: { shared: 'stored' } } } },
+  });
+  const plan = finalizePlan(draftPlan(request(root, { preset: 'child', values: { shared: 'flat', beta: { shared: 'nested' } } }), registry()));
+  assert.equal(plan.steps.map(step => [step.entry.name, step.options]), [
+    ['alpha', { level: 7, shared: 'flat' }],
+    ['beta', { mode: 'fast', shared: 'nested' }],
+  ]);
+  assert.is(plan.project.python, '3.12', 'the stored fact wins over the preset');
+  assert.is(plan.project.framework, 'django');
+  assert.is(plan.project.name, 'my-app');
+  assert.equal(plan.steps[1]!.chosen, { shared: 'nested' }, 'preset values and defaults are not stored as choices');
+});
+
+test('unknown options, options for generators outside the plan, and invalid values are all reported before anything runs', () => {
+  const { root, registry } = fixture();
+  const error = usageError(() => draftPlan(request(root, { generators: ['alpha'], values: { levle: 3, level: 99, mode: 'fast', python: '2' } }), registry()));
+  const text = error.message;
+  assert.match(text, /Unknown option --levle .*Did you mean --level\?/);
+  assert.match(text, /Unknown option --mode .*no generator in this run takes it/);
+  assert.match(text, /Invalid option --level of generator "alpha": must be <= 9 \(got 99\)/);
+  assert.match(text, /Invalid --python/);
+  assert.is(error.problems.length, 4);
+  const outside = usageError(() => draftPlan(request(root, { generators: ['alpha'], values: { beta: 1 } }), registry()));
+  assert.match(outside.message, /Options for generator "beta" were given, but it is not part of this run/);
+  assert.match(usageError(() => draftPlan(request(root, { generators: ['alpah'] }), registry())).message, /Did you mean "alpha"/);
+});
+
+test('a bad preset value is named as the preset\'s', () => {
+  const { root, registry } = fixture();
+  write(join(root, 'work'), { 'bad.json': { name: 'bad', description: 'b', generators: [['alpha', { level: 0, nope: 1 }]] } });
+  const text = usageError(() => draftPlan(request(root, { preset: './bad.json' }), registry())).message;
+  assert.match(text, /option --level of generator "alpha" \(set by preset "bad"\)/);
+  assert.match(text, /Unknown option --nope of generator "alpha" \(set by preset "bad"\)/);
+});
+
+test('interactive drafts ask for prompted values; the package default follows the answered name; answers are validated', async () => {
+  const { root, registry } = fixture();
+  const draft = draftPlan(request(root, { generators: ['beta'], interactive: true }), registry());
+  const asked: Question[] = [];
+  const answers: Record<string, unknown> = { name: 'Shop_Front', python: '3.13', 'beta.mode': 'fast' };
+  await promptForDraft(draft, async question => {
+    asked.push(question);
+    if (question.name === 'package') {
+      assert.is(question.default, 'shop_front');
+      assert.match(String(question.validate?.('import')), /not a Python keyword/);
+      assert.is(question.validate?.('shop'), true);
+      return 'shop';
+    }
+    return answers[question.name];
+  });
+  assert.equal(asked.map(q => [q.name, q.type]), [['name', 'input'], ['package', 'input'], ['python', 'list'], ['beta.mode', 'list']]);
+  const plan = finalizePlan(draft);
+  assert.equal([plan.project.name, plan.project.package, plan.project.python], ['shop-front', 'shop', '3.13']);
+  assert.equal(plan.steps[0]!.options, { mode: 'fast', shared: 'b' });
+  assert.equal(plan.steps[0]!.chosen, { mode: 'fast' });
+});
+
+test.run();

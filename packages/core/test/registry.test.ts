@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError, candidatePackages, shortName } from '../src/index.js';
+import { fixture, generatorSchema, write } from './fixtures.js';
+
+test('package names and short names map both ways', () => {
+  assert.is(shortName('@pyrepo/generator-uwsgi', 'generator'), 'uwsgi');
+  assert.is(shortName('@pyrepo/preset-wpmedia-django', 'preset'), 'wpmedia-django');
+  assert.is(shortName('@acme/pyrepo-preset-web', 'preset'), '@acme/web');
+  assert.is(shortName('pyrepo-generator-sentry', 'generator'), 'sentry');
+  assert.equal(candidatePackages('@acme/web', 'preset'), ['@acme/pyrepo-preset-web', '@acme/web']);
+  assert.equal(candidatePackages('@acme/pyrepo-preset-web', 'preset'), ['@acme/pyrepo-preset-web']);
+  assert.equal(candidatePackages('x', 'generator'), ['pyrepo-generator-x', 'x']);
+});
+
+test('built-ins resolve by short and package name', () => {
+  const { registry } = fixture();
+  const r = registry();
+  assert.is(r.findGenerator('alpha')?.name, 'alpha');
+  assert.is(r.findGenerator('@pyrepo/generator-alpha')?.source.type, 'built-in');
+  assert.is(r.findPreset('child')?.name, 'child');
+  assert.is(r.findGenerator('gamma'), undefined);
+});
+
+test('npm packages resolve from the working folder by short or full name, scoped or not; the pyrepo key decides', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'node_modules/@acme/pyrepo-preset-web/package.json': { name: '@acme/pyrepo-preset-web', version: '2.0.0', description: 'Acme web', pyrepo: { kind: 'preset' } },
+    'node_modules/@acme/pyrepo-preset-web/preset.json': { name: '@acme/web', description: 'Acme web', extends: 'base', generators: [] },
+    'node_modules/pyrepo-generator-sentry/package.json': { name: 'pyrepo-generator-sentry', version: '0.3.0', pyrepo: { kind: 'generator' }, main: 'lib/main.js' },
+    'node_modules/pyrepo-generator-sentry/schema.json': generatorSchema('sentry'),
+    'node_modules/pyrepo-generator-fake/package.json': { name: 'pyrepo-generator-fake', version: '0.1.0' },
+  });
+  const r = registry(work);
+  for (const ref of ['@acme/web', '@acme/pyrepo-preset-web']) {
+    const preset = r.findPreset(ref);
+    assert.is(preset?.name, '@acme/web');
+    assert.equal(preset?.source, { type: 'package', packageName: '@acme/pyrepo-preset-web', version: '2.0.0' });
+  }
+  const sentry = r.findGenerator('sentry');
+  assert.is(sentry?.module, join(work, 'node_modules/pyrepo-generator-sentry/lib/main.js'));
+  assert.is(r.findGenerator('fake'), undefined, 'a package without the pyrepo key is not a generator');
+  const listed = r.listInstalled().map(row => `${row.kind}:${row.name}:${row.source.type}`);
+  assert.ok(listed.includes('preset:@acme/web:package'));
+  assert.ok(listed.includes('generator:sentry:package'));
+  assert.ok(listed.includes('generator:alpha:built-in'));
+});
+
+test('paths resolve to preset files and packages; a folder that is not a pyrepo package is a usage error', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'my-preset.json': { name: 'mine', description: 'Mine', generators: ['alpha'] },
+    'gen/package.json': { name: 'local-gen', pyrepo: { kind: 'generator' } },
+    'gen/schema.json': generatorSchema('local'),
+    'notgen/package.json': { name: 'notgen' },
+  });
+  const r = registry(work);
+  assert.is(r.findPreset('./my-preset.json')?.file, join(work, 'my-preset.json'));
+  assert.is(r.findGenerator('./gen')?.name, 'local-gen');
+  assert.is(r.findGenerator('./gen')?.source.type, 'path');
+  assert.throws(() => r.findGenerator('./notgen'), (error: unknown) => error instanceof UsageError && /not a pyrepo generator package/.test(error.message));
+});
+
+test('a broken package is reported by name in list, and the others still list', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'node_modules/pyrepo-generator-broken/package.json': { name: 'pyrepo-generator-broken', pyrepo: { kind: 'generator' } },
+    'node_modules/pyrepo-generator-broken/schema.json': '{ not json',
+    'node_modules/pyrepo-generator-badschema/package.json': { name: 'pyrepo-generator-badschema', pyrepo: { kind: 'generator' } },
+    'node_modules/pyrepo-generator-badschema/schema.json': { title: 'x', properties: { name: { type: 'string', description: 'clashes with a project fact' } } },
+  });
+  const rows = registry(work).listInstalled();
+  const broken = rows.find(row => row.name === 'broken');
+  assert.match(broken?.error ?? '', /schema\.json of pyrepo-generator-broken.*not valid JSON/);
+  const bad = rows.find(row => row.name === 'badschema');
+  assert.match(bad?.error ?? '', /invalid schema\.json/);
+  assert.ok(rows.some(row => row.name === 'alpha' && !row.error));
+});
+
+test('an unknown name suggests the closest ones', () => {
+  const { registry } = fixture();
+  const problem = registry().unknown('generator', 'alpah', '');
+  assert.match(problem.message, /Unknown generator "alpah"\. Did you mean "alpha"\?/);
+  assert.match(problem.fix, /pyrepo list/);
+});
+
+test.run();

@@ -1,0 +1,47 @@
+import { pin, type JsonObject, type PinnedProject, type ProjectContext } from '@pyrepo/core';
+import type { Options } from './options.js';
+
+type Tool = Options['tools'][number];
+
+interface ToolSpec {
+  /** What the tool needs installed in CI. */
+  requirements: PinnedProject[];
+  /** Its [tool.*] configuration. */
+  config: (project: ProjectContext, options: Options) => JsonObject;
+  /** Caches and reports it leaves in the working tree. */
+  ignore: string[];
+}
+
+/** How each tool is configured and installed: data, not branches. */
+export const tools: Record<Tool, ToolSpec> = {
+  pytest: {
+    requirements: ['pytest'],
+    config: (_project, options) => ({
+      pytest: { ini_options: { testpaths: options.testPaths, pythonpath: ['.'], addopts: '-ra --strict-markers' } },
+    }),
+    ignore: ['.pytest_cache/'],
+  },
+  ruff: {
+    requirements: ['ruff'],
+    config: (project, options) => ({
+      ruff: {
+        'line-length': options.lineLength,
+        'target-version': `py${project.python.replace('.', '')}`,
+        'extend-exclude': [project.venvDir],
+        lint: { select: ['E', 'F', 'W', 'I', 'B', 'UP'] },
+      },
+    }),
+    ignore: ['.ruff_cache/'],
+  },
+  coverage: {
+    requirements: ['coverage'],
+    config: project => ({
+      coverage: { run: { source: [project.package], branch: true }, report: { show_missing: true, skip_empty: true } },
+    }),
+    ignore: ['.coverage', '.coverage.*', 'htmlcov/'],
+  },
+};
+
+export function requirementsFor(selected: readonly Tool[], python: string): string[] {
+  return selected.flatMap(tool => tools[tool].requirements.map(project => pin(project, python)));
+}

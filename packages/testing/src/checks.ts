@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const pythonDir = new URL('../../python/', import.meta.url);
+
+/** Debian's Python (it sees python3-* packages such as pip, packaging, django); else python3 on PATH. */
+export const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** Run a program; on failure throw with its output, so a test failure shows what the tool said. */
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  try {
+    return execFileSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failure = error as { status?: number; stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed (${failure.status ?? failure.message}):\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+  }
+}
+
+/** Parse requirements files with pip's parser (every `-r` must resolve); the requirements each file yields, includes followed. */
+export function parseRequirementsFiles(dir: string, files: string[]): Record<string, string[]> {
+  const output = runTool(python, [new URL('check_requirements.py', pythonDir).pathname, ...files], { cwd: dir });
+  return JSON.parse(output) as Record<string, string[]>;
+}
+
+/** pyproject.toml as Python's tomllib reads it, after `validate-pyproject` accepted it. */
+export function checkPyproject(dir: string): Record<string, unknown> {
+  runTool('validate-pyproject', [join(dir, 'pyproject.toml')]);
+  return JSON.parse(runTool(python, [new URL('check_pyproject.py', pythonDir).pathname, join(dir, 'pyproject.toml')])) as Record<string, unknown>;
+}

@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Registry, draftPlan, type Catalog, type JsonObject, type PlanRequest } from '@pyrepo/core';
+import { runDraft, type RunReport } from '@pyrepo/core/run';
+import { catalog, catalogDir } from 'generator-pyrepo/catalog';
+
+export interface RunPyrepoOptions {
+  /** A preset to run (name, package or path)... */
+  preset?: string;
+  /** ...or generators to add. */
+  generators?: string[];
+  /** Option values, as on the command line or in an answers file. */
+  values?: JsonObject;
+  /** Target folder; default: a new temporary folder (remove it with `result.cleanup()`). */
+  dir?: string;
+  /** Files to create before the run, to test merges into an existing repository. */
+  files?: Record<string, string>;
+  force?: boolean;
+  dryRun?: boolean;
+  /** Where packages and relative preset paths resolve from; default: the target folder. */
+  cwd?: string;
+  /** Built-ins; default: generator-pyrepo's catalog. */
+  catalog?: Catalog;
+  catalogDir?: string;
+}
+
+export interface RunPyrepoResult {
+  dir: string;
+  report: RunReport;
+  /** Yeoman's log lines (create, identical, conflict, ...), colours stripped. */
+  log: string;
+  /** Every file under the target folder (except .git), by path from it. */
+  files(): Record<string, string>;
+  read(path: string): string;
+  cleanup(): void;
+}
+
+/** A fresh temporary folder, removed by `cleanup` in the result. */
+export function tempDir(prefix = 'pyrepo-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Write files (path from `dir` to contents) into a folder. */
+export function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+}
+
+/** Every file under `dir` (except .git and virtual environments), by relative path. */
+export function readTree(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) {
+        if (entry !== '.git' && entry !== 'node_modules' && !statSafe(join(path, 'pyvenv.cfg'))) walk(path);
+      } else tree[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return tree;
+}
+
+function statSafe(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Run a preset or generators the way `pyrepo new` / `pyrepo add --yes` does, in process, into a
+ * real folder. Throws what the CLI would report (a UsageError for bad input).
+ */
+export async function runPyrepo(options: RunPyrepoOptions): Promise<RunPyrepoResult> {
+  const dir = options.dir ?? tempDir();
+  if (options.files) writeTree(dir, options.files);
+  const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
+  const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
+  const draft = draftPlan(request, registry);
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const report = await runDraft(draft, { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: true, output });
+  return {
+    dir,
+    report,
+    log: Buffer.concat(chunks).toString('utf8').replace(/\x1b\[[0-9;]*m/g, ''),
+    files: () => readTree(dir),
+    read: path => readFileSync(join(dir, path), 'utf8'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Compare text with a snapshot file next to the test (`__snapshots__/<name>.snap`); with
+ * UPDATE=1 in the environment, write it instead. Returns the failure message, or undefined.
+ */
+export function checkSnapshot(snapshotDir: string, name: string, actual: string): string | undefined {
+  const file = join(snapshotDir, `${name}.snap`);
+  if (process.env.UPDATE === '1') {
+    mkdirSync(snapshotDir, { recursive: true });
+    writeFileSync(file, actual);
+    return undefined;
+  }
+  let expected: string;
+  try {
+    expected = readFileSync(file, 'utf8');
+  } catch {
+    return `No snapshot ${file}: run the tests with UPDATE=1 to write it, and review it.`;
+  }
+  if (expected === actual) return undefined;
+  const expectedLines = expected.split('\n');
+  const actualLines = actual.split('\n');
+  const line = expectedLines.findIndex((text, index) => text !== actualLines[index]);
+  return `Snapshot ${file} differs at line ${line + 1}:\n  expected: ${expectedLines[line] ?? '(end)'}\n  actual:   ${actualLines[line] ?? '(end)'}\nRun with UPDATE=1 if the change is intended, and review the diff.`;
+}
+
+/** A generated tree as one reviewable text: each file under a `=== path ===` line. */
+export function renderTree(files: Record<string, string>): string {
+  return Object.entries(files)
+    .map(([path, contents]) => `=== ${path} ===\n${contents}${contents.endsWith('\n') ? '' : '\n'}`)
+    .join('\n');
+}
+export * from './checks.js';
