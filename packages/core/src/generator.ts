@@ -4,6 +4,7 @@ import ejs from 'ejs';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
 import type { ProjectContext } from './context.js';
 import { PyrepoError } from './errors.js';
+import { markMerged } from './merge-status.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import type { RequirementRole } from './requirements.js';
@@ -72,7 +73,11 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
           const file = this.destinationPath(path);
           return this.fs.exists(file) ? this.fs.read(file) : undefined;
         },
-        write: (path, contents) => this.fs.write(this.destinationPath(path), contents),
+        write: (path, contents) => {
+          const file = this.destinationPath(path);
+          this.fs.write(file, contents);
+          markMerged(this.env.sharedFs.get(file));
+        },
       },
       this.project.layout,
       `generator ${step.name}`,

@@ -2,6 +2,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { contextKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
+import { addMergeStatus } from './merge-status.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { draftPlan, finalizePlan, promptForDraft, type Plan, type PlanDraft, type PlanStep } from './plan.js';
@@ -53,6 +54,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
     super(args, options, { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
+    addMergeStatus(this.env.adapter.log as never);
   }
 
   async initializing(): Promise<void> {

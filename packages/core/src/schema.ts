@@ -140,14 +140,20 @@ function toProblem(error: ErrorObject, schema: GeneratorSchema, data: JsonObject
   }
   const [, name = '', ...rest] = error.instancePath.split('/');
   const option = schema.properties[name];
-  const expectation = option ? describeExpectation(option) : '';
-  const item = rest.length > 0 ? ` (item ${Number(rest[0]) + 1})` : '';
-  const got = instanceAt(data, error.instancePath);
-  const what = option?.['x-rule'] || (option?.items && resolveOption(option.items)['x-rule']) ? `must be ${expectation}` : (error.message ?? 'is invalid');
+  const inItem = rest.length > 0 && option?.items !== undefined;
+  const described = option ? (inItem ? resolveOption(option.items!) : resolveOption(option)) : undefined;
+  const hasRule = Boolean(described?.['x-rule'] || described?.enum);
+  const expectation = described ? describeExpectation(described) : 'a valid value';
+  const where = `${subject(name)}${inItem ? ` (item ${Number(rest[0]) + 1})` : ''}`;
+  const got = showValue(instanceAt(data, error.instancePath));
   return {
     key: name,
-    message: `Invalid ${subject(name)}${item}: ${what} (got ${showValue(got)}).`,
-    fix: `pass --${toFlag(name)} with ${expectation || 'a valid value'}${option ? `: ${option.description}` : ''}`.replace(/\.?$/, '.'),
+    message: `Invalid ${where}: ${hasRule ? `must be ${expectation}` : (error.message ?? 'is invalid')} (got ${got}).`,
+    fix: described?.enum
+      ? `pass --${toFlag(name)} with ${expectation}${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`
+      : hasRule
+      ? `pass --${toFlag(name)} ${inItem ? 'values' : 'a value'} that follow the rule above${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`
+      : `pass --${toFlag(name)} with ${expectation}${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`,
   };
 }
 
