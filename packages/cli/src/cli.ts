@@ -78,15 +78,15 @@ export async function main(args: string[], io: Io): Promise<number> {
   };
 
   const withRunFlags = (y: Argv, tokens: string[], kind: 'preset' | 'generators') =>
-    y.options(runFlagDefinitions).options(projectFlags).options(helpFlags(tokens, kind, io.cwd));
+    y.options(runFlagDefinitions).options(projectFlags).options(helpFlags(tokens, kind, io.cwd)).epilogue(epilogue);
 
   const parser = yargs(args)
     .scriptName('pyrepo')
     .usage('$0 <command> [options]\n\nScaffold and maintain production-ready Python application repositories.')
-    .parserConfiguration({ 'camel-case-expansion': true, 'strip-dashed': true, 'strip-aliased': true })
+    .parserConfiguration({ 'camel-case-expansion': true, 'strip-dashed': true })
     .command(
       'new <preset> [dir]',
-      'Generate a repository from a preset into a folder (default: the current one)',
+      'Generate a repository from a preset into a folder',
       y =>
         withRunFlags(y, args, 'preset')
           .positional('preset', { type: 'string', describe: 'Preset: a name (wpmedia-django), an npm package (@acme/pyrepo-preset-web or @acme/web), or a path' })
@@ -103,7 +103,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     )
     .command(
       'add <generators..>',
-      'Add one or more generators to an existing repository (the current folder, or --dir)',
+      'Add generators to an existing repository',
       y =>
         withRunFlags(y, args, 'generators')
           .positional('generators', { type: 'string', array: true, describe: 'Generators: names (uwsgi), npm packages, or paths' })
@@ -120,8 +120,8 @@ export async function main(args: string[], io: Io): Promise<number> {
     )
     .command(
       'list',
-      'List the presets and generators pyrepo can use, with where each comes from',
-      y => y.option('json', { type: 'boolean', describe: 'Print JSON' }),
+      'List presets and generators, with their source',
+      y => y.option('json', { type: 'boolean', describe: 'Print JSON' }).epilogue(epilogue),
       argv => {
         const rows = registryFor(io.cwd).listInstalled();
         if (argv.json) {
@@ -141,8 +141,8 @@ export async function main(args: string[], io: Io): Promise<number> {
     )
     .command(
       'info <name>',
-      'Describe a preset or generator: what it writes and its options',
-      y => y.positional('name', { type: 'string', describe: 'Preset or generator name, package or path' }).option('json', { type: 'boolean', describe: 'Print JSON' }),
+      'Describe a preset or generator and its options',
+      y => y.positional('name', { type: 'string', describe: 'Preset or generator name, package or path' }).option('json', { type: 'boolean', describe: 'Print JSON' }).epilogue(epilogue),
       argv => {
         const registry = registryFor(io.cwd);
         const name = argv.name!;
@@ -177,23 +177,29 @@ export async function main(args: string[], io: Io): Promise<number> {
       },
     )
     .option('debug', { type: 'boolean', describe: 'Print stack traces of unexpected errors', global: true })
-    .demandCommand(1, 'Give a command: new, add, list or info.')
     .strictCommands()
     .recommendCommands()
     .help()
     .alias('h', 'help')
     .version(version)
     .epilogue(epilogue)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns) : null)
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError({ message: message ?? 'Invalid command line.', fix: 'see `pyrepo --help`.' });
     });
 
   try {
-    await parser.parseAsync(args, {}, (error, _argv, output) => {
-      if (output && !error) io.out(`${output}\n`);
+    let printed = false;
+    const argv = await parser.parseAsync(args, {}, (error, _argv, output) => {
+      if (output && !error) {
+        io.out(`${output}\n`);
+        printed = true;
+      }
     });
+    if (!printed && argv._.length === 0) {
+      throw new UsageError({ message: 'Give a command: new, add, list or info.', fix: 'see `pyrepo --help`.' });
+    }
     return exitCode;
   } catch (error) {
     return reportError(error, io, debug);

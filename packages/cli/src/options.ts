@@ -44,7 +44,7 @@ export const runFlagDefinitions: Record<string, Options> = {
 };
 
 /** Keys of parsed arguments that are not option values. */
-const notValues = new Set(['_', '$0', 'preset', 'dir', 'generators', 'generator', 'name_', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version', 'json']);
+const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'generator', 'name_', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version', 'json']);
 
 function camelKeys(values: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [fromFlag(key), isPlainObject(value) ? camelKeys(value) : value]));

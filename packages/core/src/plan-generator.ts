@@ -98,7 +98,13 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     }
     // Yeoman reads these statics when it instantiates; the namespace only labels logs here.
     Object.assign(Leaf, { namespace: `pyrepo:${step.entry.name.replace(/^@/, '').replace(/\//g, '-')}`, resolved: step.entry.module });
-    const pyrepo: StepInput = { name: step.entry.name, packageDir: step.entry.dir, project: plan.project, options: step.options };
+    const pyrepo: StepInput = {
+      name: step.entry.name,
+      packageDir: step.entry.dir,
+      project: plan.project,
+      options: step.options,
+      rerun: step.entry.source.type === 'path' ? undefined : `pyrepo add ${step.entry.name}`,
+    };
     await this.env.composeWith(Leaf as never, {
       generatorOptions: { destinationRoot: this.destinationRoot(), skipInstall: this.options.skipInstall, pyrepo } as never,
     });

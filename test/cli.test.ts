@@ -1,0 +1,119 @@
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fixtures, folderState, pyrepo } from './helpers/cli.js';
+
+const work = () => mkdtempSync(join(tmpdir(), 'pyrepo-cli-'));
+
+test('--help works on every command and lists the flags derived from the schemas', () => {
+  const dir = work();
+  for (const args of [['--help'], ['new', '--help'], ['add', '--help'], ['list', '--help'], ['info', '--help']]) {
+    const result = pyrepo(args, dir);
+    assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stdout, /pyrepo/);
+    assert.match(result.stdout, /Exit codes: 0 done; 1 generation failed; 2 bad usage/);
+  }
+  const newHelp = pyrepo(['new', '--help'], dir).stdout;
+  for (const flag of ['--yes', '--answers', '--dry-run', '--force', '--skip-install', '--name', '--package', '--python', '--framework', '--layout', '--venv-dir', '--app-user', '--port']) {
+    assert.ok(newHelp.includes(flag), `new --help mentions ${flag}`);
+  }
+  assert.match(pyrepo(['add', '--help'], dir).stdout, /--dir/);
+  const presetHelp = pyrepo(['new', 'wpmedia-django', '--help'], dir).stdout;
+  assert.match(presetHelp, /Options of generator pyproject:/);
+  assert.match(presetHelp, /--line-length .*Maximum line length/);
+  assert.match(pyrepo(['--version'], dir).stdout, /^\d+\.\d+\.\d+/);
+  const none = pyrepo([], dir);
+  assert.is(none.code, 2);
+  assert.match(none.stderr, /Give a command: new, add, list or info/);
+});
+
+test('list shows every preset and generator with its source; --json is machine-readable', () => {
+  const dir = work();
+  const text = pyrepo(['list'], dir);
+  assert.is(text.code, 0);
+  assert.match(text.stdout, /Presets:\n  wpmedia-django +WP Media's repository preparation/);
+  assert.match(text.stdout, /\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
+  assert.match(text.stdout, /Generators:\n  pyproject /);
+  const rows = JSON.parse(pyrepo(['list', '--json'], dir).stdout) as Array<{ kind: string; name: string; source: { type: string } }>;
+  assert.equal(rows.map(row => `${row.kind}:${row.name}:${row.source.type}`), ['preset:wpmedia-django:built-in', 'generator:pyproject:built-in', 'generator:requirements:built-in']);
+});
+
+test('info describes a preset (generators, options it sets) and a generator (its options)', () => {
+  const dir = work();
+  const preset = pyrepo(['info', 'wpmedia-django'], dir);
+  assert.is(preset.code, 0);
+  assert.match(preset.stdout, /wpmedia-django \(preset, built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
+  assert.match(preset.stdout, /project facts: framework=django layout=layered/);
+  assert.match(preset.stdout, /pyproject: .*\n +preset sets: tools=pytest,ruff,coverage/);
+  const generator = pyrepo(['info', 'pyproject'], dir);
+  assert.match(generator.stdout, /--line-length  Maximum line length for ruff's linter and formatter\. \[default: 88\]\n +accepts an integer from 60 to 200/);
+  const json = JSON.parse(pyrepo(['info', 'requirements', '--json'], dir).stdout) as { schema: { properties: object } };
+  assert.equal(Object.keys(json.schema.properties), ['base', 'ci', 'dev', 'prod']);
+  const unknown = pyrepo(['info', 'pyprojet'], dir);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown preset or generator "pyprojet"\. Did you mean "pyproject"\?/);
+});
+
+test('new --dry-run prints the plan and writes nothing, not even the folder', () => {
+  const dir = work();
+  const result = pyrepo(['new', 'wpmedia-django', 'blog', '--dry-run', '--yes', '--python', '3.13'], dir);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Plan: preset wpmedia-django into .*\/blog\n  project: name=blog package=blog python=3\.13 framework=django layout=layered/);
+  assert.match(result.stdout, /2\. pyproject  tools=pytest,ruff,coverage lineLength=88 testPaths=tests/);
+  assert.match(result.stderr, /create requirements\/base\.txt/);
+  assert.is(folderState(join(dir, 'blog')), 'absent');
+});
+
+test('new, then answers file and command line: the command line wins; a re-run is identical', () => {
+  const dir = work();
+  writeFileSync(join(dir, 'answers.json'), JSON.stringify({ name: 'from-answers', python: '3.11', pyproject: { 'line-length': 100 } }));
+  const result = pyrepo(['new', 'wpmedia-django', 'shop', '--answers', 'answers.json', '--python', '3.13', '--yes'], dir);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Done: .*\/shop/);
+  const stored = JSON.parse(readFileSync(join(dir, 'shop', '.yo-rc.json'), 'utf8'))['generator-pyrepo'];
+  assert.equal([stored.project.name, stored.project.package, stored.project.python], ['from-answers', 'from_answers', '3.13']);
+  assert.match(readFileSync(join(dir, 'shop', 'pyproject.toml'), 'utf8'), /line-length = 100/);
+  const before = folderState(join(dir, 'shop'));
+  const again = pyrepo(['new', 'wpmedia-django', 'shop', '--yes'], dir);
+  assert.is(again.code, 0, again.stderr);
+  assert.not.match(again.stderr, /\b(create|conflict|merge) /);
+  assert.equal(folderState(join(dir, 'shop')), before, 'the stored facts and choices are reused: nothing changes');
+});
+
+test('add runs in the current folder or --dir, reading the project facts stored by new', () => {
+  const dir = work();
+  assert.is(pyrepo(['new', 'wpmedia-django', 'app', '--yes', '--layout', 'single'], dir).code, 0);
+  const added = pyrepo(['add', 'requirements', '--base', 'Django==5.2.8', '--yes'], join(dir, 'app'));
+  assert.is(added.code, 0, added.stderr);
+  assert.match(added.stderr, /merge requirements\.txt/);
+  assert.match(readFileSync(join(dir, 'app', 'requirements.txt'), 'utf8'), /Django==5\.2\.8\n$/);
+  const viaDir = pyrepo(['add', 'requirements', '--dir', 'app', '--yes'], dir);
+  assert.is(viaDir.code, 0);
+  assert.match(viaDir.stderr, /identical requirements\.txt/);
+});
+
+test('a generator given by path renders its templates; a file the user changed is kept with --yes (exit 3), replaced with --force', () => {
+  const dir = work();
+  const sample = join(fixtures, 'sample-generator');
+  const first = pyrepo(['add', sample, '--yes', '--name', 'demo'], dir);
+  assert.is(first.code, 0, first.stderr);
+  assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), '# Generated by pyrepo (generator sample)\nHello, demo (demo)!\n');
+  assert.is(statSync(join(dir, 'bin', 'run.sh')).mode & 0o777, 0o755, 'executable: true sets the mode');
+  writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
+  chmodSync(join(dir, 'bin', 'run.sh'), 0o755);
+  const dry = pyrepo(['add', sample, '--yes', '--dry-run'], dir);
+  assert.is(dry.code, 0);
+  assert.match(dry.stderr, /conflict hello\.txt[\s\S]*-my own words[\s\S]*\+Hello, demo/);
+  const kept = pyrepo(['add', sample, '--yes'], dir);
+  assert.is(kept.code, 3, kept.stderr);
+  assert.match(kept.stderr, /left 1 file\(s\) you changed as they are:\n  hello\.txt\n.*--force/);
+  assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'my own words\n');
+  const forced = pyrepo(['add', sample, '--yes', '--force'], dir);
+  assert.is(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(join(dir, 'hello.txt'), 'utf8'), /Hello, demo/);
+  assert.ok(existsSync(join(dir, '.yo-rc.json')));
+});
+
+test.run();
