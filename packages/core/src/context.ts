@@ -115,7 +115,10 @@ export function describeFact(key: ContextKey, draft: ContextDraft): string {
 /** Validate the drafted facts; on success the name is PEP 503-normalized and defaults are filled. */
 export function finalizeContext(draft: ContextDraft): { context?: ProjectContext; problems: Problem[] } {
   const { value, problems } = validateOptions(contextSchema, draft.values as JsonObject, key => describeFact(key as ContextKey, draft));
-  if (problems.length > 0) return { problems: problems.map(p => withContextFix(p, draft)) };
+  // A package derived from an invalid name is wrong for the same reason: report the name only.
+  const nameIsWrong = problems.some(p => p.key === 'name');
+  const relevant = problems.filter(p => !(nameIsWrong && p.key === 'package' && draft.sources.package === 'derived'));
+  if (relevant.length > 0) return { problems: relevant.map(p => withContextFix(p, draft)) };
   const context = value as unknown as ProjectContext;
   context.name = normalizeName(context.name);
   return { context, problems: [] };

@@ -221,7 +221,7 @@ export interface Question {
 export async function promptForDraft(draft: PlanDraft, ask: (question: Question) => Promise<unknown>): Promise<void> {
   for (const item of contextQuestions(draft)) {
     rederive(draft.context);
-    const answer = await ask(toQuestion(item, draft.context.values[item.key as ContextKey], (value: unknown) => {
+    const answer = await ask(toQuestion(item, draft.context.values[item.key as ContextKey] ?? item.option.default, (value: unknown) => {
       const trial: ContextDraft = { ...draft.context, values: { ...draft.context.values, [item.key]: value }, sources: { ...draft.context.sources, [item.key]: 'option' } };
       rederive(trial);
       const problem = finalizeContext(trial).problems.find(p => p.key === item.key);
@@ -251,7 +251,7 @@ function toQuestion(item: PlanQuestion, defaultValue: unknown, validate: (value:
   const items = option.items ? resolveOption(option.items) : undefined;
   const type =
     spec.type ??
-    (option.enum ? 'list' : option.type === 'boolean' ? 'confirm' : option.type === 'integer' || option.type === 'number' ? 'number' : items?.enum ? 'checkbox' : 'input');
+    (option.enum ? 'select' : option.type === 'boolean' ? 'confirm' : option.type === 'integer' || option.type === 'number' ? 'number' : items?.enum ? 'checkbox' : 'input');
   const choices = (option.enum ?? items?.enum)?.map(value => ({ name: String(value), value }));
   const name = item.step ? `${item.step.entry.name}.${item.key}` : item.key;
   return {
@@ -260,7 +260,7 @@ function toQuestion(item: PlanQuestion, defaultValue: unknown, validate: (value:
     message: spec.message,
     default: defaultValue,
     ...(choices ? { choices } : {}),
-    ...(type === 'checkbox' || type === 'list' ? {} : { validate }),
+    ...(type === 'checkbox' || type === 'select' ? {} : { validate }),
   };
 }
 

@@ -152,7 +152,7 @@ function toProblem(error: ErrorObject, schema: GeneratorSchema, data: JsonObject
     fix: described?.enum
       ? `pass --${toFlag(name)} with ${expectation}${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`
       : hasRule
-      ? `pass --${toFlag(name)} ${inItem ? 'values' : 'a value'} that follow the rule above${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`
+      ? `pass --${toFlag(name)} ${inItem ? 'values that follow' : 'a value that follows'} the rule above${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`
       : `pass --${toFlag(name)} with ${expectation}${option ? ` (${option.description.replace(/\.$/, '')})` : ''}.`,
   };
 }

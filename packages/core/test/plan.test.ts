@@ -113,7 +113,7 @@ test('interactive drafts ask for prompted values; the package default follows th
     }
     return answers[question.name];
   });
-  assert.equal(asked.map(q => [q.name, q.type]), [['name', 'input'], ['package', 'input'], ['python', 'list'], ['beta.mode', 'list']]);
+  assert.equal(asked.map(q => [q.name, q.type]), [['name', 'input'], ['package', 'input'], ['python', 'select'], ['beta.mode', 'select']]);
   const plan = finalizePlan(draft);
   assert.equal([plan.project.name, plan.project.package, plan.project.python], ['shop-front', 'shop', '3.13']);
   assert.equal(plan.steps[0]!.options, { mode: 'fast', shared: 'b' });

@@ -1,0 +1,74 @@
+// The real `yo` 7 binary runs generator-pyrepo: `yo pyrepo` offers the presets,
+// `yo pyrepo:<preset>` runs one, `yo pyrepo:<generator>` runs one generator into a repository.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseRequirementsFiles, readTree, runPyrepo } from '@pyrepo/testing';
+import { yoSandbox } from './helpers/yo.js';
+
+const yo = yoSandbox();
+
+test('yo --generators lists pyrepo with its presets and generators', () => {
+  const result = yo.run(['--generators'], yo.folder('list'));
+  assert.is(result.code, 0, result.output);
+  assert.match(result.output, /pyrepo\n(\s+\S+\n)*\s+pyproject\n\s+requirements\n\s+wpmedia-django/);
+});
+
+test('yo pyrepo:wpmedia-django generates the same repository as pyrepo new', async () => {
+  const dir = yo.folder('blog');
+  const result = yo.run(['pyrepo:wpmedia-django', '--yes'], dir);
+  assert.is(result.code, 0, result.output);
+  assert.match(result.output, /create requirements\/base\.txt/);
+  const viaCli = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' } });
+  try {
+    assert.equal(readTree(dir), viaCli.files());
+  } finally {
+    viaCli.cleanup();
+  }
+  assert.equal(parseRequirementsFiles(dir, ['requirements/dev.txt'])['requirements/dev.txt'], ['pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3']);
+});
+
+test('yo pyrepo:<generator> adds one generator to an existing repository, reading its stored facts', () => {
+  const dir = yo.folder('existing');
+  assert.is(yo.run(['pyrepo:requirements', '--yes', '--name', 'shop', '--layout', 'single'], dir).code, 0);
+  const result = yo.run(['pyrepo:pyproject', '--yes', '--line-length', '100'], dir);
+  assert.is(result.code, 0, result.output);
+  assert.match(result.output, /merge requirements\.txt/);
+  const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+  assert.match(pyproject, /line-length = 100/);
+  assert.match(pyproject, /source = \[ "shop" \]/);
+});
+
+test('yo reports bad input with exit code 2 and writes nothing', () => {
+  const dir = yo.folder('bad');
+  const result = yo.run(['pyrepo:wpmedia-django', '--yes', '--name', '../x'], dir);
+  assert.is(result.code, 2, result.output);
+  assert.match(result.output, /Invalid --name: must be a PEP 508 project name/);
+  assert.match(result.output, /fix: pass --name/);
+  assert.not.match(result.output, /^\s+at .+:\d+:\d+\)?$/m);
+  assert.equal(readdirSync(dir), []);
+  const none = yo.run(['pyrepo', '--yes'], dir);
+  assert.is(none.code, 2);
+  assert.match(none.output, /No preset given[\s\S]*pass --preset <name>; installed: wpmedia-django/);
+  const chosen = yo.run(['pyrepo', '--yes', '--preset', 'wpmedia-django', '--name', 'shop'], dir);
+  assert.is(chosen.code, 0, chosen.output);
+  assert.match(readFileSync(join(dir, '.yo-rc.json'), 'utf8'), /"name": "shop"/);
+});
+
+test('yo pyrepo in a terminal offers the installed presets, then asks for the project facts', async () => {
+  const dir = yo.folder('interactive');
+  const result = await yo.interactive(['pyrepo'], dir, [
+    [/Which preset\?[\s\S]*wpmedia-django: WP Media/, '\r'],
+    [/Project name/, 'Shop_Front\r'],
+    [/Python package name[\s\S]*shop_front/, '\r'],
+    [/Python version/, '\r'],
+  ]);
+  assert.is(result.code, 0, result.output);
+  const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-pyrepo'];
+  assert.equal([stored.project.name, stored.project.package, stored.project.python, stored.preset], ['shop-front', 'shop_front', '3.12', 'wpmedia-django']);
+  assert.equal(stored.generators.pyproject, {}, 'the preset decides the tools: not asked, not stored as a choice');
+  assert.not.match(result.output, /Which tools/);
+});
+
+test.run();
