@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixtures, folderState, pyrepo } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
+import { runInTerminal } from './helpers/terminal.js';
 
 const work = () => mkdtempSync(join(tmpdir(), 'pyrepo-cli-'));
 
@@ -114,6 +115,21 @@ test('a generator given by path renders its templates; a file the user changed i
   assert.is(forced.code, 0, forced.stderr);
   assert.match(readFileSync(join(dir, 'hello.txt'), 'utf8'), /Hello, demo/);
   assert.ok(existsSync(join(dir, '.yo-rc.json')));
+});
+
+test('in a terminal, pyrepo new asks for the project facts; Ctrl-C at a prompt exits 130 and writes nothing', async () => {
+  const dir = work();
+  const answered = await runInTerminal([process.execPath, bin, 'new', 'wpmedia-django', 'web'], { cwd: dir }, [
+    [/Project name \(web\)/, 'demo\r'],
+    [/Python package name \(demo\)/, '\r'],
+    [/Python version/, '\r'],
+  ]);
+  assert.is(answered.code, 0, answered.output);
+  assert.match(readFileSync(join(dir, 'web', '.yo-rc.json'), 'utf8'), /"name": "demo"/);
+  const cancelled = await runInTerminal([process.execPath, bin, 'new', 'wpmedia-django', 'web2'], { cwd: dir }, [[/Project name/, '\x03']]);
+  assert.is(cancelled.code, 130, cancelled.output);
+  assert.match(cancelled.output, /cancelled; nothing was written/);
+  assert.is(folderState(join(dir, 'web2')), 'absent');
 });
 
 test.run();

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from './cli.js';
+import { runInTerminal } from './terminal.js';
 
 const yoBin = join(repoRoot, 'test', 'node_modules', '.bin', 'yo');
 // yo refuses to run as root: it switches itself to uid 1000, which must own what it writes.
@@ -10,6 +11,15 @@ const asRoot = process.getuid?.() === 0;
 
 /** A sandbox for the real `yo`: its own HOME, and NODE_PATH holding generator-pyrepo, as `npm link` would. */
 export function yoSandbox() {
+  if (asRoot) {
+    for (let dir = repoRoot; ; dir = dirname(dir)) {
+      const stat = statSync(dir);
+      if ((stat.mode & 0o001) === 0 && stat.uid !== 1000) {
+        throw new Error(`yo runs as uid 1000, which cannot enter ${dir}: make the checkout's folders traversable (chmod o+x), as .ci/run does.`);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
   const root = mkdtempSync(join(tmpdir(), 'pyrepo-yo-'));
   chmodSync(root, 0o755);
   const home = join(root, 'home');
@@ -31,29 +41,9 @@ export function yoSandbox() {
       const result = spawnSync(yoBin, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
       return { code: result.status, output: `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
     },
-    /** Run yo in a pseudo-terminal (util-linux `script`), answering each prompt when its text appears. */
-    interactive(args: string[], cwd: string, answers: Array<[RegExp, string]>): Promise<{ code: number | null; output: string }> {
-      const command = [yoBin, ...args].map(word => `'${word}'`).join(' ');
-      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { ...env, TERM: 'dumb', COLUMNS: '120' } });
-      let output = '';
-      let pending = [...answers];
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const clean = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-        while (pending.length > 0 && pending[0]![0].test(clean)) {
-          child.stdin.write(pending[0]![1]);
-          pending = pending.slice(1);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      return new Promise(resolve => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-        child.on('close', code => {
-          clearTimeout(timer);
-          resolve({ code, output: output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') });
-        });
-      });
+    /** Run yo in a pseudo-terminal, answering each prompt when its text appears. */
+    interactive(args: string[], cwd: string, answers: Array<[RegExp, string]>) {
+      return runInTerminal([yoBin, ...args], { cwd, env }, answers);
     },
   };
 }
