@@ -15,6 +15,14 @@ test('yo --generators lists pyrepo with its presets and generators', () => {
   assert.match(result.output, /pyrepo\n(\s+\S+\n)*\s+pyproject\n\s+requirements\n\s+wpmedia-django/);
 });
 
+test('yo pyrepo:<name> --help lists the project facts and the options from the schemas', () => {
+  const result = yo.run(['pyrepo:pyproject', '--help'], yo.folder('help'));
+  assert.is(result.code, 0, result.output);
+  for (const flag of ['--yes', '--name', '--package', '--python', '--layout', '--tools', '--line-length']) assert.ok(result.output.includes(flag), flag);
+  assert.match(result.output, /--line-length +# Maximum line length for ruff's linter and formatter\. Accepts an integer from 60 to 200\./);
+  assert.match(yo.run(['pyrepo:wpmedia-django', '--help'], yo.folder('help-preset')).output, /--test-paths/);
+});
+
 test('yo pyrepo:wpmedia-django generates the same repository as pyrepo new', async () => {
   const dir = yo.folder('blog');
   const result = yo.run(['pyrepo:wpmedia-django', '--yes'], dir);

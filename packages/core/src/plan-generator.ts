@@ -5,7 +5,10 @@ import { PyrepoError, UsageError } from './errors.js';
 import { addMergeStatus } from './merge-status.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { draftPlan, finalizePlan, promptForDraft, type Plan, type PlanDraft, type PlanStep } from './plan.js';
+import { toFlag } from './json.js';
+import { draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
+import { resolvePreset } from './presets.js';
+import { contextSchema, describeExpectation, resolveOption, type GeneratorSchema } from './schema.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey } from './stored-config.js';
 
@@ -55,6 +58,32 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     super(args, options, { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
     addMergeStatus(this.env.adapter.log as never);
+    if (!this.#draft) this.#declareOptions();
+  }
+
+  /** Declare the flags `yo pyrepo:<name> --help` shows: the project facts and the generators' options. */
+  #declareOptions(): void {
+    const statics = this.constructor as typeof PlanGenerator;
+    this.option('yes', { type: Boolean, description: 'Accept defaults and never prompt' });
+    this.option('preset', { type: String, description: 'The preset to run (yo pyrepo)' });
+    const schemas: GeneratorSchema[] = [contextSchema];
+    try {
+      if (statics.registryOptions && (statics.target.preset || statics.target.generators)) {
+        const registry = new Registry({ ...statics.registryOptions, cwd: this.destinationRoot() });
+        const entries = statics.target.preset ? resolvePreset(registry, statics.target.preset).steps.map(step => step.entry) : resolveGeneratorsFor(statics.target.generators ?? [], registry);
+        schemas.push(...entries.map(entry => entry.schema));
+      }
+    } catch {
+      // An unresolvable preset is reported, with its fix, when the generator runs.
+    }
+    for (const schema of schemas) {
+      for (const [name, option] of Object.entries(schema.properties)) {
+        const resolved = resolveOption(option);
+        // Values reach the schema validator as given: it coerces and explains (Yeoman's String() would flatten lists).
+        const type = resolved.type === 'boolean' ? Boolean : Object.defineProperty((value: unknown) => value, 'name', { value: resolved.type === 'array' ? 'List' : 'String' });
+        this.option(toFlag(name), { type: type as never, description: `${option.description} Accepts ${describeExpectation(option)}.` });
+      }
+    }
   }
 
   async initializing(): Promise<void> {

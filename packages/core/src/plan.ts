@@ -68,7 +68,7 @@ export interface Plan {
 export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   const targetDir = resolve(request.targetDir);
   const preset = request.preset ? resolvePreset(registry, request.preset) : undefined;
-  const entries = preset ? preset.steps.map(step => step.entry) : resolveGenerators(request.generators ?? [], registry);
+  const entries = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
   const presetOptions = new Map(preset?.steps.map(step => [step.entry.name, step.options]));
   const stored = readStoredConfig(targetDir);
   const problems: Problem[] = [];
@@ -126,7 +126,8 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   return draft;
 }
 
-function resolveGenerators(refs: string[], registry: Registry): GeneratorEntry[] {
+/** The generators named, each once; unknown names are one usage error with suggestions. */
+export function resolveGeneratorsFor(refs: string[], registry: Registry): GeneratorEntry[] {
   const problems: Problem[] = [];
   const entries: GeneratorEntry[] = [];
   for (const ref of refs) {
