@@ -95,6 +95,17 @@ test('add runs in the current folder or --dir, reading the project facts stored 
   assert.match(viaDir.stderr, /identical requirements\.txt/);
 });
 
+test('add into a repository pyrepo never touched detects the project from its files', () => {
+  const dir = work();
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "Ticket-AI"\nrequires-python = ">=3.13"\n');
+  writeFileSync(join(dir, 'manage.py'), 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ticket_ai.settings.dev")\n');
+  const result = pyrepo(['add', 'pyproject', '--yes'], dir);
+  assert.is(result.code, 0, result.stderr);
+  const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-pyrepo'].project;
+  assert.equal([stored.name, stored.package, stored.python, stored.framework], ['ticket-ai', 'ticket_ai', '3.13', 'django']);
+  assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^\[project\]\nname = "Ticket-AI"\nrequires-python = ">=3\.13"\n[\s\S]*target-version = "py313"[\s\S]*source = \[ "ticket_ai" \]/);
+});
+
 test('a generator given by path renders its templates; a file the user changed is kept with --yes (exit 3), replaced with --force', () => {
   const dir = work();
   const sample = join(fixtures, 'sample-generator');
