@@ -49,7 +49,7 @@ test('info describes a preset (generators, options it sets) and a generator (its
   assert.match(preset.stdout, /project facts: framework=django layout=layered/);
   assert.match(preset.stdout, /pyproject: .*\n +preset sets: tools=pytest,ruff,coverage/);
   const generator = pyrepo(['info', 'pyproject'], dir);
-  assert.match(generator.stdout, /--line-length  Maximum line length for ruff's linter and formatter\. \[default: 88\]\n +accepts an integer from 60 to 200/);
+  assert.match(generator.stdout, /--line-length  Maximum line length for ruff's linter and formatter\. Accepts an integer from 60 to 200\. \[default: 88\]/);
   const json = JSON.parse(pyrepo(['info', 'requirements', '--json'], dir).stdout) as { schema: { properties: object } };
   assert.equal(Object.keys(json.schema.properties), ['base', 'ci', 'dev', 'prod']);
   const unknown = pyrepo(['info', 'pyprojet'], dir);

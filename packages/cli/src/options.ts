@@ -1,9 +1,8 @@
 import type { Options } from 'yargs';
 import {
   UsageError,
-  contextKeys,
   contextSchema,
-  describeExpectation,
+  describeFlag,
   fromFlag,
   isPlainObject,
   readJsonFile,
@@ -23,9 +22,8 @@ export function flagsOf(schema: GeneratorSchema, group: string): Record<string, 
 
 function flagOf(option: OptionSchema, group: string): Options {
   const resolved = resolveOption(option);
-  const fallback = resolved.default === undefined ? '' : ` [default: ${Array.isArray(resolved.default) ? resolved.default.join(', ') || 'none' : String(resolved.default)}]`;
   return {
-    describe: `${option.description} Accepts ${describeExpectation(option)}.${fallback}`,
+    describe: describeFlag(option),
     type: resolved.type === 'boolean' ? 'boolean' : resolved.type === 'array' ? 'array' : 'string',
     group,
   };
@@ -44,7 +42,7 @@ export const runFlagDefinitions: Record<string, Options> = {
 };
 
 /** Keys of parsed arguments that are not option values. */
-const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'generator', 'name_', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version', 'json']);
+const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version']);
 
 function camelKeys(values: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [fromFlag(key), isPlainObject(value) ? camelKeys(value) : value]));
@@ -71,4 +69,3 @@ export function collectValues(argv: Record<string, unknown>): JsonObject {
   return values;
 }
 
-export { contextKeys };

@@ -8,7 +8,8 @@ import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
 import { draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
 import { resolvePreset } from './presets.js';
-import { contextSchema, describeExpectation, resolveOption, type GeneratorSchema } from './schema.js';
+import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
+import { describeFlag } from './schema-docs.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey } from './stored-config.js';
 
@@ -81,7 +82,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
         const resolved = resolveOption(option);
         // Values reach the schema validator as given: it coerces and explains (Yeoman's String() would flatten lists).
         const type = resolved.type === 'boolean' ? Boolean : Object.defineProperty((value: unknown) => value, 'name', { value: resolved.type === 'array' ? 'List' : 'String' });
-        this.option(toFlag(name), { type: type as never, description: `${option.description} Accepts ${describeExpectation(option)}.` });
+        this.option(toFlag(name), { type: type as never, description: describeFlag(option) });
       }
     }
   }

@@ -8,9 +8,6 @@ import type { GeneratorEntry, Registry } from './registry.js';
 import { contextSchema, resolveOption, validateOptions, type GeneratorSchema, type OptionSchema, type PromptSpec } from './schema.js';
 import { readStoredConfig, type StoredConfig } from './stored-config.js';
 
-/** Flags of the run itself, not of any generator. */
-export const runFlags = ['yes', 'dryRun', 'force', 'skipInstall', 'answers', 'dir', 'debug'] as const;
-
 /** What the user asked for: a preset or a list of generators, into a folder, with option values. */
 export interface PlanRequest {
   targetDir: string;
@@ -78,7 +75,7 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   const flat: JsonObject = {};
   const stepNames = new Set(entries.map(entry => entry.name));
   for (const [key, value] of Object.entries(request.values)) {
-    if (value === undefined || (runFlags as readonly string[]).includes(key)) continue;
+    if (value === undefined) continue;
     if ((contextKeys as string[]).includes(key)) contextValues[key] = value;
     else if (stepNames.has(key) && isPlainObject(value)) nested.set(key, value);
     else flat[key] = value;

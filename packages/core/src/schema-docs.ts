@@ -69,10 +69,13 @@ export function renderOptionsType(schema: GeneratorSchema, typeName = 'Options')
   ].join('\n');
 }
 
+/** An option's help text, as every front end shows it: what it is, what it accepts, its default. */
+export function describeFlag(option: OptionSchema): string {
+  const fallback = defaultLabel(option);
+  return `${option.description} Accepts ${describeExpectation(option)}.${fallback ? ` [default: ${fallback}]` : ''}`;
+}
+
 /** Plain-text option lines for `pyrepo info`. */
 export function renderOptionsHelp(schema: GeneratorSchema): string[] {
-  return Object.entries(schema.properties).map(([name, option]) => {
-    const fallback = defaultLabel(option);
-    return `  --${toFlag(name)}  ${option.description}${fallback ? ` [default: ${fallback}]` : ''}\n      accepts ${describeExpectation(option)}`;
-  });
+  return Object.entries(schema.properties).map(([name, option]) => `  --${toFlag(name)}  ${describeFlag(option)}`);
 }
