@@ -1,6 +1,6 @@
 // Every kind of bad input: a message naming the problem and the fix, exit code 2, no stack
 // trace, and the target folder byte-for-byte as it was (or still absent).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -16,8 +16,8 @@ json('self.json', { name: 'self', description: 'extends itself', extends: './sel
 json('orphan.json', { name: 'orphan', description: 'extends an unknown preset', extends: 'wpmedia-djnago', generators: [] });
 json('unknown-generator.json', { name: 'ug', description: 'names an unknown generator', generators: ['requirments'] });
 json('unknown-option.json', { name: 'uo', description: 'sets an option pyproject lacks', generators: [['pyproject', { lineLenght: 100 }]] });
-const { mkdirSync } = await import('node:fs');
 mkdirSync(existing);
+test.after(() => rmSync(work, { recursive: true, force: true }));
 writeFileSync(join(existing, 'keep.txt'), 'mine\n');
 
 interface Case {

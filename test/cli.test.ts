@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -6,7 +6,13 @@ import * as assert from 'uvu/assert';
 import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
-const work = () => mkdtempSync(join(tmpdir(), 'pyrepo-cli-'));
+const folders: string[] = [];
+const work = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-cli-'));
+  folders.push(dir);
+  return dir;
+};
+test.after(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
 test('--help works on every command and lists the flags derived from the schemas', () => {
   const dir = work();

@@ -8,6 +8,7 @@ import { parseRequirementsFiles, readTree, runPyrepo } from '@pyrepo/testing';
 import { yoSandbox } from './helpers/yo.js';
 
 const yo = yoSandbox();
+test.after(() => yo.cleanup());
 
 test('yo --generators lists pyrepo with its presets and generators', () => {
   const result = yo.run(['--generators'], yo.folder('list'));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from './cli.js';
@@ -30,6 +30,8 @@ export function yoSandbox() {
   if (asRoot) chownSync(home, 1000, 1000);
   const env = { ...process.env, HOME: home, NODE_PATH: paths, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0' };
   return {
+    /** Remove everything the sandbox holds. */
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
     /** A new empty folder yo may write into. */
     folder(name: string): string {
       const dir = join(root, name);

@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { detectProject, pin } from '../src/index.js';
-import { write } from './fixtures.js';
+import { scratch, write } from './fixtures.js';
 
 const repo = (files: Record<string, string>) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-detect-'));
+  const dir = scratch('pyrepo-detect-');
   write(dir, files);
   return dir;
 };

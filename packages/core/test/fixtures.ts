@@ -1,7 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Registry, type Catalog } from '../src/index.js';
+
+const made: string[] = [];
+process.on('exit', () => made.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+
+/** A temporary folder, removed when the test process exits. */
+export function scratch(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 export function write(root: string, files: Record<string, unknown>): void {
   for (const [path, contents] of Object.entries(files)) {
@@ -16,7 +26,7 @@ export function generatorSchema(name: string, properties: Record<string, unknown
 
 /** A folder holding built-in-like packages (alpha, beta generators; base, child presets) and a catalog for them. */
 export function fixture(): { root: string; catalog: Catalog; registry: (cwd?: string) => Registry } {
-  const root = mkdtempSync(join(tmpdir(), 'pyrepo-core-'));
+  const root = scratch('pyrepo-core-');
   const generator = (name: string, properties: Record<string, unknown>) => ({
     [`node_modules/@pyrepo/generator-${name}/package.json`]: { name: `@pyrepo/generator-${name}`, version: '1.0.0', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } },
     [`node_modules/@pyrepo/generator-${name}/schema.json`]: generatorSchema(name, properties),

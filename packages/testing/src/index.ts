@@ -79,14 +79,19 @@ function statSafe(path: string): boolean {
  */
 export async function runPyrepo(options: RunPyrepoOptions): Promise<RunPyrepoResult> {
   const dir = options.dir ?? tempDir();
-  if (options.files) writeTree(dir, options.files);
-  const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
-  const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
-  const draft = draftPlan(request, registry);
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const report = await runDraft(draft, { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: true, output });
+  let report: RunReport;
+  try {
+    if (options.files) writeTree(dir, options.files);
+    const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
+    const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
+    report = await runDraft(draftPlan(request, registry), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: true, output });
+  } catch (error) {
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     dir,
     report,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -80,6 +80,8 @@ test('a pyproject.toml that is not TOML stops the run, names the file, and nothi
   } catch (error) {
     assert.match((error as Error).message, /pyproject\.toml is not valid TOML/);
     assert.equal(readTree(dir), { 'pyproject.toml': '[tool.ruff\nline-length = 1\n' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
