@@ -12,6 +12,13 @@ const tools = [
   ['python3-pytest', ['/usr/bin/python3', '-m', 'pytest', '--version']],
   ['python3-coverage', ['/usr/bin/python3', '-m', 'coverage', '--version']],
   ['bsdutils', ['script', '--version']],
+  ['shellcheck', ['shellcheck', '--version']],
+  ['docker-compose', ['docker-compose', 'version']],
+  ['python3-django', ['/usr/bin/python3', '-c', 'import django']],
+  ['python3-pytest-django', ['/usr/bin/python3', '-c', 'import pytest_django']],
+  ['uwsgi-core', ['uwsgi', '--version']],
+  ['uwsgi-plugin-python3', ['test', '-e', '/usr/lib/uwsgi/plugins/python3_plugin.so']],
+  ['git', ['git', '--version']],
 ];
 
 const present = ([, [command, ...args]]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;

@@ -12,3 +12,5 @@ export * from './schema.js';
 export * from './schema-docs.js';
 export * from './stored-config.js';
 export * from './versions.js';
+export * from './frameworks.js';
+export * from './containers.js';

@@ -26,6 +26,8 @@ export type PlanGeneratorOptions = BaseOptions & {
   yes?: boolean;
   /** The preset to run (`yo pyrepo --preset <name>`). */
   preset?: string;
+  /** Write nothing, run no install step. */
+  dryRun?: boolean;
 };
 
 /** Options Yeoman, yo or the environment pass that are not pyrepo options. */
@@ -134,6 +136,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       project: plan.project,
       options: step.options,
       rerun: step.entry.source.type === 'path' ? undefined : `pyrepo add ${step.entry.name}`,
+      dryRun: Boolean(this.options.dryRun),
     };
     await this.env.composeWith(Leaf as never, {
       generatorOptions: { destinationRoot: this.destinationRoot(), skipInstall: this.options.skipInstall, pyrepo } as never,

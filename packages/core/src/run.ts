@@ -60,7 +60,7 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   let succeeded = false;
   try {
     const generator = await env.instantiate(PlanGenerator as never, {
-      generatorOptions: { pyrepoDraft: draft, destinationRoot: draft.targetDir, skipInstall: settings.skipInstall, yes: settings.yes },
+      generatorOptions: { pyrepoDraft: draft, destinationRoot: draft.targetDir, skipInstall: settings.skipInstall, yes: settings.yes, dryRun: settings.dryRun },
     } as never);
     await env.runGenerator(generator as never);
     succeeded = true;

@@ -60,6 +60,12 @@ export class SharedFiles {
     this.files.write('pyproject.toml', mergeToml(text ?? header, table, 'pyproject.toml'));
   }
 
+  /** Create README.md with its title and an introduction; an existing README is the user's and stays. */
+  createReadme(projectTitle: string, intro: string): void {
+    const text = this.files.read('README.md');
+    this.files.write('README.md', text ?? `# ${projectTitle}\n\n${intro.trim()}\n`);
+  }
+
   /** Add a README section (between pyrepo markers) unless it is there already. */
   addReadmeSection(section: ReadmeSection, projectTitle: string): void {
     this.files.write('README.md', addReadmeSection(this.files.read('README.md'), section, projectTitle));

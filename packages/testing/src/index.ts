@@ -21,6 +21,8 @@ export interface RunPyrepoOptions {
   dryRun?: boolean;
   /** Where packages and relative preset paths resolve from; default: the target folder. */
   cwd?: string;
+  /** Skip install steps (venv, pip); default true. */
+  skipInstall?: boolean;
   /** Built-ins; default: generator-pyrepo's catalog. */
   catalog?: Catalog;
   catalogDir?: string;
@@ -87,7 +89,7 @@ export async function runPyrepo(options: RunPyrepoOptions): Promise<RunPyrepoRes
     if (options.files) writeTree(dir, options.files);
     const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
     const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
-    report = await runDraft(draftPlan(request, registry), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: true, output });
+    report = await runDraft(draftPlan(request, registry), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: options.skipInstall ?? true, output });
   } catch (error) {
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -133,3 +135,6 @@ export function renderTree(files: Record<string, string>): string {
     .join('\n');
 }
 export * from './checks.js';
+export * from './docker.js';
+export * from './scripts.js';
+export * from './services.js';

@@ -1,32 +1,146 @@
+// The whole preset, checked by the tools that consume each file.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkPyproject, checkSnapshot, parseRequirementsFiles, renderTree, runPyrepo } from '@pyrepo/testing';
+import {
+  checkCompose,
+  checkDockerfile,
+  checkDockerignore,
+  checkPyproject,
+  checkShellScript,
+  checkSnapshot,
+  checkUwsgiIni,
+  parseRequirementsFiles,
+  python,
+  renderTree,
+  runPyrepo,
+  runTool,
+  startUwsgi,
+  type RunPyrepoResult,
+} from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
+const secretKey = 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789';
+const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: secretKey, DJANGO_ALLOWED_HOSTS: '127.0.0.1,localhost' };
 
-test('wpmedia-django: layered requirements and pyproject.toml, accepted by pip and validate-pyproject', async () => {
-  const run = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' } });
-  try {
-    const tree = run.files();
-    assert.equal(Object.keys(tree), ['.gitignore', '.yo-rc.json', 'README.md', 'pyproject.toml', 'requirements/base.txt', 'requirements/ci.txt', 'requirements/dev.txt', 'requirements/prod.txt']);
-    const parsed = parseRequirementsFiles(run.dir, ['requirements/dev.txt', 'requirements/prod.txt']);
-    assert.equal(parsed['requirements/dev.txt'], ['pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3']);
-    assert.equal(parsed['requirements/prod.txt'], []);
-    checkPyproject(run.dir);
-    const stored = JSON.parse(tree['.yo-rc.json']!)['generator-pyrepo'];
-    assert.equal(stored.project, { name: 'blog', package: 'blog', python: '3.12', framework: 'django', layout: 'layered', venvDir: '.venv', appUser: 'app', port: 8000 });
-    assert.is(stored.preset, 'wpmedia-django');
-    const problem = checkSnapshot(snapshots, 'blog', renderTree(tree));
-    assert.is(problem, undefined, problem);
+let run: RunPyrepoResult;
+test.before(async () => {
+  run = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' } });
+});
+test.after(() => run.cleanup());
 
-    const again = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' }, dir: run.dir });
-    const statuses = again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]);
-    assert.equal([...new Set(statuses)].sort(), ['force', 'identical'], 're-running reports every file identical (Yeoman always rewrites .yo-rc.json)');
-    assert.equal(again.files(), tree);
-  } finally {
-    run.cleanup();
+const manage = (args: string[], env: Record<string, string> = {}) =>
+  runTool(python, ['manage.py', ...args], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+
+test('the files of the seed, and the snapshot of the whole repository', () => {
+  const tree = run.files();
+  assert.equal(Object.keys(tree), [
+    '.dockerignore', '.gitignore', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/settings/__init__.py',
+    'blog/settings/base.py', 'blog/settings/dev.py', 'blog/settings/prod.py', 'blog/urls.py', 'blog/views.py', 'blog/wsgi.py',
+    'docker/app/Dockerfile', 'docker/app/dev.Dockerfile', 'docker/app/entrypoint.sh', 'docker-compose.yaml', 'manage.py',
+    'pyproject.toml', 'requirements/base.txt', 'requirements/ci.txt', 'requirements/dev.txt', 'requirements/prod.txt',
+    'tests/test_views.py', 'uwsgi.ini',
+  ]);
+  assert.ok(existsSync(join(run.dir, '.git')), 'git init ran at the end');
+  for (const title of ['Virtual environment', 'Run locally', 'Run in Docker', 'Build for production', 'Dependencies', 'Tests and linters']) {
+    assert.match(tree['README.md']!, new RegExp(`^## ${title}$`, 'm'));
   }
+  const problem = checkSnapshot(snapshots, 'blog', renderTree(tree));
+  assert.is(problem, undefined, problem);
+});
+
+test('requirements: pip parses every file, every -r resolves, Django in base, uWSGI only in prod', () => {
+  const parsed = parseRequirementsFiles(run.dir, ['requirements/dev.txt', 'requirements/prod.txt']);
+  assert.equal(parsed['requirements/dev.txt'], ['Django==6.1.3', 'pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3', 'pytest-django==4.14.0']);
+  assert.equal(parsed['requirements/prod.txt'], ['Django==6.1.3', 'uWSGI==2.0.31']);
+  const pyproject = checkPyproject(run.dir) as { tool: { pytest: { ini_options: Record<string, unknown> } } };
+  assert.is(pyproject.tool.pytest.ini_options.DJANGO_SETTINGS_MODULE, 'blog.settings.dev');
+});
+
+test('containers: shellcheck, docker-compose config, the Dockerfile checks, .dockerignore', () => {
+  assert.equal(checkShellScript(join(run.dir, 'docker/app/entrypoint.sh')), []);
+  assert.equal(checkCompose(run.dir), []);
+  assert.equal(checkDockerfile(run.read('docker/app/dev.Dockerfile')), []);
+  assert.equal(checkDockerfile(run.read('docker/app/Dockerfile'), { production: true }), []);
+  assert.equal(checkDockerignore(run.read('.dockerignore'), '.venv'), []);
+  assert.match(run.read('docker/app/Dockerfile'), /DJANGO_SETTINGS_MODULE=blog\.settings\.prod/);
+  assert.match(run.read('docker/app/dev.Dockerfile'), /DJANGO_SETTINGS_MODULE=blog\.settings\.dev/);
+  assert.match(run.read('docker/app/entrypoint.sh'), /python manage\.py migrate --noinput\n\nexec "\$@"\n$/);
+});
+
+test('Django (Debian\'s 3.2): check passes with the dev settings, check --deploy has no errors with prod, the tests pass, collectstatic builds', () => {
+  assert.match(manage(['check']), /no issues/);
+  const deploy = manage(['check', '--deploy', '--fail-level', 'ERROR'], prodEnv);
+  assert.not.match(deploy, /ERRORS:/);
+  const tests = runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } });
+  assert.match(tests, /1 passed/);
+  // The production image's build step, as the Dockerfile runs it.
+  const build = run.read('docker/app/Dockerfile').match(/^RUN (DJANGO_SECRET_KEY=.* collectstatic .*)$/m)![1]!;
+  runTool('sh', ['-c', build.replace(/\bpython\b/, python)], { cwd: run.dir, env: { PATH: process.env.PATH, DJANGO_SETTINGS_MODULE: 'blog.settings.prod' } });
+  assert.ok(existsSync(join(run.dir, 'staticfiles', 'admin', 'css', 'base.css')));
+});
+
+test('uWSGI (Debian\'s, as uid 1000) serves / from uwsgi.ini with HTTP 200 and the JSON, static files too, and stops within 10 s of SIGTERM', async () => {
+  assert.equal(checkUwsgiIni(run.read('uwsgi.ini')), []);
+  const server = await startUwsgi(run.dir, prodEnv);
+  try {
+    const response = await fetch(server.url, { headers: { 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
+    assert.is(response.status, 200, server.output());
+    assert.equal(await response.json(), { message: 'hello world' });
+    assert.is((await fetch(`${server.url}static/admin/css/base.css`)).status, 200);
+  } finally {
+    const stopped = await server.stop();
+    assert.ok(stopped < 10_000, `stopped in ${stopped} ms`);
+  }
+  rmSync(join(run.dir, 'staticfiles'), { recursive: true, force: true });
+});
+
+test('re-running the preset reports every file identical', async () => {
+  const before = run.files();
+  const again = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' }, dir: run.dir });
+  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
+  assert.equal([...statuses].sort(), ['force', 'identical'], `only identical files (Yeoman always rewrites .yo-rc.json):\n${again.log}`);
+  assert.equal(run.files(), before);
+});
+
+// The seed's own snippets fail the same checks: the checks find its defects.
+const seed = (file: string) => readFileSync(fileURLToPath(new URL(`../../../../test/fixtures/seed-000/${file}`, import.meta.url)), 'utf8');
+
+test('the seed\'s Dockerfiles fail the checks the generated ones pass', () => {
+  const production = checkDockerfile(seed('Dockerfile'), { production: true }).join('\n');
+  assert.match(production, /tini is used in ENTRYPOINT or CMD but never installed/);
+  assert.match(production, /tini appears in both ENTRYPOINT and CMD/);
+  assert.match(production, /legacy "ENV key value" form/);
+  assert.match(production, /should install only wheels built in a build stage/);
+  assert.match(production, /ADD of local files/);
+  const development = checkDockerfile(seed('dev.Dockerfile')).join('\n');
+  assert.match(development, /python:3\.11-bullseye is Debian bullseye, past its end of life/);
+  assert.match(development, /CMD in shell form/);
+  assert.match(seed('Dockerfile'), /DJANGO_SETTINGS_MODULE=repository_name\.settings\.prod/, 'hard-coded settings module');
+  assert.equal(checkDockerignore('', '.venv').length, 4, 'the seed has no .dockerignore');
+});
+
+test('the seed\'s compose file publishes the port on every interface; the generated one on 127.0.0.1 only', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-seed-'));
+  try {
+    writeFileSync(join(dir, 'docker-compose.yaml'), seed('docker-compose.yaml'));
+    assert.match(checkCompose(dir).join('\n'), /publishes 8000:8000 on every interface/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the seed\'s uwsgi.ini fails the checks the generated one passes', () => {
+  const problems = checkUwsgiIni(seed('uwsgi.ini')).join('\n');
+  assert.match(problems, /max-requests = \$\(UWSGI_MAX_REQUESTS\): reads \$\(UWSGI_MAX_REQUESTS\) with no default/);
+  assert.match(problems, /processes = \$\(UWSGI_PROCESSES\)/);
+  assert.match(problems, /harakiri = \$\(UWSGI_HARAKIRI\)/);
+  assert.match(problems, /no die-on-term/);
+  assert.match(problems, /use enable-proxy-protocol/);
+  assert.match(problems, /no en_US\.UTF-8 locale/);
 });
 
 test.run();

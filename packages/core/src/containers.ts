@@ -1,0 +1,44 @@
+import type { ProjectContext, RequirementsLayout } from './context.js';
+import { requirementsLayouts } from './requirements.js';
+
+/**
+ * Container facts the development and production images share. Debian trixie (13) is the
+ * current stable release the official python images are built on; never alpine, whose musl
+ * libc makes pip build wheels from source.
+ */
+export const debianRelease = 'trixie';
+
+/** The official slim Python image for the project's Python version. */
+export function pythonImage(project: ProjectContext): string {
+  return `python:${project.python}-slim-${debianRelease}`;
+}
+
+/** What never belongs in a build context: history, secrets, environments, caches. */
+export function dockerIgnoreLines(project: ProjectContext): string[] {
+  return [
+    '.git',
+    `/${project.venvDir}`,
+    '.env',
+    '.env.*',
+    '**/__pycache__',
+    '**/*.py[cod]',
+    '.pytest_cache',
+    '.ruff_cache',
+    '.coverage',
+    'htmlcov',
+    'db.sqlite3',
+  ];
+}
+
+/** `COPY` lines bringing a layout's requirements files into an image before the source (layer caching). */
+export function requirementsCopies(layout: RequirementsLayout): string[] {
+  const paths = requirementsLayouts[layout].files.map(file => file.path);
+  const folders = [...new Set(paths.filter(path => path.includes('/')).map(path => path.slice(0, path.indexOf('/'))))];
+  const topLevel = paths.filter(path => !path.includes('/'));
+  return [...folders.map(folder => `COPY ${folder}/ ./${folder}/`), ...(topLevel.length > 0 ? [`COPY ${topLevel.join(' ')} ./`] : [])];
+}
+
+/** A command in a Dockerfile's exec (JSON) form: ["uwsgi", "--ini", "uwsgi.ini"]. */
+export function execForm(words: readonly string[]): string {
+  return `[${words.map(word => JSON.stringify(word)).join(', ')}]`;
+}

@@ -1,0 +1,40 @@
+import type { Framework, ProjectContext } from './context.js';
+
+/** Where an application runs: the development server or the production image/service. */
+export type Stage = 'dev' | 'prod';
+
+/**
+ * How a framework's application is run, for the generators that run it (containers, uWSGI,
+ * services). Data shared by several generators, so it lives here; each framework's own
+ * generator (django, flask, ...) writes the code these facts point at.
+ */
+export interface FrameworkRuntime {
+  /** Environment the application needs at a stage. */
+  env(project: ProjectContext, stage: Stage): Record<string, string>;
+  /** The WSGI callable, as uWSGI's `module` option takes it. */
+  wsgiModule(project: ProjectContext): string;
+  /** The development server, as an exec-form command. */
+  devCommand(project: ProjectContext): string[];
+  /** Shell commands a container runs before the server starts (e.g. migrations). */
+  prestart: string[];
+  /** Shell commands the production image runs once the source is in (e.g. collecting static files). */
+  build(project: ProjectContext): string[];
+  /** What a production run must be given, with example values (documentation, local trials). */
+  productionEnv: Record<string, string>;
+  /** Files the production server serves itself: URL prefix and folder from the repository root. */
+  staticFiles?: { url: string; folder: string };
+}
+
+export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
+  django: {
+    env: (project, stage) => ({ DJANGO_SETTINGS_MODULE: `${project.package}.settings.${stage}` }),
+    wsgiModule: project => `${project.package}.wsgi:application`,
+    devCommand: project => ['python', 'manage.py', 'runserver', `0.0.0.0:${project.port}`],
+    prestart: ['python manage.py migrate --noinput'],
+    // The prod settings require a key and hosts to load; collectstatic uses neither, so the
+    // build gives placeholders that live only in this command, not in the image.
+    build: () => ['DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput'],
+    productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
+    staticFiles: { url: '/static', folder: 'staticfiles' },
+  },
+};

@@ -1,0 +1,8 @@
+// Generated from schema.json by `pnpm codegen`: do not edit.
+/** repo: options after validation (defaults applied). */
+export interface Options {
+  /** One-line introduction under the README title. Default: "A Python application.". */
+  description: string;
+  /** Do not run git init at the end (it is skipped anyway inside an existing git work tree). Default: false. */
+  skipGit: boolean;
+}

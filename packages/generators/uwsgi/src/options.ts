@@ -1,0 +1,12 @@
+// Generated from schema.json by `pnpm codegen`: do not edit.
+/** uwsgi: options after validation (defaults applied). */
+export interface Options {
+  /** Worker processes, unless the deployment sets UWSGI_PROCESSES. Default: 4. */
+  processes: number;
+  /** Requests a worker serves before it is recycled (0: never), unless UWSGI_MAX_REQUESTS is set. Default: 1000. */
+  maxRequests: number;
+  /** Seconds after which a stuck request's worker is killed (0: never), unless UWSGI_HARAKIRI is set. Default: 30. */
+  harakiri: number;
+  /** Folder uWSGI changes to (where the code is), unless UWSGI_CHDIR is set. Default: "/app". */
+  chdir: string;
+}

@@ -1,0 +1,108 @@
+import { DockerfileParser, type Instruction, type JSONInstruction, type Env } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { parse as parseYaml } from 'yaml';
+import { runTool } from './checks.js';
+
+/** Debian releases past their end of life (the official python images were built on them). */
+const eolDebian = ['jessie', 'stretch', 'buster', 'bullseye'];
+
+export interface DockerfileRules {
+  /** A production image: the final stage installs only prebuilt wheels and carries no compiler. */
+  production?: boolean;
+}
+
+const isJsonForm = (instruction: Instruction) => (instruction.getArgumentsContent() ?? '').trim().startsWith('[');
+
+/**
+ * What is wrong with a Dockerfile, beyond what linters see: the defects found by running images
+ * (tini used but not installed, shell-form CMD, legacy ENV, root user, EOL or alpine base,
+ * source copied before the requirements, a compiler in a production image). Empty: none found.
+ */
+export function checkDockerfile(text: string, rules: DockerfileRules = {}): string[] {
+  const problems = validate(text).map(diagnostic => `line ${diagnostic.range.start.line + 1}: ${diagnostic.message}`);
+  const dockerfile = DockerfileParser.parse(text);
+  const stages: Instruction[][] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  const final = stages.at(-1) ?? [];
+  const line = (instruction: Instruction) => `line ${instruction.getRange().start.line + 1}`;
+  const runs = (stage: Instruction[]) => stage.filter(i => i.getKeyword() === 'RUN').map(i => i.getArgumentsContent() ?? '');
+
+  for (const from of dockerfile.getFROMs()) {
+    const image = from.getImage() ?? '';
+    if (/alpine/.test(image)) problems.push(`${line(from)}: ${image} is alpine-based: musl makes pip build wheels from source; use a Debian-based image`);
+    const eol = eolDebian.find(release => image.includes(release));
+    if (eol) problems.push(`${line(from)}: ${image} is Debian ${eol}, past its end of life`);
+    const python = /^python:3\.(\d+)/.exec(image);
+    if (python && Number(python[1]) < 10) problems.push(`${line(from)}: ${image}: Python 3.${python[1]} is past its end of life`);
+  }
+  for (const env of dockerfile.getENVs() as Env[]) {
+    for (const property of env.getProperties()) {
+      if (property.getAssignmentOperator() === null) problems.push(`${line(env)}: ENV ${property.getName()} uses the legacy "ENV key value" form; write ENV ${property.getName()}=value`);
+      if (property.getName() === 'LANG' && !/^C\.UTF-8$/i.test(property.getValue() ?? '') && !runs(final).some(run => run.includes('locales'))) {
+        problems.push(`${line(env)}: LANG=${property.getValue()} names a locale the image does not have (install locales, or use C.UTF-8)`);
+      }
+    }
+  }
+  for (const instruction of final.filter(i => ['CMD', 'ENTRYPOINT'].includes(i.getKeyword()))) {
+    if (!isJsonForm(instruction)) problems.push(`${line(instruction)}: ${instruction.getKeyword()} in shell form: the process is not PID 1's direct child and never gets SIGTERM; use the exec (JSON) form`);
+  }
+  const words = (keyword: string) => final.filter(i => i.getKeyword() === keyword).flatMap(i => (isJsonForm(i) ? (i as JSONInstruction).getJSONStrings().map(s => s.getJSONValue()) : [i.getArgumentsContent() ?? '']));
+  const entrypoint = words('ENTRYPOINT');
+  const cmd = words('CMD');
+  if ([...entrypoint, ...cmd].some(word => /(^|\/)tini\b/.test(word))) {
+    const installed = runs(final).some(run => /apt-get install[^&;]*\btini\b/.test(run)) || final.some(i => ['COPY', 'ADD'].includes(i.getKeyword()) && /tini/.test(i.getArgumentsContent() ?? ''));
+    if (!installed) problems.push('tini is used in ENTRYPOINT or CMD but never installed in the final stage');
+    if (entrypoint.some(word => /tini/.test(word)) && cmd.some(word => /tini/.test(word))) problems.push('tini appears in both ENTRYPOINT and CMD: the command runs under two inits');
+  }
+  const users = final.filter(i => i.getKeyword() === 'USER').map(i => (i.getArgumentsContent() ?? '').split(':')[0]!.trim());
+  if (users.length === 0 || ['root', '0'].includes(users.at(-1)!)) problems.push('the final stage runs as root: add a USER with an unprivileged user');
+  for (const add of final.filter(i => i.getKeyword() === 'ADD')) {
+    if (!/https?:\/\//.test(add.getArgumentsContent() ?? '')) problems.push(`${line(add)}: ADD of local files: use COPY (ADD also unpacks archives and fetches URLs)`);
+  }
+  const sourceCopy = final.findIndex(i => ['COPY', 'ADD'].includes(i.getKeyword()) && /^(--\S+\s+)*\.\s/.test((i.getArgumentsContent() ?? '').trim()));
+  const pipInstall = final.findIndex(i => i.getKeyword() === 'RUN' && /pip install/.test(i.getArgumentsContent() ?? ''));
+  if (sourceCopy !== -1 && pipInstall !== -1 && sourceCopy < pipInstall) problems.push(`${line(final[sourceCopy]!)}: the source is copied before the requirements are installed: every code change reinstalls every dependency`);
+  for (const run of runs(final).concat(stages.slice(0, -1).flatMap(runs))) {
+    if (/apt-get install/.test(run) && !/--no-install-recommends/.test(run)) problems.push(`RUN ${run.slice(0, 40)}...: apt-get install without --no-install-recommends`);
+    if (/apt-get (update|install)/.test(run) && !/rm -rf \/var\/lib\/apt\/lists/.test(run)) problems.push(`RUN ${run.slice(0, 40)}...: apt lists are left in the layer (rm -rf /var/lib/apt/lists/* in the same RUN)`);
+  }
+  if (rules.production) {
+    if (runs(final).some(run => /apt-get install[^&;]*\b(gcc|build-essential|g\+\+|make)\b/.test(run))) problems.push('the production image installs a compiler in its final stage: build wheels in a build stage');
+    for (const run of runs(final).filter(run => /pip install/.test(run))) {
+      if (!/--no-index/.test(run)) problems.push(`RUN ${run.slice(0, 60)}: a production image should install only wheels built in a build stage (--no-index --find-links)`);
+    }
+  }
+  return problems;
+}
+
+/** What a .dockerignore misses of what must never enter an image. */
+export function checkDockerignore(text: string, venvDir: string): string[] {
+  const lines = new Set(text.split('\n').map(line => line.trim().replace(/^\//, '').replace(/\/$/, '')));
+  const required: Array<[string, string[]]> = [
+    ['git history', ['.git']],
+    ['the virtual environment', [venvDir]],
+    ['.env files (secrets)', ['.env']],
+    ['bytecode caches', ['**/__pycache__', '__pycache__']],
+  ];
+  return required.filter(([, patterns]) => !patterns.some(pattern => lines.has(pattern))).map(([what]) => `.dockerignore does not exclude ${what}`);
+}
+
+/** Check a compose file: Debian's docker-compose must load it, and published ports must not listen on every interface. */
+export function checkCompose(dir: string, file = 'docker-compose.yaml'): string[] {
+  runTool('docker-compose', ['-f', file, 'config', '-q'], { cwd: dir });
+  const normalized = parseYaml(runTool('docker-compose', ['-f', file, 'config'], { cwd: dir })) as { services?: Record<string, { ports?: unknown[] }> };
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(normalized.services ?? {})) {
+    for (const port of service.ports ?? []) {
+      // docker-compose normalizes "8000:8000" to { published, target } and keeps "IP:8000:8000" as text.
+      const long = typeof port === 'object' && port !== null ? (port as { host_ip?: string; published?: unknown; target?: unknown }) : undefined;
+      const text = long ? `${String(long.published)}:${String(long.target)}` : String(port);
+      const loopback = long ? ['127.0.0.1', '::1'].includes(long.host_ip ?? '') : /^(127\.0\.0\.1|\[::1\]):/.test(text);
+      if (!loopback) problems.push(`service ${name} publishes ${text} on every interface: bind it to 127.0.0.1`);
+    }
+  }
+  return problems;
+}
