@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -73,6 +73,26 @@ function statSafe(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Every entry under a folder with its type, mode and bytes: equal states mean the folder is byte-for-byte unchanged. */
+export function folderState(dir: string): Record<string, string> | 'absent' {
+  if (!existsSync(dir)) return 'absent';
+  const state: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      const stat = lstatSync(path);
+      const key = relative(dir, path);
+      if (stat.isSymbolicLink()) state[key] = `link ${readlinkSync(path)}`;
+      else if (stat.isDirectory()) {
+        state[key] = `dir ${stat.mode.toString(8)}`;
+        walk(path);
+      } else state[key] = `file ${stat.mode.toString(8)} ${readFileSync(path).toString('base64')}`;
+    }
+  };
+  walk(dir);
+  return state;
 }
 
 /**

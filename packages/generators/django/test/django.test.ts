@@ -1,0 +1,68 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseRequirementsFiles, python, runPyrepo, runTool } from '@pyrepo/testing';
+
+const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
+
+test('a Django project named after the package: check passes, its test passes, settings carry the options', async () => {
+  const run = await runPyrepo({ generators: ['django'], values: { name: 'Shop-Front', framework: 'django', timeZone: 'Europe/Paris' } });
+  try {
+    const tree = run.files();
+    for (const file of ['manage.py', 'shop_front/settings/base.py', 'shop_front/settings/dev.py', 'shop_front/settings/prod.py', 'shop_front/urls.py', 'shop_front/wsgi.py', 'shop_front/asgi.py']) {
+      assert.ok(tree[file], file);
+    }
+    assert.match(tree['shop_front/settings/base.py']!, /TIME_ZONE = "Europe\/Paris"/);
+    assert.match(runTool(python, ['manage.py', 'check'], { cwd: run.dir, env }), /no issues/);
+    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
+    assert.equal(parseRequirementsFiles(run.dir, ['requirements/ci.txt'])['requirements/ci.txt'], ['Django==6.1.3', 'pytest-django==4.14.0']);
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('prod settings refuse to start without the secret key and hosts', async () => {
+  const run = await runPyrepo({ generators: ['django'], values: { name: 'shop', framework: 'django' } });
+  try {
+    try {
+      runTool(python, ['-c', 'import django; django.setup()'], { cwd: run.dir, env: { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod' } });
+      throw new Error('started without DJANGO_SECRET_KEY');
+    } catch (error) {
+      assert.match((error as Error).message, /ImproperlyConfigured: Set the environment variable DJANGO_SECRET_KEY/);
+    }
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('on Python 3.11 Django is pinned to the 5.2 LTS series (6.1 needs 3.12)', async () => {
+  const run = await runPyrepo({ generators: ['django'], values: { name: 'shop', framework: 'django', python: '3.11' } });
+  try {
+    assert.match(run.read('requirements/base.txt'), /^Django~=5\.2\.0$/m);
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('a repository with its own Django project is left as it is', async () => {
+  const own = '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "legacy.settings")\n';
+  const run = await runPyrepo({ generators: ['django'], values: { name: 'legacy', framework: 'django' }, files: { 'manage.py': own } });
+  try {
+    assert.equal(Object.keys(run.files()).sort(), ['.yo-rc.json', 'manage.py']);
+    assert.is(run.read('manage.py'), own);
+    assert.match(run.log, /django: the repository has its own Django project \(manage\.py\); left as it is/);
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('a project whose framework is not Django is refused before anything is written', async () => {
+  try {
+    await runPyrepo({ generators: ['django'], values: { name: 'shop' } });
+    assert.unreachable('accepted framework none');
+  } catch (error) {
+    assert.match((error as Error).message, /this project's framework is none/);
+    assert.match((error as { problems: Array<{ fix: string }> }).problems[0]!.fix, /--framework django/);
+  }
+});
+
+test.run();

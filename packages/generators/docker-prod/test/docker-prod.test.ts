@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkDockerfile, checkShellScript, runPyrepo } from '@pyrepo/testing';
+
+test('the production image: build stage with a compiler, a final stage with wheels only, tini, non-root; the entrypoint passes shellcheck', async () => {
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } });
+  try {
+    const dockerfile = run.read('docker/app/Dockerfile');
+    assert.equal(checkDockerfile(dockerfile, { production: true }), []);
+    assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc libc6-dev/);
+    assert.match(dockerfile, /pip install --no-cache-dir --no-index --find-links \/wheels -r requirements\/prod\.txt/);
+    assert.match(dockerfile, /ENTRYPOINT \["tini", "--", "\/app\/docker\/app\/entrypoint\.sh"\]\nCMD \["uwsgi", "--ini", "uwsgi\.ini"\]\n$/);
+    assert.equal(checkShellScript(join(run.dir, 'docker/app/entrypoint.sh')), []);
+    assert.match(run.log, /docker-prod: the image runs uWSGI with uwsgi\.ini, which is missing: add it with `pyrepo add uwsgi`/);
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('another server command is written in exec form; a word that is not one is refused', async () => {
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] } });
+  try {
+    assert.match(run.read('docker/app/Dockerfile'), /CMD \["gunicorn", "shop\.wsgi:application", "--bind", "0\.0\.0\.0:8000"\]/);
+    assert.not.match(run.log, /uwsgi\.ini, which is missing/);
+  } finally {
+    run.cleanup();
+  }
+  try {
+    await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['sh', '-c', 'rm -rf /; echo'] } });
+    assert.unreachable('accepted a shell fragment');
+  } catch (error) {
+    assert.match((error as Error).message, /Invalid option --server-command of generator "docker-prod" \(item 3\): must be a word of letters/);
+  }
+});
+
+test.run();

@@ -1,0 +1,57 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkUwsgiIni, folderState, runPyrepo, startUwsgi } from '@pyrepo/testing';
+
+const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: '127.0.0.1' };
+
+test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini and the pin, nothing else; uWSGI serves it', async () => {
+  const base = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'docker-prod'], values: { name: 'blog', framework: 'django', skipGit: true } });
+  try {
+    const before = folderState(base.dir) as Record<string, string>;
+    const added = await runPyrepo({ generators: ['uwsgi'], dir: base.dir, values: { processes: 3 } });
+    const after = folderState(base.dir) as Record<string, string>;
+    const changed = Object.keys(after).filter(path => after[path] !== before[path]).sort();
+    assert.equal(changed, ['.yo-rc.json', 'requirements/prod.txt', 'uwsgi.ini'], '.yo-rc.json records the generator; nothing else but the pin and the file');
+    assert.ok(base.read('requirements/prod.txt').endsWith('-r base.txt\nuWSGI==2.0.31\n'));
+    assert.match(added.log, /create uwsgi\.ini/);
+    assert.equal(checkUwsgiIni(base.read('uwsgi.ini')), []);
+
+    const server = await startUwsgi(base.dir, { ...prodEnv, UWSGI_PROCESSES: '2' });
+    try {
+      const response = await fetch(server.url, { headers: { 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
+      assert.is(response.status, 200);
+      assert.equal(await response.json(), { message: 'hello world' });
+      assert.is((server.output().match(/spawned uWSGI worker/g) ?? []).length, 2, 'UWSGI_PROCESSES overrides the default of 3');
+    } finally {
+      assert.ok((await server.stop()) < 10_000);
+    }
+  } finally {
+    base.cleanup();
+  }
+});
+
+test('the options land in the ini; out-of-range values are refused', async () => {
+  const run = await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', processes: 8, maxRequests: 0, harakiri: 120, chdir: '/srv/blog', port: 9000 } });
+  try {
+    const ini = run.read('uwsgi.ini');
+    for (const line of ['processes = 8', 'max-requests = 0', 'harakiri = 120', 'chdir = /srv/blog', 'http-socket = :9000', 'module = blog.wsgi:application']) {
+      assert.ok(ini.includes(`\n${line}\n`), line);
+    }
+  } finally {
+    run.cleanup();
+  }
+  for (const [values, pattern] of [
+    [{ processes: 0 }, /--processes of generator "uwsgi": must be >= 1/],
+    [{ chdir: 'relative/path' }, /--chdir of generator "uwsgi": must be an absolute path/],
+    [{ harakiri: 'soon' }, /--harakiri of generator "uwsgi": must be integer/],
+  ] as const) {
+    try {
+      await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', ...values } });
+      assert.unreachable(JSON.stringify(values));
+    } catch (error) {
+      assert.match((error as Error).message, pattern);
+    }
+  }
+});
+
+test.run();
