@@ -106,6 +106,19 @@ test('re-running the preset reports every file identical', async () => {
   assert.equal(run.files(), before);
 });
 
+test('each generator added alone to a Django repository writes the same files as the preset', async () => {
+  const alone = await runPyrepo({ generators: ['repo', 'requirements', 'django'], values: { name: 'blog', framework: 'django' } });
+  try {
+    await runPyrepo({ generators: ['docker-prod', 'uwsgi'], dir: alone.dir });
+    await runPyrepo({ generators: ['docker-dev'], dir: alone.dir });
+    for (const file of ['docker/app/Dockerfile', 'docker/app/entrypoint.sh', 'uwsgi.ini', 'docker/app/dev.Dockerfile', 'docker-compose.yaml', 'requirements/prod.txt']) {
+      assert.is(alone.read(file), run.read(file), file);
+    }
+  } finally {
+    alone.cleanup();
+  }
+});
+
 // The seed's own snippets fail the same checks: the checks find its defects.
 const seed = (file: string) => readFileSync(fileURLToPath(new URL(`../../../../test/fixtures/seed-000/${file}`, import.meta.url)), 'utf8');
 
