@@ -175,14 +175,15 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   }
 
   /**
-   * Run a command of an install step (creating a venv, pip install, git init). A failure does not
-   * fail the run, whose files are written: it is reported with the command to run later.
+   * Run a command of an install step (creating a venv, pip install, git init) in the repository;
+   * a relative command path is relative to it. A failure does not fail the run, whose files are
+   * written: it is reported with the command to run later.
    */
   protected runStep(what: string, command: string, args: string[]): boolean {
     const result = spawnSync(command, args, { cwd: this.destinationRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.status === 0) return true;
     const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n    ');
-    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later: ${[command, ...args].join(' ')}`);
+    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later, in ${this.destinationRoot()}: ${[command, ...args].join(' ')}`);
     return false;
   }
 

@@ -13,8 +13,8 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
   /** Runs after every file is written: create the venv, install the development requirements. */
   install(): void {
     if (this.options.skipInstall || this.dryRun) return;
-    const venv = this.destinationPath(this.project.venvDir);
-    if (!existsSync(`${venv}/pyvenv.cfg`)) {
+    const venv = this.project.venvDir;
+    if (!existsSync(this.destinationPath(venv, 'pyvenv.cfg'))) {
       const args = ['-m', 'venv', ...(this.props.systemSitePackages ? ['--system-site-packages'] : []), this.project.venvDir];
       if (!this.runStep(`create the virtual environment ${this.project.venvDir}`, this.interpreter(), args)) return;
     }
