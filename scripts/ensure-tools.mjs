@@ -19,6 +19,13 @@ const tools = [
   ['uwsgi-core', ['uwsgi', '--version']],
   ['uwsgi-plugin-python3', ['test', '-e', '/usr/lib/uwsgi/plugins/python3_plugin.so']],
   ['git', ['git', '--version']],
+  ['python3-wheel', ['/usr/bin/python3', '-c', 'import wheel']],
+  ['python3-build', ['/usr/bin/python3', '-m', 'build', '--version']],
+  ['python3-flask', ['/usr/bin/python3', '-c', 'import flask']],
+  ['python3-venv', ['/usr/bin/python3', '-c', 'import ensurepip']],
+  ['systemd', ['systemd-analyze', '--version']],
+  // Groovy's launcher needs JAVA_HOME when no default-java link exists; the package is what matters.
+  ['groovy', ['dpkg', '-s', 'groovy']],
 ];
 
 const present = ([, [command, ...args]]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;

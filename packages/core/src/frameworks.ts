@@ -3,6 +3,18 @@ import type { Framework, ProjectContext } from './context.js';
 /** Where an application runs: the development server or the production image/service. */
 export type Stage = 'dev' | 'prod';
 
+/** What a source distribution of the application holds, as setup.py and MANIFEST.in say it. */
+export interface Distribution {
+  /** Top-level modules (py_modules). */
+  modules: string[];
+  /** Whether the code is in packages (find_packages()). */
+  packages: boolean;
+  /** Scripts installed with it. */
+  scripts: string[];
+  /** MANIFEST.in lines for the data the application reads at run time. */
+  manifest: string[];
+}
+
 /**
  * How a framework's application is run, for the generators that run it (containers, uWSGI,
  * services). Data shared by several generators, so it lives here; each framework's own
@@ -19,6 +31,8 @@ export interface FrameworkRuntime {
   prestart: string[];
   /** Shell commands the production image runs once the source is in (e.g. collecting static files). */
   build(project: ProjectContext): string[];
+  /** What its source distribution holds. */
+  distribution(project: ProjectContext): Distribution;
   /** What a production run must be given, with example values (documentation, local trials). */
   productionEnv: Record<string, string>;
   /** Files the production server serves itself: URL prefix and folder from the repository root. */
@@ -34,7 +48,30 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     // The prod settings require a key and hosts to load; collectstatic uses neither, so the
     // build gives placeholders that live only in this command, not in the image.
     build: () => ['DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput'],
+    distribution: project => ({
+      modules: [],
+      packages: true,
+      scripts: ['manage.py'],
+      manifest: [`recursive-include ${project.package} *.html *.txt *.css *.js *.json`, `graft ${project.package}/static`, `graft ${project.package}/templates`],
+    }),
     productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
     staticFiles: { url: '/static', folder: 'staticfiles' },
   },
+  flask: {
+    env: () => ({}),
+    wsgiModule: () => 'app:app',
+    devCommand: project => ['flask', '--app', 'app', 'run', '--host', '0.0.0.0', '--port', String(project.port)],
+    prestart: [],
+    build: () => [],
+    distribution: project => ({ modules: ['app'], packages: false, scripts: [], manifest: [`include ${flaskConfigFile(project)}`] }),
+    productionEnv: {},
+  },
 };
+
+/** The configuration file a Flask application of pyrepo's reads: <name>.conf next to app.py. */
+export function flaskConfigFile(project: ProjectContext): string {
+  return `${project.name}.conf`;
+}
+
+/** The folder vendored dependencies are installed into and loaded from (the seed's name). */
+export const vendorDir = 'vendors';

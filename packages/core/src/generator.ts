@@ -30,7 +30,7 @@ export interface StepInput {
 
 /** One row of a generator's file table: pure data, rendered by `renderFiles`. */
 export interface FileSpec {
-  /** Template under templates/, ending in `.ejs`. `__package__` in the path becomes the project's package. */
+  /** Template under templates/, ending in `.ejs`. `__package__` and `__name__` in the path become the project's package and name. */
   template: string;
   /** Destination from the repository root; default: the template path without `.ejs`. */
   to?: string;
@@ -121,7 +121,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
     const root = this.destinationRoot();
     for (const file of files) {
       if (file.when && !file.when(data)) continue;
-      const to = (file.to ?? file.template.replace(/\.ejs$/, '')).replaceAll('__package__', this.project.package);
+      const to = (file.to ?? file.template.replace(/\.ejs$/, '')).replaceAll('__package__', this.project.package).replaceAll('__name__', this.project.name);
       const destination = resolve(root, to);
       const inside = relative(root, destination);
       if (inside.startsWith('..') || isAbsolute(inside)) {

@@ -14,3 +14,4 @@ export * from './stored-config.js';
 export * from './versions.js';
 export * from './frameworks.js';
 export * from './containers.js';
+export * from './servers.js';

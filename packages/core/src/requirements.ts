@@ -19,6 +19,8 @@ export interface LayoutSpec {
   files: RequirementsFileSpec[];
   /** The file each role's requirements go to. */
   roles: Record<RequirementRole, string>;
+  /** The file a release installs or vendors: the frozen lock where there is one, else the production file. */
+  ships: string;
 }
 
 /** The three requirements layouts pyrepo writes, as data. */
@@ -31,6 +33,7 @@ export const requirementsLayouts: Record<RequirementsLayout, LayoutSpec> = {
       { path: 'requirements/prod.txt', purpose: 'Dependencies production needs on top of base.txt: the application server.', includes: ['base.txt'] },
     ],
     roles: { base: 'requirements/base.txt', ci: 'requirements/ci.txt', dev: 'requirements/dev.txt', prod: 'requirements/prod.txt' },
+    ships: 'requirements/prod.txt',
   },
   'app-dev-frozen': {
     files: [
@@ -43,10 +46,12 @@ export const requirementsLayouts: Record<RequirementsLayout, LayoutSpec> = {
       },
     ],
     roles: { base: 'requirements-app.txt', prod: 'requirements-app.txt', ci: 'requirements-dev.txt', dev: 'requirements-dev.txt' },
+    ships: 'requirements.txt',
   },
   single: {
     files: [{ path: 'requirements.txt', purpose: 'Dependencies of the project.', includes: [] }],
     roles: { base: 'requirements.txt', ci: 'requirements.txt', dev: 'requirements.txt', prod: 'requirements.txt' },
+    ships: 'requirements.txt',
   },
 };
 

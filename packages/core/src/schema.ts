@@ -178,5 +178,11 @@ export function checkPresetFile(preset: unknown): string[] {
 function metaProblems(meta: object, data: unknown): string[] {
   const validate = validatorFor(meta);
   if (validate(structuredClone(data))) return [];
-  return (validate.errors ?? []).map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (validate.errors ?? [])
+    .filter(e => !e.schemaPath.includes('/propertyNames/'))
+    .map(e => {
+      const params = e.params as { additionalProperty?: string; propertyName?: string };
+      if (e.keyword === 'propertyNames') return `option name "${params.propertyName}" is reserved (a project fact or run flag) or not camelCase`;
+      return `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}${params.additionalProperty ? ` (${params.additionalProperty})` : ''}`;
+    });
 }

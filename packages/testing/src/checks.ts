@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const pythonDir = new URL('../../python/', import.meta.url);
 
@@ -27,4 +27,16 @@ export function parseRequirementsFiles(dir: string, files: string[]): Record<str
 export function checkPyproject(dir: string): Record<string, unknown> {
   runTool('validate-pyproject', [join(dir, 'pyproject.toml')]);
   return JSON.parse(runTool(python, [new URL('check_pyproject.py', pythonDir).pathname, join(dir, 'pyproject.toml')])) as Record<string, unknown>;
+}
+
+/** Parse a Groovy file (a Jenkinsfile) with Groovy's own parser: its problems, or none. */
+export function checkGroovy(path: string): string[] {
+  const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
+  const env = { ...process.env, JAVA_HOME: dirname(dirname(java)) };
+  try {
+    runTool('groovy', ['-e', 'new GroovyShell().parse(new File(args[0]))', path], { env });
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
 }

@@ -158,3 +158,5 @@ export * from './checks.js';
 export * from './docker.js';
 export * from './scripts.js';
 export * from './services.js';
+export * from './systemd.js';
+export * from './build.js';

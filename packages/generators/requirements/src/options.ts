@@ -9,4 +9,6 @@ export interface Options {
   dev: string[];
   /** Requirements only production needs on top of base: the application server. Default: []. */
   prod: string[];
+  /** In the app/dev/frozen layout, freeze with the sha256 of every archive, so pip installs the lock in hash-checking mode. Default: false. */
+  hashes: boolean;
 }

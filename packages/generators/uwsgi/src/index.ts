@@ -8,7 +8,7 @@ export default class UwsgiGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     this.renderFiles(files, { module: runtime.wsgiModule(this.project), staticFiles: runtime.staticFiles });
-    this.addRequirements('prod', [pin('uwsgi')]);
+    if (this.props.install === 'pip') this.addRequirements('prod', [pin('uwsgi')]);
   }
 }
 

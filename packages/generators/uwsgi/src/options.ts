@@ -1,6 +1,8 @@
 // Generated from schema.json by `pnpm codegen`: do not edit.
 /** uwsgi: options after validation (defaults applied). */
 export interface Options {
+  /** Where uWSGI comes from: pip (pinned in the production requirements, with the Python plugin built in) or system (the server's package, e.g. Debian's uwsgi-core with uwsgi-plugin-python3: the ini loads the python3 plugin). Default: "pip". */
+  install: "pip" | "system";
   /** Worker processes, unless the deployment sets UWSGI_PROCESSES. Default: 4. */
   processes: number;
   /** Requests a worker serves before it is recycled (0: never), unless UWSGI_MAX_REQUESTS is set. Default: 1000. */

@@ -1,0 +1,23 @@
+import type { ProjectContext } from './context.js';
+
+/**
+ * Where a release lives on a server pyrepo deploys to without containers: each release is
+ * unpacked in its own folder and `current` points at the one that runs, so a deployment is
+ * one symlink switch and a rollback another. The systemd unit, the deploy script and the
+ * uWSGI working directory agree on it.
+ */
+export interface ReleaseLayout {
+  /** Everything the application owns on the server: /srv/<name>. */
+  root: string;
+  /** Unpacked releases, one folder each. */
+  releases: string;
+  /** The symlink to the running release. */
+  current: string;
+  /** The systemd service name. */
+  service: string;
+}
+
+export function releaseLayout(project: ProjectContext): ReleaseLayout {
+  const root = `/srv/${project.name}`;
+  return { root, releases: `${root}/releases`, current: `${root}/current`, service: project.name };
+}

@@ -1,0 +1,200 @@
+// The whole preset: build, vendor, package, serve, deploy, checked by the real tools.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  buildWheel,
+  checkGroovy,
+  checkShellScript,
+  checkSnapshot,
+  checkSystemdUnit,
+  checkUwsgiIni,
+  offlinePip,
+  parseRequirementsFiles,
+  python,
+  renderTree,
+  runPyrepo,
+  runTool,
+  startUwsgi,
+  systemdExposure,
+  tempDir,
+  type RunPyrepoResult,
+} from '@pyrepo/testing';
+
+const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
+let run: RunPyrepoResult;
+let wheels: string;
+let env: NodeJS.ProcessEnv;
+
+test.before(async () => {
+  wheels = tempDir('pyrepo-wheels-');
+  buildWheel(wheels, 'tinydep', '1.0', 'GREETING = "from a vendored wheel"\n');
+  env = { PATH: process.env.PATH, PYTHON: python, PYTHONDONTWRITEBYTECODE: '1', ...offlinePip(wheels) };
+  // Debian's Python (3.11) runs the tests; the project targets it.
+  run = await runPyrepo({ preset: 'flask-vendored', values: { name: 'shop', python: '3.11', base: ['tinydep==1.0'] } });
+});
+test.after(() => {
+  run.cleanup();
+  rmSync(wheels, { recursive: true, force: true });
+});
+
+test('the files, and the snapshot of the whole repository', () => {
+  const tree = run.files();
+  assert.equal(Object.keys(tree), [
+    '.gitignore', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'app.py', 'deploy/shop.service', 'pyproject.toml',
+    'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/deploy.sh', 'scripts/freeze-requirements.sh',
+    'scripts/vendor.sh', 'setup.py', 'shop.conf', 'tests/test_app.py', 'uwsgi.ini',
+  ]);
+  assert.match(tree['.gitignore']!, /^\/vendors\/$/m);
+  const problem = checkSnapshot(snapshots, 'shop', renderTree(tree));
+  assert.is(problem, undefined, problem);
+});
+
+test('every script passes shellcheck, is executable and set -eu; the Jenkinsfile parses', () => {
+  for (const script of ['scripts/vendor.sh', 'scripts/freeze-requirements.sh', 'scripts/deploy.sh']) {
+    assert.equal(checkShellScript(join(run.dir, script)), [], script);
+  }
+  assert.equal(checkGroovy(join(run.dir, 'Jenkinsfile')), []);
+});
+
+test('vendor: pip install --target rebuilds vendors/ from the lock, from scratch', () => {
+  // Flask has no wheel here (no PyPI): Debian's python3-flask provides it, so the lock holds the
+  // one dependency this test can vendor, as scripts/freeze-requirements.sh would write it.
+  writeFileSync(join(run.dir, 'requirements.txt'), `${run.read('requirements.txt')}tinydep==1.0\n`);
+  mkdirSync(join(run.dir, 'vendors', 'stale-0.1.dist-info'), { recursive: true });
+  runTool('scripts/vendor.sh', [], { cwd: run.dir, env });
+  const vendored = readdirSync(join(run.dir, 'vendors')).filter(entry => entry !== '__pycache__');
+  assert.equal(vendored.sort(), ['tinydep-1.0.dist-info', 'tinydep.py'], 'rebuilt from scratch: no stale dist-info');
+});
+
+test('the app loads its dependency from vendors/, relative to itself, with the system site-packages out of the way', () => {
+  const app = run.read('app.py');
+  const bootstrap = app.slice(0, app.indexOf('from flask import'));
+  const probe = `${bootstrap}\nimport tinydep\nprint(tinydep.__file__, tinydep.GREETING)\n`;
+  const probeFile = join(run.dir, 'probe.py');
+  writeFileSync(probeFile, probe);
+  try {
+    // -I: no user site, no PYTHON* variables; -S: no site-packages at all. Run from elsewhere.
+    const output = runTool(python, ['-I', '-S', probeFile], { cwd: '/', env: { PATH: process.env.PATH } });
+    assert.is(output.trim(), `${join(run.dir, 'vendors', 'tinydep.py')} from a vendored wheel`);
+  } finally {
+    rmSync(probeFile);
+  }
+  assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
+});
+
+test('the sdist holds the code, the config, uwsgi.ini and vendors/; uWSGI serves / from the unpacked release', async () => {
+  runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: run.dir, env });
+  const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
+  const listing = execFileSync('tar', ['-tzf', join(run.dir, 'dist', archive)], { encoding: 'utf8' }).split('\n');
+  for (const member of ['app.py', 'shop.conf', 'uwsgi.ini', 'vendors/tinydep.py', 'vendors/tinydep-1.0.dist-info/METADATA', 'requirements.txt', 'setup.py']) {
+    assert.ok(listing.some(line => line.endsWith(`/${member}`)), `${member} in ${archive}`);
+  }
+  assert.not.ok(listing.some(line => line.includes('/tests/')), 'tests stay out of the release');
+
+  const release = tempDir('pyrepo-release-');
+  try {
+    execFileSync('tar', ['-xzf', join(run.dir, 'dist', archive), '-C', release, '--strip-components=1']);
+    assert.equal(checkUwsgiIni(readFileSync(join(release, 'uwsgi.ini'), 'utf8')), []);
+    const server = await startUwsgi(release);
+    try {
+      const response = await fetch(server.url);
+      assert.is(response.status, 200, server.output());
+      assert.equal(await response.json(), { message: 'hello world' });
+    } finally {
+      assert.ok((await server.stop()) < 10_000);
+    }
+  } finally {
+    rmSync(release, { recursive: true, force: true });
+  }
+});
+
+test('freeze: a clean venv and pip freeze write the lock; with --hashes every archive\'s sha256, which vendoring then checks', async () => {
+  const plain = await runPyrepo({ generators: ['requirements', 'vendor'], values: { name: 'locked', layout: 'app-dev-frozen', base: ['tinydep==1.0'] } });
+  try {
+    runTool('scripts/freeze-requirements.sh', [], { cwd: plain.dir, env });
+    assert.equal(parseRequirementsFiles(plain.dir, ['requirements.txt'])['requirements.txt'], ['tinydep==1.0']);
+  } finally {
+    plain.cleanup();
+  }
+  const hashed = await runPyrepo({ generators: ['requirements', 'vendor'], values: { name: 'locked', layout: 'app-dev-frozen', hashes: true, base: ['tinydep==1.0'] } });
+  try {
+    runTool('scripts/freeze-requirements.sh', [], { cwd: hashed.dir, env });
+    assert.match(hashed.read('requirements.txt'), /^tinydep==1\.0 \\\n    --hash=sha256:[0-9a-f]{64}$/m);
+    runTool('scripts/vendor.sh', [], { cwd: hashed.dir, env });
+    assert.ok(existsSync(join(hashed.dir, 'vendors', 'tinydep.py')));
+    writeFileSync(join(hashed.dir, 'requirements.txt'), hashed.read('requirements.txt').replace(/sha256:[0-9a-f]{64}/, `sha256:${'0'.repeat(64)}`));
+    try {
+      runTool('scripts/vendor.sh', [], { cwd: hashed.dir, env });
+      assert.unreachable('installed an archive whose hash is not in the lock');
+    } catch (error) {
+      assert.match((error as Error).message, /THESE PACKAGES DO NOT MATCH THE HASHES/);
+    }
+  } finally {
+    hashed.cleanup();
+  }
+});
+
+test('the systemd unit: systemd-analyze verify accepts it; its exposure is "OK"', () => {
+  const unit = join(run.dir, 'deploy/shop.service');
+  assert.equal(checkSystemdUnit(unit), []);
+  const exposure = systemdExposure(unit);
+  assert.ok(exposure <= 1.5, `exposure ${exposure}`);
+  const text = readFileSync(unit, 'utf8');
+  assert.match(text, /^User=app$/m);
+  assert.match(text, /^ExecStart=\/usr\/bin\/uwsgi --ini \/srv\/shop\/current\/uwsgi\.ini$/m);
+  assert.match(text, /^Restart=on-failure$/m);
+});
+
+test('deploy: --dry-run prints the commands; a run against stub ssh/scp/sudo unpacks, switches current and restarts', () => {
+  const dry = runTool('scripts/deploy.sh', ['--dry-run', 'dist/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: run.dir, env });
+  assert.match(dry, /^scp -q dist\/shop-0\.1\.0\.tar\.gz deploy@server:\/tmp\/shop-0\.1\.0\.tar\.gz$/m);
+  assert.match(dry, /^ssh deploy@server set -eu; mkdir -p \/srv\/shop\/releases\/shop-0\.1\.0; .*ln -sfn \/srv\/shop\/releases\/shop-0\.1\.0 \/srv\/shop\/current; sudo systemctl restart shop$/m);
+  const url = runTool('scripts/deploy.sh', ['--dry-run', 'https://ci.example.com/a/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: run.dir, env });
+  assert.match(url, /^curl --fail .* https:\/\/ci\.example\.com\/a\/shop-0\.1\.0\.tar\.gz$/m);
+
+  const stage = tempDir('pyrepo-deploy-');
+  try {
+    const bin = join(stage, 'bin');
+    mkdirSync(bin);
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    stub('scp', 'cp "$2" "${3#*:}"');
+    stub('ssh', 'shift; sh -c "$1"');
+    stub('sudo', `echo "$@" >> ${join(stage, 'sudo.log')}`);
+    const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
+    const root = join(stage, 'srv');
+    runTool('scripts/deploy.sh', [`dist/${archive}`, 'deploy@server'], { cwd: run.dir, env: { ...env, PATH: `${bin}:${process.env.PATH}`, DEPLOY_ROOT: root } });
+    const releaseName = archive.replace(/\.tar\.gz$/, '');
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases', releaseName));
+    assert.ok(existsSync(join(root, 'current', 'app.py')));
+    assert.ok(existsSync(join(root, 'current', 'vendors', 'tinydep.py')));
+    assert.is(readFileSync(join(stage, 'sudo.log'), 'utf8'), 'systemctl restart shop\n');
+    try {
+      runTool('scripts/deploy.sh', ['dist/../../etc/passwd;x.tar.gz', 'deploy@server'], { cwd: run.dir, env });
+      assert.unreachable('accepted an unsafe archive name');
+    } catch (error) {
+      assert.match((error as Error).message, /not a release archive name/);
+    }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+});
+
+test('re-running the preset reports every file identical', async () => {
+  rmSync(join(run.dir, 'dist'), { recursive: true, force: true });
+  rmSync(join(run.dir, 'vendors'), { recursive: true, force: true });
+  writeFileSync(join(run.dir, 'requirements.txt'), run.read('requirements.txt').replace('tinydep==1.0\n', ''));
+  const before = run.files();
+  const again = await runPyrepo({ preset: 'flask-vendored', values: { name: 'shop', python: '3.11', base: ['tinydep==1.0'] }, dir: run.dir });
+  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
+  assert.equal([...statuses].sort(), ['force', 'identical'], again.log);
+  assert.equal(run.files(), before);
+});
+
+test.run();
