@@ -40,14 +40,16 @@ test('list shows every preset and generator with its source; --json is machine-r
   const dir = work();
   const text = pyrepo(['list'], dir);
   assert.is(text.code, 0);
-  assert.match(text.stdout, /Presets:\n  wpmedia-django +WP Media's repository preparation/);
+  assert.match(text.stdout, /Presets:\n  flask-vendored +A Flask app[^\n]*\n[^\n]*\n  wpmedia-django +WP Media's repository preparation/);
   assert.match(text.stdout, /\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
-  assert.match(text.stdout, /Generators:\n  django +A minimal Django project/);
+  assert.match(text.stdout, /Generators:\n  deploy +/);
   const rows = JSON.parse(pyrepo(['list', '--json'], dir).stdout) as Array<{ kind: string; name: string; source: { type: string } }>;
-  assert.equal(rows.map(row => `${row.kind}:${row.name}:${row.source.type}`), [
-    'preset:wpmedia-django:built-in',
-    ...['django', 'docker-dev', 'docker-prod', 'pyproject', 'repo', 'requirements', 'uwsgi', 'venv'].map(name => `generator:${name}:built-in`),
-  ]);
+  const listed = rows.map(row => `${row.kind}:${row.name}:${row.source.type}`);
+  for (const preset of ['flask-vendored', 'wpmedia-django']) assert.ok(listed.includes(`preset:${preset}:built-in`), preset);
+  for (const generator of ['deploy', 'django', 'docker-dev', 'docker-prod', 'flask', 'jenkins', 'pyproject', 'repo', 'requirements', 'setuptools', 'systemd', 'uwsgi', 'vendor', 'venv']) {
+    assert.ok(listed.includes(`generator:${generator}:built-in`), generator);
+  }
+  assert.is(listed.length, 16);
 });
 
 test('info describes a preset (generators, options it sets) and a generator (its options)', () => {
@@ -60,7 +62,7 @@ test('info describes a preset (generators, options it sets) and a generator (its
   const generator = pyrepo(['info', 'pyproject'], dir);
   assert.match(generator.stdout, /--line-length  Maximum line length for ruff's linter and formatter\. Accepts an integer from 60 to 200\. \[default: 88\]/);
   const json = JSON.parse(pyrepo(['info', 'requirements', '--json'], dir).stdout) as { schema: { properties: object } };
-  assert.equal(Object.keys(json.schema.properties), ['base', 'ci', 'dev', 'prod']);
+  assert.equal(Object.keys(json.schema.properties), ['base', 'ci', 'dev', 'prod', 'hashes']);
   const unknown = pyrepo(['info', 'pyprojet'], dir);
   assert.is(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown preset or generator "pyprojet"\. Did you mean "pyproject"\?/);

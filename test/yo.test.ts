@@ -13,7 +13,7 @@ test.after(() => yo.cleanup());
 test('yo --generators lists pyrepo with its presets and generators', () => {
   const result = yo.run(['--generators'], yo.folder('list'));
   assert.is(result.code, 0, result.output);
-  for (const name of ['wpmedia-django', 'django', 'docker-dev', 'docker-prod', 'pyproject', 'repo', 'requirements', 'uwsgi', 'venv']) {
+  for (const name of ['wpmedia-django', 'flask-vendored', 'django', 'docker-dev', 'docker-prod', 'flask', 'pyproject', 'repo', 'requirements', 'setuptools', 'systemd', 'uwsgi', 'vendor', 'venv']) {
     assert.match(result.output, new RegExp(`^ +${name}$`, 'm'));
   }
 });
@@ -61,7 +61,7 @@ test('yo reports bad input with exit code 2 and writes nothing', () => {
   assert.equal(readdirSync(dir), []);
   const none = yo.run(['pyrepo', '--yes'], dir);
   assert.is(none.code, 2);
-  assert.match(none.output, /No preset given[\s\S]*pass --preset <name>; installed: wpmedia-django/);
+  assert.match(none.output, /No preset given[\s\S]*pass --preset <name>; installed: flask-vendored, wpmedia-django/);
   const chosen = yo.run(['pyrepo', '--yes', '--preset', 'wpmedia-django', '--name', 'shop', '--skip-install'], dir);
   assert.is(chosen.code, 0, chosen.output);
   assert.match(readFileSync(join(dir, '.yo-rc.json'), 'utf8'), /"name": "shop"/);
@@ -70,7 +70,7 @@ test('yo reports bad input with exit code 2 and writes nothing', () => {
 test('yo pyrepo in a terminal offers the installed presets, then asks for the project facts', async () => {
   const dir = yo.folder('interactive');
   const result = await yo.interactive(['pyrepo', '--skip-install'], dir, [
-    [/Which preset\?[\s\S]*wpmedia-django: WP Media/, '\r'],
+    [/Which preset\?[\s\S]*wpmedia-django: WP Media/, '\x1b[B\r'],
     [/Project name/, 'Shop_Front\r'],
     [/Python package name[\s\S]*shop_front/, '\r'],
     [/Python version/, '\r'],

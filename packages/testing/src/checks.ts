@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -7,14 +7,15 @@ const pythonDir = new URL('../../python/', import.meta.url);
 /** Debian's Python (it sees python3-* packages such as pip, packaging, django); else python3 on PATH. */
 export const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** Run a program; on failure throw with its output, so a test failure shows what the tool said. */
-export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  try {
-    return execFileSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const failure = error as { status?: number; stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed (${failure.status ?? failure.message}):\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
-  }
+/**
+ * Run a program and return its output (with `stderr: true`, what it wrote to stderr too); on
+ * failure throw with all it said, so a test failure shows what the tool reported.
+ */
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderr?: boolean } = {}): string {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status === 0) return options.stderr ? `${result.stdout}${result.stderr}` : result.stdout;
+  const status = result.status ?? result.error?.message ?? result.signal;
+  throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }
 
 /** Parse requirements files with pip's parser (every `-r` must resolve); the requirements each file yields, includes followed. */

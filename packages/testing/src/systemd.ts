@@ -30,7 +30,7 @@ export function checkSystemdUnit(path: string): string[] {
     writeFileSync(target, unit);
     let output: string;
     try {
-      output = runTool('systemd-analyze', ['verify', `--root=${root}`, basename(path)]);
+      output = runTool('systemd-analyze', ['verify', `--root=${root}`, basename(path)], { stderr: true });
     } catch (error) {
       return [(error as Error).message];
     }

@@ -36,8 +36,9 @@ for (const [layout, expected] of Object.entries(layouts)) {
     const run = await runPyrepo({ generators: ['requirements'], values: { ...values, layout } });
     try {
       const tree = run.files();
-      const requirementFiles = Object.keys(tree).filter(path => path.includes('requirements'));
+      const requirementFiles = Object.keys(tree).filter(path => path.endsWith('.txt'));
       assert.equal(requirementFiles.sort(), [...expected.files].sort());
+      assert.is('scripts/freeze-requirements.sh' in tree, layout === 'app-dev-frozen', 'the freeze script comes with the frozen lock');
       const parsed = parseRequirementsFiles(run.dir, Object.keys(expected.resolved));
       assert.equal(parsed, expected.resolved);
       assert.match(tree['README.md']!, /<!-- pyrepo:begin requirements -->\n## Dependencies/);
