@@ -11,20 +11,26 @@ export interface Distribution {
   packages: boolean;
   /** Scripts installed with it. */
   scripts: string[];
+  /** Console commands it installs: `name = module:function`. */
+  consoleScripts: string[];
   /** MANIFEST.in lines for the data the application reads at run time. */
   manifest: string[];
 }
 
 /**
  * How a framework's application is run, for the generators that run it (containers, uWSGI,
- * services). Data shared by several generators, so it lives here; each framework's own
- * generator (django, flask, ...) writes the code these facts point at.
+ * services, packaging). Data shared by several generators, so it lives here; each framework's
+ * own generator (django, flask, ...) writes the code these facts point at.
  */
 export interface FrameworkRuntime {
-  /** Environment the application needs at a stage. */
+  /** Folder the importable code lives in, from the repository root ("src" for a src layout). */
+  sourceRoot: string;
+  /** Environment the application needs in a container at a stage. */
   env(project: ProjectContext, stage: Stage): Record<string, string>;
-  /** The WSGI callable, as uWSGI's `module` option takes it. */
-  wsgiModule(project: ProjectContext): string;
+  /** The WSGI callable, as uWSGI's `module` option takes it; none for servers that are not WSGI. */
+  wsgiModule?(project: ProjectContext): string;
+  /** The production server when it is not uWSGI: a command run from the repository root. */
+  serve?(project: ProjectContext): string[];
   /** The development server, as an exec-form command. */
   devCommand(project: ProjectContext): string[];
   /** Shell commands a container runs before the server starts (e.g. migrations). */
@@ -39,8 +45,12 @@ export interface FrameworkRuntime {
   staticFiles?: { url: string; folder: string };
 }
 
+/** Servers that are not WSGI read where to listen from HOST and PORT; in a container, every interface. */
+const listenEverywhere = (): Record<string, string> => ({ HOST: '0.0.0.0' });
+
 export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
   django: {
+    sourceRoot: '.',
     env: (project, stage) => ({ DJANGO_SETTINGS_MODULE: `${project.package}.settings.${stage}` }),
     wsgiModule: project => `${project.package}.wsgi:application`,
     devCommand: project => ['python', 'manage.py', 'runserver', `0.0.0.0:${project.port}`],
@@ -52,21 +62,48 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
       modules: [],
       packages: true,
       scripts: ['manage.py'],
+      consoleScripts: [],
       manifest: [`recursive-include ${project.package} *.html *.txt *.css *.js *.json`, `graft ${project.package}/static`, `graft ${project.package}/templates`],
     }),
     productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
     staticFiles: { url: '/static', folder: 'staticfiles' },
   },
   flask: {
+    sourceRoot: '.',
     env: () => ({}),
     wsgiModule: () => 'app:app',
     devCommand: project => ['flask', '--app', 'app', 'run', '--host', '0.0.0.0', '--port', String(project.port)],
     prestart: [],
     build: () => [],
-    distribution: project => ({ modules: ['app'], packages: false, scripts: [], manifest: [`include ${flaskConfigFile(project)}`] }),
+    distribution: project => ({ modules: ['app'], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] }),
+    productionEnv: {},
+  },
+  fastapi: {
+    sourceRoot: 'src',
+    env: listenEverywhere,
+    serve: project => ['python', '-m', project.package],
+    devCommand: project => ['uvicorn', `${project.package}.main:app`, '--app-dir', 'src', '--reload', '--host', '0.0.0.0', '--port', String(project.port)],
+    prestart: [],
+    build: () => [],
+    distribution: project => ({ modules: [], packages: true, scripts: [], consoleScripts: [`${project.name} = ${project.package}.main:main`], manifest: [] }),
+    productionEnv: {},
+  },
+  tornado: {
+    sourceRoot: '.',
+    env: listenEverywhere,
+    serve: () => ['python', 'server.py'],
+    devCommand: () => ['python', 'server.py'],
+    prestart: [],
+    build: () => [],
+    distribution: () => ({ modules: ['server'], packages: false, scripts: [], consoleScripts: [], manifest: [] }),
     productionEnv: {},
   },
 };
+
+/** The folder a project's importable code is in: "src" for a src layout, else the repository root. */
+export function sourceRoot(project: ProjectContext): string {
+  return frameworkRuntimes[project.framework]?.sourceRoot ?? '.';
+}
 
 /** The configuration file a Flask application of pyrepo's reads: <name>.conf next to app.py. */
 export function flaskConfigFile(project: ProjectContext): string {

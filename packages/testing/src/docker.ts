@@ -7,7 +7,7 @@ import { runTool } from './checks.js';
 const eolDebian = ['jessie', 'stretch', 'buster', 'bullseye'];
 
 export interface DockerfileRules {
-  /** A production image: the final stage installs only prebuilt wheels and carries no compiler. */
+  /** A production image: the final stage builds nothing (no compiler, no install from an index). */
   production?: boolean;
 }
 
@@ -72,7 +72,7 @@ export function checkDockerfile(text: string, rules: DockerfileRules = {}): stri
   if (rules.production) {
     if (runs(final).some(run => /apt-get install[^&;]*\b(gcc|build-essential|g\+\+|make)\b/.test(run))) problems.push('the production image installs a compiler in its final stage: build wheels in a build stage');
     for (const run of runs(final).filter(run => /pip install/.test(run))) {
-      if (!/--no-index/.test(run)) problems.push(`RUN ${run.slice(0, 60)}: a production image should install only wheels built in a build stage (--no-index --find-links)`);
+      if (!/--no-index/.test(run)) problems.push(`RUN ${run.slice(0, 60)}: a production image installs from an index in its final stage, where source archives (uWSGI) find no compiler; install in a build stage and copy the result`);
     }
   }
   return problems;

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -7,6 +7,8 @@ const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template
 export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
+    const wsgi = Boolean(runtime.wsgiModule);
+    const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
@@ -14,6 +16,10 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       prestart: runtime.prestart,
       build: runtime.build(this.project),
       copies: requirementsCopies(this.project.layout),
+      shipped: requirementsLayouts[this.project.layout].ships,
+      // An internal index or proxy (pip.conf) applies to the build as it does to developers.
+      pipConf: this.fs.exists(this.destinationPath('pip.conf')),
+      serverCommand,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
     this.addReadmeSection({
@@ -21,7 +27,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       title: 'Build for production',
       body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv }),
     });
-    if (this.props.serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
+    if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');
     }
   }

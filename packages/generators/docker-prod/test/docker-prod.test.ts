@@ -3,13 +3,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkDockerfile, checkShellScript, runPyrepo } from '@pyrepo/testing';
 
-test('the production image: build stage with a compiler, a final stage with wheels only, tini, non-root; the entrypoint passes shellcheck', async () => {
+test('the production image: a build stage with a compiler that fills /opt/venv, a final stage without one, tini, non-root; the entrypoint passes shellcheck', async () => {
   const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } });
   try {
     const dockerfile = run.read('docker/app/Dockerfile');
     assert.equal(checkDockerfile(dockerfile, { production: true }), []);
     assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc libc6-dev/);
-    assert.match(dockerfile, /pip install --no-cache-dir --no-index --find-links \/wheels -r requirements\/prod\.txt/);
+    assert.match(dockerfile, /RUN python -m venv \/opt\/venv\n/);
+    assert.match(dockerfile, /RUN \/opt\/venv\/bin\/pip install --no-cache-dir --disable-pip-version-check -r requirements\/prod\.txt/);
+    assert.match(dockerfile, /COPY --from=build \/opt\/venv \/opt\/venv\n/);
+    assert.match(dockerfile, /VIRTUAL_ENV=\/opt\/venv \\\n    PATH="\/opt\/venv\/bin:\$PATH"/);
     assert.match(dockerfile, /ENTRYPOINT \["tini", "--", "\/app\/docker\/app\/entrypoint\.sh"\]\nCMD \["uwsgi", "--ini", "uwsgi\.ini"\]\n$/);
     assert.equal(checkShellScript(join(run.dir, 'docker/app/entrypoint.sh')), []);
     assert.match(run.log, /docker-prod: the image runs uWSGI with uwsgi\.ini, which is missing: add it with `pyrepo add uwsgi`/);

@@ -1,4 +1,4 @@
-import { pin, type JsonObject, type PinnedProject, type ProjectContext } from '@pyrepo/core';
+import { pin, sourceRoot, type JsonObject, type PinnedProject, type ProjectContext } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 type Tool = Options['tools'][number];
@@ -16,8 +16,8 @@ interface ToolSpec {
 export const tools: Record<Tool, ToolSpec> = {
   pytest: {
     requirements: ['pytest'],
-    config: (_project, options) => ({
-      pytest: { ini_options: { testpaths: options.testPaths, pythonpath: ['.'], addopts: '-ra --strict-markers' } },
+    config: (project, options) => ({
+      pytest: { ini_options: { testpaths: options.testPaths, pythonpath: [sourceRoot(project)], addopts: '-ra --strict-markers' } },
     }),
     ignore: ['.pytest_cache/'],
   },

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, pin, requirementsLayouts, vendorDir, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, pin, requirementsLayouts, sourceRoot, vendorDir, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'setup.py.ejs' }, { template: 'MANIFEST.in.ejs' }];
@@ -15,6 +15,7 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
     const layout = requirementsLayouts[this.project.layout];
     this.renderFiles(files, {
       distribution,
+      root: sourceRoot(this.project),
       includes: runtimeFiles.filter(has),
       vendored: has('scripts/vendor.sh') ? vendorDir : undefined,
       requirementsFiles: layout.files.map(file => file.path),

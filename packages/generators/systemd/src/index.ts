@@ -1,14 +1,58 @@
-import { PyrepoGenerator, releaseLayout, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
 
-/** The systemd unit of the application's uWSGI. */
+interface Service {
+  /** systemd's Type=: notify for uWSGI (it reports readiness), exec otherwise. */
+  type: 'notify' | 'exec';
+  execStart: string;
+  environment: Record<string, string>;
+  /** uWSGI reloads gracefully on SIGHUP. */
+  reload: boolean;
+}
+
+/** How each run mode starts the release: data, not branches in the template. */
+const services: Record<Options['run'], (project: ProjectContext, options: Options, release: ReleaseLayout, serve?: string[]) => Service> = {
+  uwsgi: (project, options, release) => ({
+    type: 'notify',
+    execStart: `${options.uwsgiBinary} --ini ${release.current}/uwsgi.ini`,
+    environment: { UWSGI_CHDIR: release.current, UWSGI_HTTP_SOCKET: `${options.listen}:${project.port}` },
+    reload: true,
+  }),
+  zipapp: (project, options, release) => ({
+    type: 'exec',
+    execStart: `${options.interpreter} ${release.current}/${project.name}.pyz`,
+    // shiv unpacks its dependencies on first run; the state directory is the one writable place.
+    environment: { HOST: options.listen, PORT: String(project.port), SHIV_ROOT: `/var/lib/${project.name}/shiv` },
+    reload: false,
+  }),
+  venv: (project, options, release, serve = []) => {
+    const venv = `${release.current}/${project.venvDir}`;
+    return {
+      type: 'exec',
+      execStart: [`${venv}/bin/python`, ...serve.slice(1)].join(' '),
+      // What `. env/bin/activate` sets; systemd does not expand $PATH, so the whole value is written.
+      environment: { PATH: `${venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, VIRTUAL_ENV: venv, HOST: options.listen, PORT: String(project.port) },
+      reload: false,
+    };
+  },
+};
+
+/** The systemd unit of the application. */
 export default class SystemdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const release = releaseLayout(this.project);
-    this.renderFiles(files, { release });
-    this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release }) });
+    const runtime = this.frameworkRuntime();
+    if (this.props.run === 'uwsgi' ? !runtime.wsgiModule : !runtime.serve) {
+      throw new UsageError({
+        message: `A ${this.project.framework} application cannot run with --run ${this.props.run}.`,
+        fix: runtime.wsgiModule ? 'use --run uwsgi.' : 'use --run venv or --run zipapp: it is not a WSGI application.',
+      });
+    }
+    const service = services[this.props.run](this.project, this.props, release, runtime.serve?.(this.project));
+    this.renderFiles(files, { release, service });
+    this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }
 }
 
