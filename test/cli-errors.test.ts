@@ -30,7 +30,7 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  'unknown preset': { args: ['new', 'wpmedia-djang', 'out'], problem: /Unknown preset "wpmedia-djang"\. Did you mean "wpmedia-django"\?/, fix: /use one of flask-vendored, wpmedia-django/ },
+  'unknown preset': { args: ['new', 'wpmedia-djang', 'out'], problem: /Unknown preset "wpmedia-djang"\. Did you mean "wpmedia-django"\?/, fix: /use one of docker-wheels, fastapi-shiv, flask-vendored, venv-systemd, wpmedia-django/ },
   'unknown generator': { args: ['add', 'requirments', '--dir', 'existing'], problem: /Unknown generator "requirments"\. Did you mean "requirements"\?/, fix: /pyrepo list/, target: 'existing' },
   'name ../x': { args: ['new', 'wpmedia-django', 'out', '--name', '../x'], problem: /Invalid --name: must be a PEP 508 project name.*\(got "\.\.\/x"\)/, fix: /pass --name/ },
   'name with a space': { args: ['new', 'wpmedia-django', 'out', '--name', 'my app'], problem: /Invalid --name.*\(got "my app"\)/, fix: /pass --name/ },

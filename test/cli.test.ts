@@ -40,16 +40,16 @@ test('list shows every preset and generator with its source; --json is machine-r
   const dir = work();
   const text = pyrepo(['list'], dir);
   assert.is(text.code, 0);
-  assert.match(text.stdout, /Presets:\n  flask-vendored +A Flask app[^\n]*\n[^\n]*\n  wpmedia-django +WP Media's repository preparation/);
+  assert.match(text.stdout, /Presets:\n  docker-wheels +pypackage-docker[\s\S]*\n  flask-vendored +A Flask app[\s\S]*\n  wpmedia-django +WP Media's repository preparation/);
   assert.match(text.stdout, /\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
   assert.match(text.stdout, /Generators:\n  deploy +/);
   const rows = JSON.parse(pyrepo(['list', '--json'], dir).stdout) as Array<{ kind: string; name: string; source: { type: string } }>;
   const listed = rows.map(row => `${row.kind}:${row.name}:${row.source.type}`);
-  for (const preset of ['flask-vendored', 'wpmedia-django']) assert.ok(listed.includes(`preset:${preset}:built-in`), preset);
-  for (const generator of ['deploy', 'django', 'docker-dev', 'docker-prod', 'flask', 'jenkins', 'pyproject', 'repo', 'requirements', 'setuptools', 'systemd', 'uwsgi', 'vendor', 'venv']) {
+  for (const preset of ['docker-wheels', 'fastapi-shiv', 'flask-vendored', 'venv-systemd', 'wpmedia-django']) assert.ok(listed.includes(`preset:${preset}:built-in`), preset);
+  for (const generator of ['deploy', 'django', 'docker-dev', 'docker-prod', 'fastapi', 'flask', 'jenkins', 'pip-config', 'pyproject', 'repo', 'requirements', 'setuptools', 'shiv', 'supervisor', 'systemd', 'tornado', 'uwsgi', 'vendor', 'venv', 'wheelhouse']) {
     assert.ok(listed.includes(`generator:${generator}:built-in`), generator);
   }
-  assert.is(listed.length, 16);
+  assert.is(listed.length, 25);
 });
 
 test('info describes a preset (generators, options it sets) and a generator (its options)', () => {

@@ -61,7 +61,7 @@ test('yo reports bad input with exit code 2 and writes nothing', () => {
   assert.equal(readdirSync(dir), []);
   const none = yo.run(['pyrepo', '--yes'], dir);
   assert.is(none.code, 2);
-  assert.match(none.output, /No preset given[\s\S]*pass --preset <name>; installed: flask-vendored, wpmedia-django/);
+  assert.match(none.output, /No preset given[\s\S]*pass --preset <name>; installed: docker-wheels, fastapi-shiv, flask-vendored, venv-systemd, wpmedia-django/);
   const chosen = yo.run(['pyrepo', '--yes', '--preset', 'wpmedia-django', '--name', 'shop', '--skip-install'], dir);
   assert.is(chosen.code, 0, chosen.output);
   assert.match(readFileSync(join(dir, '.yo-rc.json'), 'utf8'), /"name": "shop"/);
@@ -70,7 +70,8 @@ test('yo reports bad input with exit code 2 and writes nothing', () => {
 test('yo pyrepo in a terminal offers the installed presets, then asks for the project facts', async () => {
   const dir = yo.folder('interactive');
   const result = await yo.interactive(['pyrepo', '--skip-install'], dir, [
-    [/Which preset\?[\s\S]*wpmedia-django: WP Media/, '\x1b[B\r'],
+    [/Which preset\?[\s\S]*docker-wheels[\s\S]*pypackage-docker/, '\x1b[B\x1b[B\x1b[B\x1b[B'],
+    [/WP Media's repository preparation/, '\r'],
     [/Project name/, 'Shop_Front\r'],
     [/Python package name[\s\S]*shop_front/, '\r'],
     [/Python version/, '\r'],

@@ -40,6 +40,12 @@ export interface FileSpec {
   executable?: boolean;
 }
 
+/**
+ * EJS escapes `<%= %>` output for HTML by default; no file pyrepo writes is HTML, so values are
+ * written as they are (each is validated for where it lands).
+ */
+const verbatim = (value: unknown): string => String(value);
+
 /** What every template sees. */
 export interface TemplateData {
   project: ProjectContext;
@@ -112,7 +118,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /** Render a fragment (fragments/<name>.ejs) to a string: README sections and other pieces merged into shared files. */
   protected renderFragment(name: string, extra: Record<string, unknown> = {}): string {
     const file = join(this.sourceRoot(), '..', 'fragments', name);
-    return ejs.render(this.fs.read(file), { ...this.templateData(), ...extra }, { filename: file });
+    return ejs.render(this.fs.read(file), { ...this.templateData(), ...extra }, { filename: file, escape: verbatim });
   }
 
   /** Render a file table (templates/ mirrors the output tree); `extra` adds template data. */
@@ -127,7 +133,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       if (inside.startsWith('..') || isAbsolute(inside)) {
         throw new PyrepoError(`Generator ${this.generatorName} tried to write ${to}, outside the repository; nothing was written.`, 1);
       }
-      this.renderTemplate(file.template, destination, data);
+      this.renderTemplate(file.template, destination, data, { transformOptions: { escape: verbatim } });
       // mem-fs-editor applies stat.mode when it commits; the conflicter compares it with the disk's
       // full st_mode, so the regular-file type bits are part of it.
       if (file.executable) this.fs.write(destination, this.fs.read(destination), { stat: { mode: 0o100755 } as Stats });
@@ -179,8 +185,8 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
    * a relative command path is relative to it. A failure does not fail the run, whose files are
    * written: it is reported with the command to run later.
    */
-  protected runStep(what: string, command: string, args: string[]): boolean {
-    const result = spawnSync(command, args, { cwd: this.destinationRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.status === 0) return true;
     const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n    ');
     this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later, in ${this.destinationRoot()}: ${[command, ...args].join(' ')}`);

@@ -108,7 +108,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       throw new UsageError({ message: 'No preset given.', fix: `pass --preset <name>; installed: ${presets.map(p => p.name).join(', ')}.` });
     }
     const answers = await this.prompt<{ preset: string }>([
-      { type: 'select', name: 'preset', message: 'Which preset?', choices: presets.map(p => ({ name: `${p.name}: ${p.description}`, value: p.name })) },
+      { type: 'select', name: 'preset', message: 'Which preset?', choices: presets.map(p => ({ name: p.name, value: p.name, description: p.description })) },
     ]);
     return answers.preset;
   }

@@ -21,3 +21,18 @@ export function releaseLayout(project: ProjectContext): ReleaseLayout {
   const root = `/srv/${project.name}`;
   return { root, releases: `${root}/releases`, current: `${root}/current`, service: project.name };
 }
+
+/**
+ * How a release runs from its own virtual environment (the seed's "venv + pip" deployment):
+ * the command, and the environment activation would set. Shared by the systemd unit and the
+ * supervisord program, which must agree.
+ */
+export function venvService(project: ProjectContext, serve: string[], listen: string): { command: string[]; environment: Record<string, string> } {
+  const release = releaseLayout(project);
+  const venv = `${release.current}/${project.venvDir}`;
+  return {
+    command: [`${venv}/bin/python`, ...serve.slice(1)],
+    // Written out whole: neither systemd nor supervisord expands $PATH in a value.
+    environment: { PATH: `${venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, VIRTUAL_ENV: venv, HOST: listen, PORT: String(project.port) },
+  };
+}

@@ -17,6 +17,7 @@ export const pinnedVersions = {
   flask: { project: 'Flask', version: '3.1.3' },
   fastapi: { project: 'fastapi', version: '0.163.2' },
   uvicorn: { project: 'uvicorn', version: '0.54.0' },
+  httpx: { project: 'httpx', version: '0.28.1' },
   tornado: { project: 'tornado', version: '6.6.1' },
   uwsgi: { project: 'uWSGI', version: '2.0.31' },
   pytest: { project: 'pytest', version: '9.2.0' },

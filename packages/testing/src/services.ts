@@ -41,8 +41,9 @@ export interface RunningService {
   stop(): Promise<number>;
 }
 
-/** Start a server process and wait until `url` answers (or fail with its output). */
+/** Start a server process (as uid 1000 when the tests run as root) and wait until `url` answers (or fail with its output). */
 export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string }): Promise<RunningService> {
+  makeReadable(options.cwd);
   const [program, programArgs] = unprivileged(command, args);
   const child = spawn(program, programArgs, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -80,7 +81,6 @@ export async function startService(command: string, args: string[], options: { c
 
 /** Serve a generated repository with Debian's uWSGI from its uwsgi.ini, overriding only the socket and chdir. */
 export async function startUwsgi(dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
-  makeReadable(dir);
   const port = await freePort();
   return startService('uwsgi', ['--plugins', 'python3,http', '--ini', 'uwsgi.ini'], {
     cwd: dir,

@@ -13,6 +13,7 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
       env: runtime.env(this.project, 'dev'),
       command: ['sh', '-c', [...runtime.prestart, `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
       copies: requirementsCopies(this.project.layout),
+      pipConf: this.fs.exists(this.destinationPath('pip.conf')),
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
     this.addReadmeSection({ id: 'docker-dev', title: 'Run in Docker', body: this.renderFragment('readme.md.ejs') });

@@ -10,7 +10,7 @@ test('the Jenkinsfile parses; its stages follow what the repository has', async 
     const text = full.read('Jenkinsfile');
     assert.match(text, /when \{ buildingTag\(\) \}/);
     assert.match(text, /python3 -m venv --clear \.ci-venv\n.*pip install --disable-pip-version-check -r requirements-dev\.txt\n.*-m pytest/);
-    assert.match(text, /stage\('Vendor'\)[\s\S]*stage\('Build'\)[\s\S]*archiveArtifacts artifacts: 'dist\/\*\.tar\.gz'/);
+    assert.match(text, /stage\('Vendor'\)[\s\S]*stage\('Build'\)[\s\S]*archiveArtifacts artifacts: 'dist\/\*\.tar\.gz', fingerprint: true/);
   } finally {
     full.cleanup();
   }
@@ -19,7 +19,7 @@ test('the Jenkinsfile parses; its stages follow what the repository has', async 
     assert.equal(checkGroovy(join(bare.dir, 'Jenkinsfile')), []);
     const text = bare.read('Jenkinsfile');
     assert.match(text, /python3\.12 -m venv/);
-    assert.not.match(text, /stage\('Vendor'\)|stage\('Build'\)|archiveArtifacts/);
+    assert.not.match(text, /stage\('Vendor'\)|stage\('Build'\)|stage\('Zipapp'\)|archiveArtifacts/);
   } finally {
     bare.cleanup();
   }

@@ -21,6 +21,8 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
       requirementsFiles: layout.files.map(file => file.path),
       installRequires: this.requirementsFile('base'),
       testsRequire: this.requirementsFile('ci'),
+      // Production-only requirements (the application server) as an extra, where the layout keeps them apart.
+      prodRequire: this.requirementsFile('prod') !== this.requirementsFile('base') ? this.requirementsFile('prod') : undefined,
     });
     this.addRequirements('ci', [pin('build', this.project.python)]);
     this.addIgnoreLines('.gitignore', ['*.egg-info/', '/dist/', '/build/']);

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
@@ -27,15 +27,9 @@ const services: Record<Options['run'], (project: ProjectContext, options: Option
     environment: { HOST: options.listen, PORT: String(project.port), SHIV_ROOT: `/var/lib/${project.name}/shiv` },
     reload: false,
   }),
-  venv: (project, options, release, serve = []) => {
-    const venv = `${release.current}/${project.venvDir}`;
-    return {
-      type: 'exec',
-      execStart: [`${venv}/bin/python`, ...serve.slice(1)].join(' '),
-      // What `. env/bin/activate` sets; systemd does not expand $PATH, so the whole value is written.
-      environment: { PATH: `${venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, VIRTUAL_ENV: venv, HOST: options.listen, PORT: String(project.port) },
-      reload: false,
-    };
+  venv: (project, options, _release, serve = []) => {
+    const { command, environment } = venvService(project, serve, options.listen);
+    return { type: 'exec', execStart: command.join(' '), environment, reload: false };
   },
 };
 

@@ -19,7 +19,10 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
       if (!this.runStep(`create the virtual environment ${this.project.venvDir}`, this.interpreter(), args)) return;
     }
     const requirements = this.requirementsFile('dev');
-    const installed = this.runStep(`install ${requirements}`, `${venv}/bin/python`, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements]);
+    // The project's own pip configuration (an internal index, a proxy) when it has one.
+    const pipConf = this.destinationPath('pip.conf');
+    const env: Record<string, string> = existsSync(pipConf) ? { PIP_CONFIG_FILE: pipConf } : {};
+    const installed = this.runStep(`install ${requirements}`, `${venv}/bin/python`, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], env);
     if (installed) this.log.ok(`venv: ${this.project.venvDir} holds ${requirements}; activate it with . ${this.project.venvDir}/bin/activate`);
   }
 

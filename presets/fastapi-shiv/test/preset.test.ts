@@ -1,0 +1,114 @@
+// "Python in Production": a src-layout FastAPI package, a zipapp, systemd, Jenkins, git.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  checkGroovy,
+  checkShellScript,
+  checkSnapshot,
+  checkSystemdUnit,
+  freePort,
+  python,
+  renderTree,
+  runPyrepo,
+  runTool,
+  startService,
+  systemdExposure,
+  tempDir,
+  type RunPyrepoResult,
+} from '@pyrepo/testing';
+
+const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
+const identity = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
+let run: RunPyrepoResult;
+
+test.before(async () => {
+  Object.assign(process.env, identity);
+  try {
+    run = await runPyrepo({ preset: 'fastapi-shiv', values: { name: 'inventory', python: '3.11' } });
+  } finally {
+    for (const key of Object.keys(identity)) delete process.env[key];
+  }
+});
+test.after(() => run.cleanup());
+
+test('the files, the snapshot, and git init with a first commit of everything', () => {
+  const tree = run.files();
+  assert.equal(Object.keys(tree), [
+    '.gitignore', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'deploy/inventory.service', 'pyproject.toml',
+    'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/build-pyz.sh', 'scripts/freeze-requirements.sh',
+    'setup.py', 'src/inventory/__init__.py', 'src/inventory/__main__.py', 'src/inventory/main.py', 'tests/test_main.py',
+  ]);
+  assert.match(tree['.gitignore']!, /^\/venv\/$/m);
+  const committed = execFileSync('git', ['ls-files'], { cwd: run.dir, encoding: 'utf8' }).trim().split('\n').sort();
+  assert.equal(committed, Object.keys(tree).sort());
+  assert.match(execFileSync('git', ['log', '--format=%s'], { cwd: run.dir, encoding: 'utf8' }), /^Initial commit \(pyrepo\)\n$/);
+  const problem = checkSnapshot(snapshots, 'inventory', renderTree(tree));
+  assert.is(problem, undefined, problem);
+});
+
+test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test passes', async () => {
+  assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
+  const port = await freePort();
+  const server = await startService(python, ['-m', 'inventory'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+  try {
+    assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure)', async () => {
+  const build = tempDir('pyrepo-zipapp-');
+  try {
+    runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: run.dir, env });
+    const pyz = join(build, 'inventory.pyz');
+    runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', pyz], { env });
+    const port = await freePort();
+    const server = await startService(python, [pyz], { cwd: build, env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+    try {
+      assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
+    } finally {
+      assert.ok((await server.stop()) < 10_000);
+    }
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
+});
+
+test('the build script, the unit that runs the .pyz, the Jenkinsfile', () => {
+  assert.equal(checkShellScript(join(run.dir, 'scripts/build-pyz.sh')), []);
+  assert.match(run.read('scripts/build-pyz.sh'), /-m shiv --compressed --python '\/usr\/bin\/env python3' --entry-point inventory\.main:main \\\n    --output-file dist\/inventory\.pyz \. -r requirements\.txt/);
+  const unit = join(run.dir, 'deploy/inventory.service');
+  assert.equal(checkSystemdUnit(unit), []);
+  assert.ok(systemdExposure(unit) <= 1.5);
+  assert.match(run.read('deploy/inventory.service'), /^ExecStart=\/usr\/bin\/python3 \/srv\/inventory\/current\/inventory\.pyz$/m);
+  assert.match(run.read('deploy/inventory.service'), /^User=app$/m);
+  assert.equal(checkGroovy(join(run.dir, 'Jenkinsfile')), []);
+  assert.match(run.read('Jenkinsfile'), /stage\('Zipapp'\)[\s\S]*archiveArtifacts artifacts: 'dist\/\*\.tar\.gz, dist\/\*\.pyz'/);
+});
+
+test('without a git identity the first commit is reported with the command to run, and the run succeeds', async () => {
+  const bare = await runPyrepo({ generators: ['repo'], values: { name: 'x', initialCommit: true } });
+  try {
+    const configured = execFileSync('sh', ['-c', 'git config user.email || true'], { cwd: bare.dir, encoding: 'utf8' }).trim();
+    if (configured === '') assert.match(bare.log, /repo: could not make the first commit[\s\S]*Run it yourself later, in .*: git commit --quiet --message Initial commit \(pyrepo\)/);
+    else assert.match(bare.log, /made the first commit/);
+  } finally {
+    bare.cleanup();
+  }
+});
+
+test('re-running the preset reports every file identical', async () => {
+  const before = run.files();
+  const again = await runPyrepo({ preset: 'fastapi-shiv', values: { name: 'inventory', python: '3.11' }, dir: run.dir });
+  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
+  assert.equal([...statuses].sort(), ['force', 'identical'], again.log);
+  assert.equal(run.files(), before);
+});
+
+test.run();

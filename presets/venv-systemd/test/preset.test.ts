@@ -1,0 +1,137 @@
+// The pip + venv guide: Tornado in env/, systemd or supervisord, a venv-building Dockerfile, pip.conf.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  checkDockerfile,
+  checkSnapshot,
+  checkSystemdUnit,
+  freePort,
+  parseRequirementsFiles,
+  python,
+  renderTree,
+  runPyrepo,
+  runTool,
+  startService,
+  systemdExposure,
+  tempDir,
+  type RunPyrepoResult,
+} from '@pyrepo/testing';
+
+const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
+let run: RunPyrepoResult;
+
+test.before(async () => {
+  // The install step creates env/ with Debian's python3 (first on PATH), seeing its python3-tornado;
+  // installing the pinned Tornado needs PyPI, which this machine cannot reach: that is reported.
+  const path = process.env.PATH;
+  process.env.PATH = `/usr/bin:${path}`;
+  process.env.PIP_NO_INDEX = '1';
+  try {
+    run = await runPyrepo({ preset: 'venv-systemd', values: { name: 'hello', systemSitePackages: true, skipGit: true }, skipInstall: false });
+  } finally {
+    process.env.PATH = path;
+    delete process.env.PIP_NO_INDEX;
+  }
+});
+test.after(() => run.cleanup());
+
+test('the files, a pinned requirements.txt, and the snapshot', () => {
+  const tree = run.files();
+  for (const file of ['server.py', 'requirements.txt', 'pip.conf', 'deploy/hello.service', 'deploy/supervisor/hello.conf', 'docker/app/Dockerfile', 'docker/app/entrypoint.sh']) {
+    assert.ok(tree[file], file);
+  }
+  // The single layout of the guide: one pinned file (the tools CI needs included).
+  assert.equal(parseRequirementsFiles(run.dir, ['requirements.txt'])['requirements.txt'], ['pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3', 'tornado==6.6.1']);
+  const problem = checkSnapshot(snapshots, 'hello', renderTree(tree));
+  assert.is(problem, undefined, problem);
+});
+
+test('the venv is created for real in env/ (with the system\'s Tornado) and the server answers / on 127.0.0.1', async () => {
+  assert.ok(existsSync(join(run.dir, 'env', 'pyvenv.cfg')), run.log);
+  assert.match(run.log, /venv: could not install requirements\.txt/, 'offline, the pinned install is reported, not fatal');
+  const port = await freePort();
+  const server = await startService(join(run.dir, 'env', 'bin', 'python'), ['server.py'], { cwd: run.dir, env: { PATH: process.env.PATH, PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+  try {
+    const response = await fetch(server.url);
+    assert.is(response.status, 200);
+    assert.is(await response.text(), 'Hello World');
+  } finally {
+    assert.ok((await server.stop()) < 10_000);
+  }
+  assert.match(runTool(join(run.dir, 'env', 'bin', 'python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } }), /1 passed/);
+});
+
+test('the systemd unit: the seed\'s ExecStart from the venv, PATH and VIRTUAL_ENV, WorkingDirectory; verified and hardened', () => {
+  const unit = join(run.dir, 'deploy/hello.service');
+  assert.equal(checkSystemdUnit(unit), []);
+  assert.ok(systemdExposure(unit) <= 1.5);
+  const text = run.read('deploy/hello.service');
+  assert.match(text, /^WorkingDirectory=\/srv\/hello\/current$/m);
+  assert.match(text, /^Environment=PATH=\/srv\/hello\/current\/env\/bin:\/usr\/local\/sbin:/m);
+  assert.match(text, /^Environment=VIRTUAL_ENV=\/srv\/hello\/current\/env$/m);
+  assert.match(text, /^ExecStart=\/srv\/hello\/current\/env\/bin\/python server\.py$/m);
+});
+
+test('supervisord parses the program file', () => {
+  const work = tempDir('pyrepo-supervisord-');
+  try {
+    // supervisord looks the program's user up when it loads the file; this machine has no user
+    // "app", so the copy it loads names one every system has.
+    const program = join(work, 'hello.conf');
+    writeFileSync(program, run.read('deploy/supervisor/hello.conf').replace(/^user=app$/m, 'user=nobody'));
+    const conf = join(work, 'supervisord.conf');
+    writeFileSync(conf, `[supervisord]\nlogfile=${work}/supervisord.log\npidfile=${work}/supervisord.pid\n\n[include]\nfiles = ${program}\n`);
+    const script = [
+      'import sys',
+      'from supervisor.options import ServerOptions',
+      'options = ServerOptions()',
+      'options.realize(args=["-c", sys.argv[1]])',
+      'process = options.process_group_configs[0].process_configs[0]',
+      'print(process.name, process.command, process.directory, process.uid, sorted(process.environment))',
+    ].join('\n');
+    const output = runTool(python, ['-c', script, conf]);
+    assert.match(output, /^hello \/srv\/hello\/current\/env\/bin\/python server\.py \/srv\/hello\/current 65534 \['HOST', 'PATH', 'PORT', 'VIRTUAL_ENV'\]$/m);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the Dockerfile builds the venv in /opt/venv on a Debian image and runs the server from it', () => {
+  const dockerfile = run.read('docker/app/Dockerfile');
+  assert.equal(checkDockerfile(dockerfile, { production: true }), []);
+  assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build/);
+  assert.match(dockerfile, /COPY pip\.conf \/etc\/pip\.conf/);
+  assert.match(dockerfile, /RUN \/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
+  assert.match(dockerfile, /HOST=0\.0\.0\.0/);
+  assert.match(dockerfile, /CMD \["python", "server\.py"\]/);
+});
+
+test('pip.conf: no address unless given; given ones are what pip reads', async () => {
+  // pip also lists this machine's own settings (a site-wide pip.conf): keep what the file sets.
+  const ours = /^global\.(index-url|proxy|disable-pip-version-check)=/;
+  const list = (dir: string) =>
+    runTool(python, ['-m', 'pip', 'config', 'list'], { env: { PATH: process.env.PATH, PIP_CONFIG_FILE: join(dir, 'pip.conf') } })
+      .trim()
+      .split('\n')
+      .filter(line => ours.test(line));
+  assert.equal(list(run.dir), ["global.disable-pip-version-check='true'"]);
+  const configured = await runPyrepo({ generators: ['pip-config'], values: { name: 'x', indexUrl: 'https://pypi.example.com/simple', proxy: 'http://proxy.example.com:3128' } });
+  try {
+    assert.equal(list(configured.dir).sort(), ["global.disable-pip-version-check='true'", "global.index-url='https://pypi.example.com/simple'", "global.proxy='http://proxy.example.com:3128'"]);
+  } finally {
+    configured.cleanup();
+  }
+});
+
+test('re-running the preset reports every file identical', async () => {
+  const before = run.files();
+  const again = await runPyrepo({ preset: 'venv-systemd', values: { name: 'hello', systemSitePackages: true, skipGit: true }, dir: run.dir });
+  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
+  assert.equal([...statuses].sort(), ['force', 'identical'], again.log);
+  assert.equal(run.files(), before);
+});
+
+test.run();
