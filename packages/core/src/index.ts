@@ -1,4 +1,5 @@
 export * from './host.js';
+export * from './commit.js';
 export * from './generator.js';
 export * from './ignore.js';
 export * from './plan-generator.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { format, styleText } from 'node:util';
 import { diffLines } from 'diff';
@@ -20,16 +21,37 @@ export function markMerged(file: { path: string; conflicter?: string; conflicter
   file.conflicterChanges = diffLines(disk, contents);
 }
 
-interface StatusLogger {
-  write(...args: unknown[]): StatusLogger;
-  merge?: (...args: unknown[]) => StatusLogger;
+/**
+ * A file pyrepo wrote earlier and the user has not changed since (the disk matches the hash
+ * recorded in .yo-rc.json) is pyrepo's to update: no conflict question, status "update".
+ */
+export function markUnchangedSinceWritten(file: { path: string; conflicter?: string; conflicterChanges?: unknown; contents?: Buffer | null }, recordedHash: string | undefined): void {
+  if (file.conflicter || recordedHash === undefined) return;
+  let disk: Buffer;
+  try {
+    disk = readFileSync(file.path);
+  } catch {
+    return;
+  }
+  const contents = file.contents ?? Buffer.alloc(0);
+  if (disk.equals(contents) || contentHash(disk) !== recordedHash) return;
+  file.conflicter = 'update';
+  file.conflicterChanges = diffLines(disk.toString('utf8'), contents.toString('utf8'));
 }
 
-/** Give Yeoman's logger a "merge" status line, shaped like its create/identical lines. */
-export function addMergeStatus(log: StatusLogger): void {
-  if (typeof log.merge === 'function') return;
-  log.merge = function (this: StatusLogger, ...args: unknown[]) {
-    this.write(styleText('magenta', '    merge')).write(' ');
-    return this.write(`${format(...args)}\n`);
-  };
+export function contentHash(contents: Buffer): string {
+  return createHash('sha256').update(contents).digest('hex');
+}
+
+type StatusLogger = { write(...args: unknown[]): StatusLogger } & Partial<Record<'merge' | 'update', (...args: unknown[]) => StatusLogger>>;
+
+/** Give Yeoman's logger the "merge" and "update" status lines, shaped like its create/identical lines. */
+export function addPyrepoStatuses(log: StatusLogger): void {
+  for (const [status, color] of [['merge', 'magenta'], ['update', 'blue']] as const) {
+    if (typeof log[status] === 'function') continue;
+    log[status] = function (this: StatusLogger, ...args: unknown[]) {
+      this.write(styleText(color, status.padStart('identical'.length))).write(' ');
+      return this.write(`${format(...args)}\n`);
+    };
+  }
 }

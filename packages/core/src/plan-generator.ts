@@ -1,8 +1,11 @@
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { commitAtomically } from './commit.js';
 import { contextKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
-import { addMergeStatus } from './merge-status.js';
+import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './merge-status.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
@@ -60,7 +63,9 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
     super(args, options, { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
-    addMergeStatus(this.env.adapter.log as never);
+    addPyrepoStatuses(this.env.adapter.log as never);
+    // pyrepo commits the files itself: inside the repository only, all or none, each atomically.
+    this.setFeatures({ customCommitTask: () => commitAtomically(this.env as never, this.destinationRoot()) });
     if (!this.#draft) this.#declareOptions();
   }
 
@@ -141,6 +146,24 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     await this.env.composeWith(Leaf as never, {
       generatorOptions: { destinationRoot: this.destinationRoot(), skipInstall: this.options.skipInstall, pyrepo } as never,
     });
+  }
+
+  /**
+   * Once every generator has written: files pyrepo wrote before and the user has not touched are
+   * updated without a question; the hash of every file written now is recorded for the next run.
+   */
+  transform(): void {
+    const root = this.destinationRoot();
+    const storage = this.createStorage('.yo-rc.json', { name: configKey });
+    const recorded = storage.get('files');
+    const hashes: Record<string, string> = isPlainObject(recorded) ? ({ ...recorded } as Record<string, string>) : {};
+    for (const file of this.env.sharedFs.all()) {
+      const path = relative(root, file.path);
+      if (!isFilePending(file) || !isFileStateModified(file) || path.startsWith('..') || isAbsolute(path) || path === '.yo-rc.json') continue;
+      markUnchangedSinceWritten(file, hashes[path]);
+      hashes[path] = contentHash(file.contents ?? Buffer.alloc(0));
+    }
+    storage.set('files', Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))));
   }
 
   /** Remember the project and the user's choices in .yo-rc.json, so later runs know them. */

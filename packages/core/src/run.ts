@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { QueuedAdapter } from '@yeoman/adapter';
 import type { InputOutputAdapter } from '@yeoman/types';
+import { commitState, undoPreparedWrites } from './commit.js';
 import { UsageError } from './errors.js';
 import type { PlanDraft } from './plan.js';
 import { PlanGenerator } from './plan-generator.js';
@@ -48,7 +49,38 @@ function nonInteractivePrompts(skipped: string[]) {
   };
 }
 
-/** Run a validated plan draft with Yeoman: compose, write through mem-fs, commit through the conflicter. */
+const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * While a run is under way, SIGINT and SIGTERM leave the repository as it was: before the files are
+ * written, the prepared ones are removed (and a folder the run created, if empty); while they are
+ * renamed into place, the signal waits until the last one is.
+ */
+function holdSignals(draft: PlanDraft, createdTarget: boolean, output: NodeJS.WritableStream): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (commitState.swapping) {
+      commitState.deferred = signal;
+      return;
+    }
+    void undoPreparedWrites().finally(() => {
+      if (!commitState.written) removeIfEmpty(draft.targetDir, createdTarget);
+      output.write(`pyrepo: interrupted (${signal}); ${commitState.written ? 'the files were written, the install steps did not finish' : 'nothing was written'}.\n`);
+      process.exit(signalExitCodes[signal] ?? 1);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+function removeIfEmpty(dir: string, created: boolean): void {
+  if (created && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+}
+
+/** Run a validated plan draft with Yeoman: compose, write through mem-fs, commit (all or nothing). */
 export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise<RunReport> {
   const { createEnv } = await import('yeoman-environment');
   const skippedConflicts: string[] = [];
@@ -56,6 +88,8 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   const prompts = settings.yes || !draft.interactive ? { promptModule: nonInteractivePrompts(skippedConflicts) as never } : {};
   const adapter = settings.adapter ?? new QueuedAdapter({ ...streams, ...prompts } as never);
   const createdTarget = !existsSync(draft.targetDir);
+  commitState.written = false;
+  const releaseSignals = holdSignals(draft, createdTarget, settings.output ?? process.stderr);
   const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun, skipInstall: settings.skipInstall } as never);
   let succeeded = false;
   try {
@@ -65,10 +99,9 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
     await env.runGenerator(generator as never);
     succeeded = true;
   } finally {
+    releaseSignals();
     // Yeoman creates the destination folder when a generator starts; take it back if nothing landed in it.
-    if (createdTarget && (!succeeded || settings.dryRun) && existsSync(draft.targetDir) && readdirSync(draft.targetDir).length === 0) {
-      rmdirSync(draft.targetDir);
-    }
+    if (!succeeded || settings.dryRun) removeIfEmpty(draft.targetDir, createdTarget);
   }
   return { skippedConflicts };
 }

@@ -1,0 +1,146 @@
+import { lstat, mkdir, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { createConflicterTransform, createYoResolveTransform, forceYoFiles, type ConflicterOptions } from '@yeoman/conflicter';
+import type { InputOutputAdapter } from '@yeoman/types';
+import type { Store } from 'mem-fs';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
+import { PyrepoError } from './errors.js';
+
+interface Change {
+  path: string;
+  /** New contents, or undefined to delete the file. */
+  contents?: Buffer;
+  mode?: number;
+}
+
+/** The commit under way, for the signal handling of a run (see run.ts). */
+export const commitState = {
+  /** Temporary files written by the first phase, not yet renamed into place. */
+  temporaries: new Set<string>(),
+  /** Folders the first phase created, deepest last. */
+  createdFolders: [] as string[],
+  /** True while files are renamed into place: a signal then waits for the end. */
+  swapping: false,
+  /** A signal that arrived while swapping, raised again once every file is in place. */
+  deferred: undefined as NodeJS.Signals | undefined,
+  /** True once the files of the run are written (an interruption then comes after them). */
+  written: false,
+};
+
+/** The nearest existing ancestor of a path, resolved through symlinks. */
+async function realAncestor(path: string): Promise<string> {
+  for (let current = path; ; current = dirname(current)) {
+    try {
+      return await realpath(current);
+    } catch {
+      if (dirname(current) === current) return current;
+    }
+  }
+}
+
+/** Refuse every change outside the repository, symlinked folders included; nothing is written when one is. */
+async function checkInside(changes: Change[], root: string): Promise<void> {
+  const realRoot = await realpath(root).catch(() => resolve(root));
+  for (const change of changes) {
+    const lexical = relative(resolve(root), change.path);
+    const real = relative(realRoot, await realAncestor(dirname(change.path)));
+    if (lexical.startsWith('..') || isAbsolute(lexical) || real.startsWith('..') || isAbsolute(real)) {
+      throw new PyrepoError(`Refused to write ${change.path}: it is outside the repository ${root}. Nothing was written.`, 1);
+    }
+  }
+}
+
+async function makeFolders(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = folder; ; current = dirname(current)) {
+    const exists = await lstat(current).then(
+      () => true,
+      () => false,
+    );
+    if (exists || dirname(current) === current) break;
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path);
+    commitState.createdFolders.push(path);
+  }
+}
+
+/** Remove what the first phase left: temporary files, then the folders it created (when empty). */
+export async function undoPreparedWrites(): Promise<void> {
+  for (const temporary of commitState.temporaries) await rm(temporary, { force: true });
+  commitState.temporaries.clear();
+  for (const folder of commitState.createdFolders.reverse()) await rmdir(folder).catch(() => undefined);
+  commitState.createdFolders = [];
+}
+
+/**
+ * Write every change or none: first each file to a temporary beside it (an error removes them all),
+ * then rename them into place, which is atomic per file, with signals held off until the last.
+ */
+async function writeAll(changes: Change[], root: string): Promise<void> {
+  await checkInside(changes, root);
+  const prepared: Array<{ temporary: string; target: string }> = [];
+  try {
+    for (const [index, change] of changes.entries()) {
+      if (change.contents === undefined) continue;
+      await makeFolders(dirname(change.path));
+      const temporary = join(dirname(change.path), `.${change.path.split(sep).at(-1)}.pyrepo-${process.pid}-${index}`);
+      // A file that keeps its place keeps its mode, as an in-place write would.
+      const mode = change.mode ?? (await lstat(change.path).then(stat => stat.mode & 0o7777, () => undefined));
+      commitState.temporaries.add(temporary);
+      await writeFile(temporary, change.contents, { mode });
+      prepared.push({ temporary, target: change.path });
+    }
+  } catch (error) {
+    await undoPreparedWrites();
+    throw new PyrepoError(`Could not write the files (${(error as Error).message}); nothing was written.`, 1);
+  }
+  commitState.swapping = true;
+  try {
+    for (const { temporary, target } of prepared) {
+      await rename(temporary, target);
+      commitState.temporaries.delete(temporary);
+    }
+    for (const change of changes.filter(c => c.contents === undefined)) await rm(change.path, { recursive: true, force: true });
+  } finally {
+    commitState.swapping = false;
+    commitState.createdFolders = [];
+  }
+  commitState.written = true;
+  const signal = commitState.deferred;
+  commitState.deferred = undefined;
+  if (signal) process.kill(process.pid, signal);
+}
+
+/**
+ * Yeoman's commit (the .yo-resolve rules, the conflicter's questions and statuses), with pyrepo's
+ * writing: inside the repository only, all files or none, each one atomically.
+ */
+export async function commitAtomically(env: { adapter: InputOutputAdapter; conflicterOptions?: ConflicterOptions; sharedFs: Store<MemFsEditorFile> }, root: string): Promise<void> {
+  const changes: Change[] = [];
+  const collect = new Transform({
+    objectMode: true,
+    transform(file: MemFsEditorFile, _encoding, callback) {
+      if (isFileStateModified(file)) {
+        setCommittedFile(file);
+        changes.push({ path: file.path, contents: file.contents ?? Buffer.alloc(0), mode: file.stat?.mode ?? undefined });
+      } else if (isFileStateDeleted(file) && !isFileNew(file)) {
+        setCommittedFile(file);
+        changes.push({ path: file.path });
+      }
+      clearFileState(file);
+      callback(null, file);
+    },
+  });
+  await env.sharedFs.pipeline(
+    { filter: file => isFilePending(file) || file.path.endsWith('.yo-resolve') },
+    createYoResolveTransform(),
+    forceYoFiles(),
+    createConflicterTransform(env.adapter, env.conflicterOptions),
+    collect,
+  );
+  await writeAll(changes, root);
+}
