@@ -19,6 +19,7 @@ import {
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { repoRoot } from './helpers/cli.js';
 
+const yeomanQueues = ['constructor', 'initializing', 'prompting', 'configuring', 'default', 'writing', 'transform', 'conflicts', 'install', 'end'];
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
 const generatorDirs = readdirSync(join(repoRoot, 'packages', 'generators')).map(name => join(repoRoot, 'packages', 'generators', name));
 const presetDirs = readdirSync(join(repoRoot, 'presets')).map(name => join(repoRoot, 'presets', name));
@@ -45,6 +46,9 @@ for (const dir of generatorDirs) {
     const module = (await import(pathToFileURL(join(dir, 'dist', 'src', 'index.js')).href)) as { default: unknown };
     assert.type(module.default, 'function');
     assert.ok((module.default as { prototype: unknown }).prototype instanceof PyrepoGenerator, 'the default export extends PyrepoGenerator');
+    // Yeoman runs every public method of the class as a task: helpers must be #private or functions.
+    const methods = Object.getOwnPropertyNames((module.default as { prototype: object }).prototype);
+    assert.equal(methods.filter(method => !yeomanQueues.includes(method)), [], 'public methods are Yeoman queue names only');
 
     assert.is(readFileSync(join(dir, 'src', 'options.ts'), 'utf8'), renderOptionsType(schema), 'src/options.ts matches schema.json: run `pnpm codegen`');
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');

@@ -38,7 +38,8 @@ const schemaFile = (name: string): JsonObject => require(`../../schemas/${name}`
 
 type AjvInstance = import('ajv').default;
 let ajvInstance: AjvInstance | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
+/** Compiled validators by schema text: a schema file read again (a new Registry) is not compiled again. */
+const compiled = new Map<string, ValidateFunction>();
 
 /** The one Ajv instance: defaults applied, strings from the command line coerced to the declared types. */
 function ajv(): AjvInstance {
@@ -53,13 +54,14 @@ function ajv(): AjvInstance {
 }
 
 function validatorFor(schema: object): ValidateFunction {
-  let validate = compiled.get(schema);
+  // Compiled without $id (a schema file may be loaded more than once in a process) and without
+  // $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
+  const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
+  const key = JSON.stringify(anonymous);
+  let validate = compiled.get(key);
   if (!validate) {
-    // Compiled without $id (a schema file may be loaded more than once in a process) and without
-    // $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
-    const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
     validate = ajv().compile(anonymous);
-    compiled.set(schema, validate);
+    compiled.set(key, validate);
   }
   return validate;
 }

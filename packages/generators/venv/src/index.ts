@@ -16,7 +16,7 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
     const venv = this.project.venvDir;
     if (!existsSync(this.destinationPath(venv, 'pyvenv.cfg'))) {
       const args = ['-m', 'venv', ...(this.props.systemSitePackages ? ['--system-site-packages'] : []), this.project.venvDir];
-      if (!this.runStep(`create the virtual environment ${this.project.venvDir}`, this.interpreter(), args)) return;
+      if (!this.runStep(`create the virtual environment ${this.project.venvDir}`, this.#interpreter(), args)) return;
     }
     const requirements = this.requirementsFile('dev');
     // The project's own pip configuration (an internal index, a proxy) when it has one.
@@ -26,8 +26,8 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
     if (installed) this.log.ok(`venv: ${this.project.venvDir} holds ${requirements}; activate it with . ${this.project.venvDir}/bin/activate`);
   }
 
-  /** python3.12 when the project's Python is installed under that name, else python3. */
-  private interpreter(): string {
+  /** python3.12 when the project's Python is installed under that name, else python3. (Private: Yeoman runs public methods as tasks.) */
+  #interpreter(): string {
     const exact = `python${this.project.python}`;
     return spawnSync(exact, ['--version'], { stdio: 'ignore' }).status === 0 ? exact : 'python3';
   }
