@@ -113,12 +113,18 @@ export interface ValidationResult {
 export function validateOptions(schema: GeneratorSchema, values: JsonObject, subject: (name: string) => string): ValidationResult {
   const value = structuredClone(values);
   const validate = validatorFor(schema);
-  if (validate(value)) return { value, problems: [] };
+  const unencodable = Object.entries(value)
+    .filter(([, v]) => [v].flat().some(item => typeof item === 'string' && loneSurrogate.test(item)))
+    .map(([name]): Problem => ({ key: name, message: `Invalid ${subject(name)}: it holds a lone UTF-16 surrogate, which no UTF-8 file can hold.`, fix: `pass --${toFlag(name)} as well-formed text.` }));
+  if (validate(value) && unencodable.length === 0) return { value, problems: [] };
   const problems = (validate.errors ?? [])
     .filter(error => error.keyword !== 'if' && !(error.keyword === 'not' && error.instancePath === ''))
     .map(error => toProblem(error, schema, value, subject));
-  return { value, problems: dedupe(problems) };
+  return { value, problems: dedupe([...unencodable, ...problems]) };
 }
+
+/** Half of a surrogate pair on its own (from a JSON answers file): written as UTF-8 it would become U+FFFD. */
+const loneSurrogate = /\p{Surrogate}/u;
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
@@ -180,11 +186,23 @@ export function checkPresetFile(preset: unknown): string[] {
 function metaProblems(meta: object, data: unknown): string[] {
   const validate = validatorFor(meta);
   if (validate(structuredClone(data))) return [];
-  return (validate.errors ?? [])
-    .filter(e => !e.schemaPath.includes('/propertyNames/'))
-    .map(e => {
-      const params = e.params as { additionalProperty?: string; propertyName?: string };
-      if (e.keyword === 'propertyNames') return `option name "${params.propertyName}" is reserved (a project fact or run flag) or not camelCase`;
-      return `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}${params.additionalProperty ? ` (${params.additionalProperty})` : ''}`;
-    });
+  const errors = validate.errors ?? [];
+  // The boundedString/boundedArray rules say more than the oneOf/anyOf noise around them.
+  const bounded = errors.filter(e => /\/bounded(String|Array)\/then\//.test(e.schemaPath));
+  const boundedPaths = new Set(bounded.map(e => e.instancePath));
+  const boundedMessages = [...boundedPaths].map(path =>
+    bounded.some(e => e.instancePath === path && e.schemaPath.includes('boundedArray'))
+      ? `${path}: a list option needs items and maxItems`
+      : `${path}: a string option needs an enum, or a pattern, a maxLength and x-rule (the rule in words, shown in error messages)`,
+  );
+  const describe = (e: ErrorObject) => {
+    const params = e.params as { additionalProperty?: string; propertyName?: string };
+    if (e.keyword === 'propertyNames') return `option name "${params.propertyName}" is reserved (a project fact or run flag) or not camelCase`;
+    return `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}${params.additionalProperty ? ` (${params.additionalProperty})` : ''}`;
+  };
+  const near = (e: ErrorObject) => [...boundedPaths].some(path => e.instancePath === path || e.instancePath.startsWith(`${path}/`) || path.startsWith(`${e.instancePath}/`));
+  const specific = errors.filter(e => !e.schemaPath.includes('/propertyNames/') && !near(e) && !['if', 'oneOf', 'anyOf'].includes(e.keyword));
+  const problems = [...specific.map(describe), ...boundedMessages];
+  // A oneOf that failed only because both branches matched has nothing more specific to say.
+  return problems.length > 0 ? problems : errors.filter(e => !e.schemaPath.includes('/propertyNames/')).map(describe);
 }

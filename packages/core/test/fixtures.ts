@@ -39,11 +39,11 @@ export function fixture(): { root: string; catalog: Catalog; registry: (cwd?: st
   write(root, {
     ...generator('alpha', {
       level: { type: 'integer', minimum: 1, maximum: 9, default: 3, description: 'A level.' },
-      shared: { type: 'string', default: 'a', description: 'Shared by alpha and beta.' },
+      shared: { type: 'string', default: 'a', maxLength: 20, pattern: '^[a-z]+$', 'x-rule': 'lowercase letters', description: 'Shared by alpha and beta.' },
     }),
     ...generator('beta', {
       mode: { type: 'string', enum: ['fast', 'safe'], default: 'safe', description: 'A mode.', 'x-prompt': 'Which mode?' },
-      shared: { type: 'string', default: 'b', description: 'Shared by alpha and beta.' },
+      shared: { type: 'string', default: 'b', maxLength: 20, pattern: '^[a-z]+$', 'x-rule': 'lowercase letters', description: 'Shared by alpha and beta.' },
     }),
     ...preset('base', { context: { framework: 'django', python: '3.11' }, generators: ['alpha', ['beta', { mode: 'fast' }]] }),
     ...preset('child', { extends: 'base', context: { python: '3.13' }, generators: [['alpha', { level: 5 }]] }),

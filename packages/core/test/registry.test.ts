@@ -72,12 +72,16 @@ test('a broken package is reported by name in list, and the others still list', 
     'node_modules/pyrepo-generator-broken/schema.json': '{ not json',
     'node_modules/pyrepo-generator-badschema/package.json': { name: 'pyrepo-generator-badschema', pyrepo: { kind: 'generator' } },
     'node_modules/pyrepo-generator-badschema/schema.json': { title: 'x', properties: { name: { type: 'string', description: 'clashes with a project fact' } } },
+    'node_modules/pyrepo-generator-unbounded/package.json': { name: 'pyrepo-generator-unbounded', pyrepo: { kind: 'generator' } },
+    'node_modules/pyrepo-generator-unbounded/schema.json': generatorSchema('unbounded', { motto: { type: 'string', description: 'Lands in a file unchecked.' } }),
   });
   const rows = registry(work).listInstalled();
   const broken = rows.find(row => row.name === 'broken');
   assert.match(broken?.error ?? '', /schema\.json of pyrepo-generator-broken.*not valid JSON/);
   const bad = rows.find(row => row.name === 'badschema');
   assert.match(bad?.error ?? '', /invalid schema\.json/);
+  // A string that reaches files needs an enum, or a pattern, a maxLength and its rule in words.
+  assert.match(rows.find(row => row.name === 'unbounded')?.error ?? '', /properties\/motto.*pattern, maxLength and x-rule/);
   assert.ok(rows.some(row => row.name === 'alpha' && !row.error));
 });
 
