@@ -19,10 +19,17 @@ const tools = [
   ['uwsgi-core', ['uwsgi', '--version']],
   ['uwsgi-plugin-python3', ['test', '-e', '/usr/lib/uwsgi/plugins/python3_plugin.so']],
   ['git', ['git', '--version']],
+  ['make', ['make', '--version']],
   ['python3-wheel', ['/usr/bin/python3', '-c', 'import wheel']],
   ['python3-build', ['/usr/bin/python3', '-m', 'build', '--version']],
   ['python3-flask', ['/usr/bin/python3', '-c', 'import flask']],
   ['python3-venv', ['/usr/bin/python3', '-c', 'import ensurepip']],
+  ['python3-fastapi', ['/usr/bin/python3', '-c', 'import fastapi']],
+  ['python3-uvicorn', ['/usr/bin/python3', '-c', 'import uvicorn']],
+  // FastAPI's TestClient, used by the generated tests.
+  ['python3-httpx', ['/usr/bin/python3', '-c', 'import httpx']],
+  ['python3-tornado', ['/usr/bin/python3', '-c', 'import tornado']],
+  ['supervisor', ['/usr/bin/python3', '-c', 'import supervisor.options']],
   ['systemd', ['systemd-analyze', '--version']],
   // Groovy's launcher needs JAVA_HOME when no default-java link exists; the package is what matters.
   ['groovy', ['dpkg', '-s', 'groovy']],
