@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { lstat, mkdir, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles, type ConflicterOptions } from '@yeoman/conflicter';
+import { createConflicterTransform, createYoResolveTransform, type ConflicterOptions } from '@yeoman/conflicter';
 import type { InputOutputAdapter } from '@yeoman/types';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
@@ -116,6 +117,28 @@ async function writeAll(changes: Change[], root: string): Promise<void> {
 }
 
 /**
+ * Yeoman's own files are written without a question, as Yeoman's forceYoFiles does; but one that
+ * did not change is left to the conflicter, which reports it "identical" rather than "force".
+ */
+function forceChangedYoFiles(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(file: MemFsEditorFile & { conflicter?: string }, _encoding, callback) {
+      if (isFilePending(file) && /(^|[/\\])\.yo-(rc\.json|resolve|rc-global\.json)$/.test(file.path)) {
+        let disk: Buffer | undefined;
+        try {
+          disk = readFileSync(file.path);
+        } catch {
+          disk = undefined;
+        }
+        if (!disk || !file.contents || !disk.equals(file.contents)) file.conflicter = 'force';
+      }
+      callback(null, file);
+    },
+  });
+}
+
+/**
  * Yeoman's commit (the .yo-resolve rules, the conflicter's questions and statuses), with pyrepo's
  * writing: inside the repository only, all files or none, each one atomically.
  */
@@ -138,7 +161,7 @@ export async function commitAtomically(env: { adapter: InputOutputAdapter; confl
   await env.sharedFs.pipeline(
     { filter: file => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
-    forceYoFiles(),
+    forceChangedYoFiles(),
     createConflicterTransform(env.adapter, env.conflicterOptions),
     collect,
   );

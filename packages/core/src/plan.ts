@@ -66,8 +66,9 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   const targetDir = resolve(request.targetDir);
   const preset = request.preset ? resolvePreset(registry, request.preset) : undefined;
   const entries = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
-  const presetOptions = new Map(preset?.steps.map(step => [step.entry.name, step.options]));
   const stored = readStoredConfig(targetDir);
+  // A generator added again to a repository made from a preset keeps that preset's options for it.
+  const presetOptions = new Map((preset ?? storedPreset(stored, registry))?.steps.map(step => [step.entry.name, step.options]));
   const problems: Problem[] = [];
 
   const contextValues: JsonObject = {};
@@ -121,6 +122,17 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   problems.push(...draftProblems(draft, !request.interactive));
   if (problems.length > 0) throw new UsageError(problems);
   return draft;
+}
+
+/** The preset a repository was made from, when it is still installed. */
+function storedPreset(stored: StoredConfig, registry: Registry): ResolvedPreset | undefined {
+  if (typeof stored.preset !== 'string') return undefined;
+  try {
+    return resolvePreset(registry, stored.preset);
+  } catch (error) {
+    if (error instanceof UsageError) return undefined; // uninstalled or broken since: its options are not needed to add a generator
+    throw error;
+  }
 }
 
 /** The generators named, each once; unknown names are one usage error with suggestions. */

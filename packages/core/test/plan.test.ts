@@ -76,6 +76,16 @@ test('option values: nested beats flat beats stored beats preset beats default; 
   assert.equal(plan.steps[1]!.chosen, { shared: 'nested' }, 'preset values and defaults are not stored as choices');
 });
 
+test('a generator added to a repository made from a preset takes that preset\'s options for it; an uninstalled preset is no error', () => {
+  const { root, registry } = fixture();
+  write(join(root, 'work', 'made'), { '.yo-rc.json': { 'generator-pyrepo': { preset: 'child', project: { name: 'made' } } } });
+  write(join(root, 'work', 'orphan'), { '.yo-rc.json': { 'generator-pyrepo': { preset: 'gone', project: { name: 'orphan' } } } });
+  const added = (dir: string) => finalizePlan(draftPlan({ targetDir: join(root, 'work', dir), generators: ['beta'], values: {}, interactive: false }, registry())).steps[0]!;
+  assert.equal(added('made').options, { mode: 'fast', shared: 'b' });
+  assert.equal(added('made').chosen, {}, 'still not stored as a choice');
+  assert.equal(added('orphan').options, { mode: 'safe', shared: 'b' });
+});
+
 test('unknown options, options for generators outside the plan, and invalid values are all reported before anything runs', () => {
   const { root, registry } = fixture();
   const error = usageError(() => draftPlan(request(root, { generators: ['alpha'], values: { levle: 3, level: 99, mode: 'fast', python: '2' } }), registry()));

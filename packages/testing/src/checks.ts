@@ -11,8 +11,8 @@ export const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'pyt
  * Run a program and return its output (with `stderr: true`, what it wrote to stderr too); on
  * failure throw with all it said, so a test failure shows what the tool reported.
  */
-export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderr?: boolean } = {}): string {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderr?: boolean; input?: string } = {}): string {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', input: options.input, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (result.status === 0) return options.stderr ? `${result.stdout}${result.stderr}` : result.stdout;
   const status = result.status ?? result.error?.message ?? result.signal;
   throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);

@@ -160,3 +160,4 @@ export * from './scripts.js';
 export * from './services.js';
 export * from './systemd.js';
 export * from './build.js';
+export * from './files.js';

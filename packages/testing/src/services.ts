@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -77,6 +78,65 @@ export async function startService(command: string, args: string[], options: { c
       return Date.now() - started;
     },
   };
+}
+
+/** The settings of a unit's [Service] section: last value wins, Environment= lines add up. */
+function serviceSettings(text: string): { values: Map<string, string>; environment: Record<string, string> } {
+  const values = new Map<string, string>();
+  const environment: Record<string, string> = {};
+  let section = '';
+  for (const line of text.split('\n')) {
+    const header = /^\[(.+)\]$/.exec(line.trim());
+    if (header) section = header[1]!;
+    const setting = /^(\w+)=(.*)$/.exec(line);
+    if (section !== 'Service' || !setting) continue;
+    const [, key, value] = setting as unknown as [string, string, string];
+    if (key === 'Environment') {
+      if (/["'\s]/.test(value.replace(/^[^=]*=/, ''))) throw new Error(`Environment=${value}: quoting is not simulated`);
+      const [name = '', ...rest] = value.split('=');
+      environment[name] = rest.join('=');
+    } else values.set(key, value);
+  }
+  return { values, environment };
+}
+
+/**
+ * Start what a systemd unit runs, the way systemd would on a server: its ExecStart, in its
+ * WorkingDirectory, as an unprivileged user (its User=; uid 1000 here), with systemd's minimal
+ * environment plus its Environment= lines and STATE_DIRECTORY. `release` stands in for the
+ * WorkingDirectory (the deployed release), which the service can read but not write; the
+ * StateDirectory is a fresh folder it owns, the one place it may write. `env` overrides
+ * (the port, so tests do not collide).
+ */
+export async function startSystemdUnit(unitPath: string, options: { release: string; url: string; env?: Record<string, string> }): Promise<RunningService> {
+  const { values, environment } = serviceSettings(readFileSync(unitPath, 'utf8'));
+  const workingDirectory = values.get('WorkingDirectory');
+  const execStart = values.get('ExecStart');
+  if (!workingDirectory || !execStart || !values.get('User')) throw new Error(`${unitPath}: the simulation needs WorkingDirectory, ExecStart and User`);
+  const state = mkdtempSync(join(tmpdir(), 'pyrepo-state-'));
+  if (asRoot) chownSync(state, 1000, 1000);
+  const stateDirectory = values.get('StateDirectory');
+  const mapPaths = (value: string) => {
+    let mapped = value.replaceAll(workingDirectory, options.release);
+    if (stateDirectory) mapped = mapped.replaceAll(`/var/lib/${stateDirectory}`, state);
+    return mapped;
+  };
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin',
+    LANG: 'C.UTF-8',
+    HOME: '/nonexistent',
+    ...Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, mapPaths(value)])),
+    ...(stateDirectory ? { STATE_DIRECTORY: state } : {}),
+    ...options.env,
+  };
+  const [command = '', ...args] = mapPaths(execStart.replace(/^[-@:+!]+/, '')).split(/\s+/);
+  try {
+    const service = await startService(command, args, { cwd: options.release, env, url: options.url });
+    return { ...service, stop: () => service.stop().finally(() => rmSync(state, { recursive: true, force: true })) };
+  } catch (error) {
+    rmSync(state, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Serve a generated repository with Debian's uWSGI from its uwsgi.ini, overriding only the socket and chdir. */

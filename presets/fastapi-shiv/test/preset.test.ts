@@ -16,6 +16,7 @@ import {
   runPyrepo,
   runTool,
   startService,
+  startSystemdUnit,
   systemdExposure,
   tempDir,
   type RunPyrepoResult,
@@ -62,14 +63,14 @@ test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test
   }
 });
 
-test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure)', async () => {
+test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit runs as an unprivileged user from a read-only release', async () => {
   const build = tempDir('pyrepo-zipapp-');
+  const release = tempDir('pyrepo-release-');
   try {
     runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: run.dir, env });
-    const pyz = join(build, 'inventory.pyz');
-    runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', pyz], { env });
+    runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', join(release, 'inventory.pyz')], { env });
     const port = await freePort();
-    const server = await startService(python, [pyz], { cwd: build, env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+    const server = await startSystemdUnit(join(run.dir, 'deploy/inventory.service'), { release, env: { PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
     try {
       assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
     } finally {
@@ -77,6 +78,7 @@ test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds 
     }
   } finally {
     rmSync(build, { recursive: true, force: true });
+    rmSync(release, { recursive: true, force: true });
   }
 });
 

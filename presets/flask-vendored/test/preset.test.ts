@@ -12,13 +12,14 @@ import {
   checkSnapshot,
   checkSystemdUnit,
   checkUwsgiIni,
+  freePort,
   offlinePip,
   parseRequirementsFiles,
   python,
   renderTree,
   runPyrepo,
   runTool,
-  startUwsgi,
+  startSystemdUnit,
   systemdExposure,
   tempDir,
   type RunPyrepoResult,
@@ -86,7 +87,7 @@ test('the app loads its dependency from vendors/, relative to itself, with the s
   assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
 });
 
-test('the sdist holds the code, the config, uwsgi.ini and vendors/; uWSGI serves / from the unpacked release', async () => {
+test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI serves / from the unpacked release, as an unprivileged user that cannot write to it', async () => {
   runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: run.dir, env });
   const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
   const listing = execFileSync('tar', ['-tzf', join(run.dir, 'dist', archive)], { encoding: 'utf8' }).split('\n');
@@ -99,7 +100,8 @@ test('the sdist holds the code, the config, uwsgi.ini and vendors/; uWSGI serves
   try {
     execFileSync('tar', ['-xzf', join(run.dir, 'dist', archive), '-C', release, '--strip-components=1']);
     assert.equal(checkUwsgiIni(readFileSync(join(release, 'uwsgi.ini'), 'utf8')), []);
-    const server = await startUwsgi(release);
+    const port = await freePort();
+    const server = await startSystemdUnit(join(run.dir, 'deploy/shop.service'), { release, env: { UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` }, url: `http://127.0.0.1:${port}/` });
     try {
       const response = await fetch(server.url);
       assert.is(response.status, 200, server.output());

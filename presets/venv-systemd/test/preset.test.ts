@@ -14,7 +14,7 @@ import {
   renderTree,
   runPyrepo,
   runTool,
-  startService,
+  startSystemdUnit,
   systemdExposure,
   tempDir,
   type RunPyrepoResult,
@@ -49,11 +49,11 @@ test('the files, a pinned requirements.txt, and the snapshot', () => {
   assert.is(problem, undefined, problem);
 });
 
-test('the venv is created for real in env/ (with the system\'s Tornado) and the server answers / on 127.0.0.1', async () => {
+test('the venv is created for real in env/ (with the system\'s Tornado); the unit\'s ExecStart serves / on 127.0.0.1 as an unprivileged user, from a release it cannot write to', async () => {
   assert.ok(existsSync(join(run.dir, 'env', 'pyvenv.cfg')), run.log);
   assert.match(run.log, /venv: could not install requirements\.txt/, 'offline, the pinned install is reported, not fatal');
   const port = await freePort();
-  const server = await startService(join(run.dir, 'env', 'bin', 'python'), ['server.py'], { cwd: run.dir, env: { PATH: process.env.PATH, PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+  const server = await startSystemdUnit(join(run.dir, 'deploy/hello.service'), { release: run.dir, env: { PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
   try {
     const response = await fetch(server.url);
     assert.is(response.status, 200);

@@ -1,0 +1,76 @@
+// checkRepositories is what the hardening and fuzz tests trust: each check must be able to fail.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkRepositories, runPyrepo } from '../src/index.js';
+
+const edit = (dir: string, path: string, change: (text: string) => string) => writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
+
+test('every kind of generated file passes its tool, and each kind of defect is reported for the file that has it', async () => {
+  const runs = [];
+  for (const [preset, name] of [['wpmedia-django', 'blog'], ['venv-systemd', 'hello'], ['flask-vendored', 'shop'], ['docker-wheels', 'polls']] as const) {
+    runs.push(await runPyrepo({ preset, values: { name } }));
+  }
+  try {
+    const [django, systemd, flask, wheels] = runs.map(run => run.dir) as [string, string, string, string];
+    assert.equal(checkRepositories([django, systemd, flask, wheels]), [], 'as generated, every file passes');
+
+    // One defect per kind of file, each where the tool that reads it would stumble.
+    const defects: Array<[dir: string, path: string, expected: RegExp]> = [
+      [django, 'manage.py', /SyntaxError/],
+      [django, 'pyproject.toml', /ValidationError|must contain \['name'\]/],
+      [django, 'requirements/dev.txt', /missing\.txt/],
+      [django, 'docker-compose.yaml', /publishes 8000:8000\S* on every interface/],
+      [django, 'docker/app/Dockerfile', /runs as root/],
+      [django, '.dockerignore', /does not exclude git history/],
+      [django, 'uwsgi.ini', /unknown config directive: bogus-option/],
+      [django, 'docker/app/entrypoint.sh', /SC2086/],
+      [django, '.yo-rc.json', /JSON/],
+      [systemd, 'deploy/hello.service', /hello.service:9: Unknown key 'Bogus' in section \[Service\]/],
+      [systemd, 'deploy/supervisor/hello.conf', /runs as root/],
+      [systemd, 'pip.conf', /MissingSectionHeaderError/],
+      [flask, 'shop.conf', /InterpolationMissingOptionError/],
+      [flask, 'Jenkinsfile', /unexpected|expecting/i],
+      [wheels, 'Makefile', /extraneous 'endif'/],
+    ];
+    edit(django, 'manage.py', text => `${text}\ndef broken(:\n`);
+    appendFileSync(join(django, 'pyproject.toml'), '\n[project]\nversion = "1.0"\n');
+    appendFileSync(join(django, 'requirements/dev.txt'), '-r missing.txt\n');
+    edit(django, 'docker-compose.yaml', text => text.replace('"127.0.0.1:8000:8000"', '"8000:8000"'));
+    appendFileSync(join(django, 'docker/app/Dockerfile'), 'USER root\n');
+    edit(django, '.dockerignore', text => text.replace(/^\.git\/?$/m, ''));
+    appendFileSync(join(django, 'uwsgi.ini'), 'bogus-option = 1\n');
+    appendFileSync(join(django, 'docker/app/entrypoint.sh'), 'echo $1\n');
+    edit(django, '.yo-rc.json', text => text.slice(0, -10));
+    edit(systemd, 'deploy/hello.service', text => text.replace('[Service]\n', '[Service]\nBogus=1\n'));
+    edit(systemd, 'deploy/supervisor/hello.conf', text => text.replace(/^user=.*$/m, 'user=root'));
+    edit(systemd, 'pip.conf', text => `index-url = https://example.com/simple\n${text}`);
+    appendFileSync(join(flask, 'shop.conf'), 'motto = %(missing)s\n');
+    appendFileSync(join(flask, 'Jenkinsfile'), 'pipeline {\n');
+    appendFileSync(join(wheels, 'Makefile'), 'endif\n');
+
+    const problems = checkRepositories([django, systemd, flask, wheels]);
+    for (const [dir, path, expected] of defects) {
+      const found = problems.filter(line => line.startsWith(`${dir}/${path}: `));
+      assert.ok(found.some(line => expected.test(line)), `${path}: expected a problem matching ${expected}, got:\n${found.join('\n') || '(none)'}`);
+    }
+    const elsewhere = problems.filter(line => !defects.some(([dir, path]) => line.startsWith(`${dir}/${path}: `)));
+    assert.equal(elsewhere, [], 'untouched files still pass');
+  } finally {
+    runs.forEach(run => run.cleanup());
+  }
+});
+
+test('a unit without its hardening is rated above 2.5 and reported', async () => {
+  const run = await runPyrepo({ preset: 'venv-systemd', values: { name: 'hello' } });
+  try {
+    edit(run.dir, 'deploy/hello.service', text => text.replace(/^(Protect|Private|Restrict|SystemCall|Capability|NoNewPrivileges|MemoryDeny|LockPersonality|ProcSubset|DevicePolicy|UMask).*\n/gm, ''));
+    const problems = checkRepositories([run.dir]);
+    assert.ok(problems.some(line => /hello\.service: systemd-analyze security rates it (\d+\.\d+), above 2\.5/.test(line)), problems.join('\n'));
+  } finally {
+    run.cleanup();
+  }
+});
+
+test.run();
