@@ -31,8 +31,9 @@ export interface Io {
 }
 
 const epilogue = [
-  'Exit codes: 0 done; 1 generation failed; 2 bad usage or invalid options (nothing written);',
-  '3 files you changed were skipped (--yes without --force); 130 interrupted.',
+  'Exit codes: 0 done; 1 generation failed (nothing written); 2 bad usage or invalid options',
+  '(nothing written); 3 files you changed were skipped (--yes without --force); 130 interrupted',
+  '(Ctrl-C), 143 terminated (SIGTERM): nothing written unless the install steps had begun.',
   'Docs: docs/getting-started.md',
 ].join('\n');
 

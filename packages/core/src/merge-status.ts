@@ -18,14 +18,22 @@ export function markMerged(file: { path: string; conflicter?: string; conflicter
   const contents = String((file as { contents?: Buffer }).contents ?? '');
   if (disk === contents) return; // the conflicter logs "identical"
   file.conflicter = 'merge';
-  file.conflicterChanges = diffLines(disk, contents);
+  file.conflicterChanges = changesBetween(disk, contents);
+}
+
+/**
+ * The line diff --dry-run shows; none when the texts differ too much for a diff to be worth its
+ * cost (a rewritten large file would take minutes: the diff algorithm is O(size x edits)).
+ */
+function changesBetween(disk: string, contents: string): ReturnType<typeof diffLines> | undefined {
+  return diffLines(disk, contents, { maxEditLength: 1000, timeout: 250 });
 }
 
 /**
  * A file pyrepo wrote earlier and the user has not changed since (the disk matches the hash
  * recorded in .yo-rc.json) is pyrepo's to update: no conflict question, status "update".
  */
-export function markUnchangedSinceWritten(file: { path: string; conflicter?: string; conflicterChanges?: unknown; contents?: Buffer | null }, recordedHash: string | undefined): void {
+export function markUnchangedSinceWritten(file: { path: string; conflicter?: string; conflicterChanges?: unknown; contents?: Buffer | null }, recordedHash: string | undefined, showDiff: boolean): void {
   if (file.conflicter || recordedHash === undefined) return;
   let disk: Buffer;
   try {
@@ -36,7 +44,7 @@ export function markUnchangedSinceWritten(file: { path: string; conflicter?: str
   const contents = file.contents ?? Buffer.alloc(0);
   if (disk.equals(contents) || contentHash(disk) !== recordedHash) return;
   file.conflicter = 'update';
-  file.conflicterChanges = diffLines(disk.toString('utf8'), contents.toString('utf8'));
+  if (showDiff) file.conflicterChanges = changesBetween(disk.toString('utf8'), contents.toString('utf8'));
 }
 
 export function contentHash(contents: Buffer): string {

@@ -160,7 +160,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     for (const file of this.env.sharedFs.all()) {
       const path = relative(root, file.path);
       if (!isFilePending(file) || !isFileStateModified(file) || path.startsWith('..') || isAbsolute(path) || path === '.yo-rc.json') continue;
-      markUnchangedSinceWritten(file, hashes[path]);
+      markUnchangedSinceWritten(file, hashes[path], Boolean(this.options.dryRun)); // --dry-run shows the diff
       hashes[path] = contentHash(file.contents ?? Buffer.alloc(0));
     }
     storage.set('files', Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))));

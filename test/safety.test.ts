@@ -1,0 +1,162 @@
+// The user's files are never lost: updates without questions only where pyrepo's own file is
+// unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
+// was), atomic replacement, install failures that keep the files. Runs the real CLI.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
+
+const folders: string[] = [];
+const work = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-safety-'));
+  folders.push(dir);
+  return dir;
+};
+test.after(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+
+const fixture = (name: string) => join(fixtures, `${name}-generator`);
+/** Files pyrepo's commit leaves while it works (.<name>.pyrepo-<pid>-<n>); none may survive a run. */
+const temporaries = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(path => /\.pyrepo-\d+-\d+$/.test(path)) : [];
+
+test('a file pyrepo wrote and the user did not change is updated without a question ("update"); once the user edits it, it is theirs', () => {
+  const dir = work();
+  const sample = fixture('sample');
+  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
+  const updated = pyrepo(['add', sample, '--yes', '--greeting', 'Good morning'], dir);
+  assert.is(updated.code, 0, updated.stderr);
+  assert.match(updated.stderr, /update hello\.txt/);
+  assert.match(readFileSync(join(dir, 'hello.txt'), 'utf8'), /Good morning, demo/);
+
+  writeFileSync(join(dir, 'hello.txt'), 'Good morning, and my own words\n');
+  const kept = pyrepo(['add', sample, '--yes', '--greeting', 'Good evening'], dir);
+  assert.is(kept.code, 3, kept.stderr);
+  assert.match(kept.stderr, /left 1 file\(s\) you changed as they are:\n  hello\.txt/);
+  assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'Good morning, and my own words\n');
+  // Skipping does not make the file pyrepo's again: the next run asks (skips) again.
+  assert.is(pyrepo(['add', sample, '--yes', '--greeting', 'Good evening'], dir).code, 3);
+});
+
+for (const escape of ['template-path', 'fs-write', 'symlink', 'absolute']) {
+  test(`a generator package that writes outside the repository (${escape}) is refused: exit 1, nothing written anywhere`, () => {
+    const root = work();
+    const dir = join(root, 'repo');
+    const outside = join(root, 'outside');
+    const target = join(root, 'absolute-escape.txt');
+    mkdirSync(dir);
+    mkdirSync(outside);
+    writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
+    if (escape === 'symlink') symlinkSync(outside, join(dir, 'outside'));
+    const before = folderState(root);
+    const result = pyrepo(['add', fixture('hostile'), '--yes', '--name', 'demo', '--escape', escape, '--target', target], dir);
+    assert.is(result.code, 1, result.stderr);
+    assert.match(result.stderr, /(Refused to write \S*escape\S*: it is outside the repository|tried to write \S*escape\S*, outside the repository)/);
+    assert.match(result.stderr, /nothing was written/i);
+    assert.not.match(result.stderr, /^\s+at /m, 'no stack trace');
+    assert.equal(folderState(root), before, 'not the escape, not the legitimate file, not .yo-rc.json');
+  });
+}
+
+test('a generator that throws while writing: exit 1 with its message, no file of the run on disk, the user\'s .gitignore untouched', () => {
+  const dir = work();
+  writeFileSync(join(dir, '.gitignore'), '/mine/\n');
+  const before = folderState(dir);
+  const result = pyrepo(['add', fixture('failing'), '--yes', '--name', 'demo'], dir);
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stderr, /generation failed: the failing generator broke while writing\n\(run with --debug for the stack trace\)/);
+  assert.equal(folderState(dir), before);
+});
+
+test('a generator that throws in the install step: exit 1, and the files it wrote stay', () => {
+  const dir = work();
+  const result = pyrepo(['add', fixture('failing'), '--yes', '--name', 'demo', '--phase', 'install'], dir);
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stderr, /broke while installing/);
+  assert.is(readFileSync(join(dir, 'first.txt'), 'utf8'), 'written before the failure\n');
+  assert.match(readFileSync(join(dir, '.gitignore'), 'utf8'), /\/failing-output\//);
+});
+
+test('a file that cannot be written (a file where a folder must go) fails the run before any file lands: exit 1, no temporaries', () => {
+  const root = work();
+  const dir = join(root, 'blog');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'docker'), 'a file named like the folder pyrepo needs\n');
+  const before = folderState(dir);
+  const result = pyrepo(['new', 'wpmedia-django', 'blog', '--yes', '--skip-install'], root);
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stderr, /Could not write the files \(.*docker.*\); nothing was written\./);
+  assert.equal(folderState(dir), before);
+  assert.equal(temporaries(dir), []);
+});
+
+/** Run the CLI in the background and deliver a signal once `ready` says so. */
+function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: () => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let signalled = false;
+  const poll = setInterval(() => {
+    if (!signalled && ready()) {
+      signalled = true;
+      child.kill(signal);
+    }
+  }, 2);
+  return new Promise(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', code => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, stderr, signalled });
+    });
+  });
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} while the generators write (before the commit): exit ${code}, the folder as it was`, async () => {
+    const dir = work();
+    const marker = join(dir, '..', `${dir.split('/').at(-1)}.marker`);
+    writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
+    const before = folderState(dir);
+    const result = await interrupt(['add', fixture('slow'), '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, () => existsSync(marker));
+    rmSync(marker, { force: true });
+    assert.ok(result.signalled, 'the run reached the pause');
+    assert.is(result.code, code, result.stderr);
+    assert.match(result.stderr, new RegExp(`interrupted \\(${signal}\\); nothing was written`));
+    assert.equal(folderState(dir), before);
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} in the middle of the commit: every file is the old one or every file is the new one, whole, and no temporary is left`, async () => {
+    const dir = work();
+    const files = 200;
+    const args = (generation: number) => ['add', fixture('slow'), '--yes', '--name', 'demo', '--files', String(files), '--kilobytes', '128', '--generation', String(generation)];
+    const first = pyrepo(args(1), dir);
+    assert.is(first.code, 0, first.stderr);
+    const old = folderState(dir);
+    // The signal goes as soon as the commit's first temporary file appears.
+    const result = await interrupt(args(2), dir, signal, () => temporaries(join(dir, 'data')).length > 0);
+    assert.ok(result.signalled, 'the signal arrived during the commit');
+    assert.is(result.code, signal === 'SIGINT' ? 130 : 143, result.stderr);
+    assert.equal(temporaries(dir), []);
+    const data = readdirSync(join(dir, 'data')).map(file => readFileSync(join(dir, 'data', file), 'utf8'));
+    const generations = new Set(data.map(text => /^generation (\d+)\n/.exec(text)?.[1]));
+    assert.is(generations.size, 1, `files of one generation only (found ${[...generations].join(', ')})`);
+    const generation = [...generations][0]!;
+    const line = `generation ${generation}\n`;
+    const whole = line.repeat(Math.ceil((128 * 1024) / line.length));
+    assert.ok(data.length === files && data.every(text => text === whole), 'every file whole');
+    if (generation === '1') {
+      assert.equal(folderState(dir), old, 'interrupted before the renames: nothing changed');
+      assert.match(result.stderr, /nothing was written/);
+    } else {
+      assert.is(generation, '2');
+      assert.match(result.stderr, /the files were written/);
+    }
+  });
+}
+
+test.run();
