@@ -20,7 +20,7 @@ test('--help works on every command and lists the flags derived from the schemas
     const result = pyrepo(args, dir);
     assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stdout, /pyrepo/);
-    assert.match(result.stdout, /Exit codes: 0 done; 1 generation failed; 2 bad usage/);
+    assert.match(result.stdout, /Exit codes: 0 done; 1 generation failed \(nothing written\); 2 bad usage[\s\S]*130 interrupted[\s\S]*143 terminated/);
   }
   const newHelp = pyrepo(['new', '--help'], dir).stdout;
   for (const flag of ['--yes', '--answers', '--dry-run', '--force', '--skip-install', '--name', '--package', '--python', '--framework', '--layout', '--venv-dir', '--app-user', '--port']) {
@@ -81,13 +81,16 @@ test('new --dry-run prints the plan and writes nothing, not even the folder', ()
 
 test('new, then answers file and command line: the command line wins; a re-run is identical', () => {
   const dir = work();
-  writeFileSync(join(dir, 'answers.json'), JSON.stringify({ name: 'from-answers', python: '3.11', pyproject: { 'line-length': 100 } }));
-  const result = pyrepo(['new', 'wpmedia-django', 'shop', '--answers', 'answers.json', '--python', '3.13', '--yes', '--skip-install'], dir);
+  // Options nested under a generator's name, from the file and from the command line (dotted flags).
+  writeFileSync(join(dir, 'answers.json'), JSON.stringify({ name: 'from-answers', python: '3.11', pyproject: { 'line-length': 100 }, 'docker-dev': { 'host-address': '0.0.0.0' } }));
+  const result = pyrepo(['new', 'wpmedia-django', 'shop', '--answers', 'answers.json', '--python', '3.13', '--docker-prod.server-command=uwsgi', '--docker-prod.server-command=--ini', '--docker-prod.server-command=uwsgi.ini', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /Done: .*\/shop/);
   const stored = JSON.parse(readFileSync(join(dir, 'shop', '.yo-rc.json'), 'utf8'))['generator-pyrepo'];
   assert.equal([stored.project.name, stored.project.package, stored.project.python], ['from-answers', 'from_answers', '3.13']);
   assert.match(readFileSync(join(dir, 'shop', 'pyproject.toml'), 'utf8'), /line-length = 100/);
+  assert.match(readFileSync(join(dir, 'shop', 'docker-compose.yaml'), 'utf8'), /"0\.0\.0\.0:8000:8000"/);
+  assert.match(readFileSync(join(dir, 'shop', 'docker/app/Dockerfile'), 'utf8'), /^CMD \["uwsgi", "--ini", "uwsgi\.ini"\]$/m);
   const before = folderState(join(dir, 'shop'));
   const again = pyrepo(['new', 'wpmedia-django', 'shop', '--yes', '--skip-install'], dir);
   assert.is(again.code, 0, again.stderr);

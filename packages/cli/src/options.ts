@@ -44,8 +44,9 @@ export const runFlagDefinitions: Record<string, Options> = {
 /** Keys of parsed arguments that are not option values. */
 const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'debug', 'help', 'version']);
 
+/** Option names to camelCase; an object's key is a generator name (docker-prod), kept as it is. */
 function camelKeys(values: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [fromFlag(key), isPlainObject(value) ? camelKeys(value) : value]));
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => (isPlainObject(value) ? [key, camelKeys(value)] : [fromFlag(key), value])));
 }
 
 /** Option values of a run: the answers file under the command line (nested generator objects merge). */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { lstat, mkdir, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { lstat, mkdir, realpath, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, type ConflicterOptions } from '@yeoman/conflicter';
@@ -22,11 +22,7 @@ export const commitState = {
   temporaries: new Set<string>(),
   /** Folders the first phase created, deepest last. */
   createdFolders: [] as string[],
-  /** True while files are renamed into place: a signal then waits for the end. */
-  swapping: false,
-  /** A signal that arrived while swapping, raised again once every file is in place. */
-  deferred: undefined as NodeJS.Signals | undefined,
-  /** True once the files of the run are written (an interruption then comes after them). */
+  /** True once the files of the run are in place (an interruption then comes after them). */
   written: false,
 };
 
@@ -77,43 +73,43 @@ export async function undoPreparedWrites(): Promise<void> {
   commitState.createdFolders = [];
 }
 
+/** Run `task` over `items`, `width` at a time. */
+async function inBatches<T>(items: T[], width: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += width) {
+    await Promise.all(items.slice(start, start + width).map((item, offset) => task(item, start + offset)));
+  }
+}
+
 /**
- * Write every change or none: first each file to a temporary beside it (an error removes them all),
- * then rename them into place, which is atomic per file, with signals held off until the last.
+ * Write every change or none: first each file to a temporary beside it (an error, or a signal,
+ * removes them all), then rename them into place, which is atomic per file. The renames run
+ * synchronously: Node delivers signals between event-loop turns, so none can stop them halfway.
  */
 async function writeAll(changes: Change[], root: string): Promise<void> {
   await checkInside(changes, root);
+  const writes = changes.filter(change => change.contents !== undefined);
   const prepared: Array<{ temporary: string; target: string }> = [];
   try {
-    for (const [index, change] of changes.entries()) {
-      if (change.contents === undefined) continue;
-      await makeFolders(dirname(change.path));
+    for (const folder of new Set(writes.map(change => dirname(change.path)))) await makeFolders(folder);
+    await inBatches(writes, 16, async (change, index) => {
       const temporary = join(dirname(change.path), `.${change.path.split(sep).at(-1)}.pyrepo-${process.pid}-${index}`);
       // A file that keeps its place keeps its mode, as an in-place write would.
       const mode = change.mode ?? (await lstat(change.path).then(stat => stat.mode & 0o7777, () => undefined));
       commitState.temporaries.add(temporary);
-      await writeFile(temporary, change.contents, { mode });
+      await writeFile(temporary, change.contents!, { mode });
       prepared.push({ temporary, target: change.path });
-    }
+    });
   } catch (error) {
     await undoPreparedWrites();
     throw new PyrepoError(`Could not write the files (${(error as Error).message}); nothing was written.`, 1);
   }
-  commitState.swapping = true;
-  try {
-    for (const { temporary, target } of prepared) {
-      await rename(temporary, target);
-      commitState.temporaries.delete(temporary);
-    }
-    for (const change of changes.filter(c => c.contents === undefined)) await rm(change.path, { recursive: true, force: true });
-  } finally {
-    commitState.swapping = false;
-    commitState.createdFolders = [];
+  for (const { temporary, target } of prepared) {
+    renameSync(temporary, target);
+    commitState.temporaries.delete(temporary);
   }
+  for (const change of changes.filter(c => c.contents === undefined)) rmSync(change.path, { recursive: true, force: true });
+  commitState.createdFolders = [];
   commitState.written = true;
-  const signal = commitState.deferred;
-  commitState.deferred = undefined;
-  if (signal) process.kill(process.pid, signal);
 }
 
 /**

@@ -45,6 +45,11 @@ export interface FileSpec {
  * written as they are (each is validated for where it lands).
  */
 const verbatim = (value: unknown): string => String(value);
+/**
+ * EJS settings of every template: values verbatim (no HTML escaping; each generator validates what
+ * reaches its files), and compiled once per process (by file name) for repeated runs.
+ */
+const templateOptions = (filename?: string) => ({ escape: verbatim, cache: true, ...(filename ? { filename } : {}) });
 
 /** What every template sees. */
 export interface TemplateData {
@@ -118,7 +123,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /** Render a fragment (fragments/<name>.ejs) to a string: README sections and other pieces merged into shared files. */
   protected renderFragment(name: string, extra: Record<string, unknown> = {}): string {
     const file = join(this.sourceRoot(), '..', 'fragments', name);
-    return ejs.render(this.fs.read(file), { ...this.templateData(), ...extra }, { filename: file, escape: verbatim });
+    return ejs.render(this.fs.read(file), { ...this.templateData(), ...extra }, templateOptions(file));
   }
 
   /** Render a file table (templates/ mirrors the output tree); `extra` adds template data. */
@@ -133,7 +138,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       if (inside.startsWith('..') || isAbsolute(inside)) {
         throw new PyrepoError(`Generator ${this.generatorName} tried to write ${to}, outside the repository; nothing was written.`, 1);
       }
-      this.renderTemplate(file.template, destination, data, { transformOptions: { escape: verbatim } });
+      this.renderTemplate(file.template, destination, data, { transformOptions: templateOptions() });
       // mem-fs-editor applies stat.mode when it commits; the conflicter compares it with the disk's
       // full st_mode, so the regular-file type bits are part of it.
       if (file.executable) this.fs.write(destination, this.fs.read(destination), { stat: { mode: 0o100755 } as Stats });

@@ -7,6 +7,7 @@ export * from './json.js';
 export * from './plan.js';
 export * from './presets.js';
 export * from './registry.js';
+export * from './pep508.js';
 export * from './requirements.js';
 export * from './schema.js';
 export * from './schema-docs.js';

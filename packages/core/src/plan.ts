@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
 import { detectProject } from './detect.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
-import { isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
+import { fromFlag, isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
 import { resolvePreset, type ResolvedPreset } from './presets.js';
 import type { GeneratorEntry, Registry } from './registry.js';
 import { contextSchema, resolveOption, validateOptions, type GeneratorSchema, type OptionSchema, type PromptSpec } from './schema.js';
@@ -75,10 +75,13 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   const nested = new Map<string, JsonObject>();
   const flat: JsonObject = {};
   const stepNames = new Set(entries.map(entry => entry.name));
+  // Options nested under a generator's name; its camelCase spelling too (yargs turns --docker-prod.x into dockerProd).
+  const stepForKey = new Map(entries.flatMap(entry => [[entry.name, entry.name], [fromFlag(entry.name), entry.name]]));
   for (const [key, value] of Object.entries(request.values)) {
     if (value === undefined) continue;
+    const step = stepForKey.get(key);
     if ((contextKeys as string[]).includes(key)) contextValues[key] = value;
-    else if (stepNames.has(key) && isPlainObject(value)) nested.set(key, value);
+    else if (step && isPlainObject(value)) nested.set(step, { ...nested.get(step), ...value });
     else flat[key] = value;
   }
   for (const [key, value] of Object.entries(flat)) {

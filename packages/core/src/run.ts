@@ -53,15 +53,11 @@ const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, 
 
 /**
  * While a run is under way, SIGINT and SIGTERM leave the repository as it was: before the files are
- * written, the prepared ones are removed (and a folder the run created, if empty); while they are
- * renamed into place, the signal waits until the last one is.
+ * in place, the prepared ones are removed (and a folder the run created, if empty). The renames
+ * into place are synchronous, so a signal is handled before them or after the last one.
  */
 function holdSignals(draft: PlanDraft, createdTarget: boolean, output: NodeJS.WritableStream): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
-    if (commitState.swapping) {
-      commitState.deferred = signal;
-      return;
-    }
     void undoPreparedWrites().finally(() => {
       if (!commitState.written) removeIfEmpty(draft.targetDir, createdTarget);
       output.write(`pyrepo: interrupted (${signal}); ${commitState.written ? 'the files were written, the install steps did not finish' : 'nothing was written'}.\n`);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type Problem, didYouMean } from './errors.js';
 import { showValue, toFlag, type JsonObject } from './json.js';
+import { isRequirement } from './pep508.js';
 
 export type PromptSpec = string | { message: string; type?: 'input' | 'number' | 'confirm' | 'list' | 'checkbox' };
 
@@ -48,6 +49,8 @@ function ajv(): AjvInstance {
     ajvInstance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false });
     ajvInstance.addKeyword({ keyword: 'x-prompt' });
     ajvInstance.addKeyword({ keyword: 'x-rule' });
+    // Requirements are checked by what they mean (PEP 440 specifiers, markers), beyond their pattern.
+    ajvInstance.addFormat('pep508-requirement', { type: 'string', validate: isRequirement });
     ajvInstance.addSchema(schemaFile('defs.schema.json'));
   }
   return ajvInstance;

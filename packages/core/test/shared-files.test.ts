@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PyrepoError, SharedFiles, addReadmeSection, appendIgnoreLines, appendRequirements, includedFiles, mergeToml, requirementName } from '../src/index.js';
+import { PyrepoError, SharedFiles, addReadmeSection, appendIgnoreLines, appendRequirements, includedFiles, isRequirement, mergeToml, requirementName } from '../src/index.js';
 
 test('requirement names are read from every kind of line', () => {
   assert.is(requirementName('Django==5.2'), 'django');
@@ -11,6 +11,15 @@ test('requirement names are read from every kind of line', () => {
   assert.is(requirementName('--index-url https://x'), undefined);
   assert.is(requirementName('# Django==1'), undefined);
   assert.equal(includedFiles('-r base.txt\n--requirement=ci.txt\n-rdev.txt\n-c constraints.txt\n'), ['base.txt', 'ci.txt', 'dev.txt']);
+});
+
+test('a requirement option is what pip accepts: PEP 440 specifiers, markers joined by and/or; no URLs or options', () => {
+  for (const spec of ['Django==5.2', 'Django>=5.2,<6', 'uvicorn[standard]==0.54.0', 'x == 1.0', 'x==1.*', 'x!=1.0.*', 'x~=1.2', 'x>=1.0rc1', 'x[]', 'x[a, b]', 'x; python_version < "3.12"', "x ; sys_platform == 'linux' and extra == 'tests'", 'x; "3.10" <= python_version']) {
+    assert.ok(isRequirement(spec), spec);
+  }
+  for (const spec of ['a;bfuzz', 'x>=abc', 'x~=1', 'x>=1.*', 'x<=1.0+local', 'x[,]', 'x;', 'x; extra == "t" or', 'x; os.system("id")', 'x @ https://e.com/x.whl', '-e .', '--index-url https://e.com', 'x=1', '']) {
+    assert.not.ok(isRequirement(spec), spec);
+  }
 });
 
 test('appending requirements keeps the user pins and is idempotent', () => {

@@ -4,6 +4,7 @@ config loader, pip's and the application's configparser, supervisord's parser.
 
 Reads [{"kind": ..., "path": ...}] as JSON on stdin; prints {path: [problem, ...]} as JSON."""
 import configparser
+import functools
 import json
 import os
 import sys
@@ -15,19 +16,30 @@ def check_python(path):
         compile(handle.read(), path, "exec", dont_inherit=True)
 
 
-def check_pyproject(path):
+@functools.cache
+def pyproject_validator():
     from validate_pyproject import api
 
+    return api.Validator()
+
+
+def check_pyproject(path):
     with open(path, "rb") as handle:
-        api.Validator()(tomllib.load(handle))
+        pyproject_validator()(tomllib.load(handle))
+
+
+@functools.cache
+def pip_session():
+    from pip._internal.network.session import PipSession
+
+    return PipSession()
 
 
 def check_requirements(path):
     from packaging.requirements import Requirement
-    from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements
 
-    for parsed in parse_requirements(path, session=PipSession()):
+    for parsed in parse_requirements(path, session=pip_session()):
         Requirement(parsed.requirement)
 
 
@@ -38,7 +50,12 @@ def check_compose(path):
     folder = os.path.dirname(path)
     details = config.find(folder, [os.path.basename(path)], Environment.from_env_file(folder))
     problems = []
+    with open(path, encoding="utf-8") as handle:
+        # A port on every interface is the user's explicit choice when the file says so.
+        chosen = "# pyrepo: published on every interface, as chosen" in handle.read()
     for service in config.load(details).services:
+        if chosen:
+            continue
         for port in service.get("ports", []):
             # docker-compose keeps "IP:8000:8000" as a ServicePort with external_ip.
             if getattr(port, "external_ip", None) not in ("127.0.0.1", "::1"):

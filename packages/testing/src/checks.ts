@@ -18,6 +18,16 @@ export function runTool(command: string, args: string[], options: { cwd?: string
   throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }
 
+/** The checks check_files.py runs, each with the parser of the tool that reads the file. */
+export type PythonCheckedKind = 'python' | 'pyproject' | 'requirements' | 'compose' | 'pip-config' | 'app-config' | 'supervisor';
+
+/** Check files in one Python process (Debian's python3, where the tools' own parsers live): problems by path. */
+export function checkWithPython(files: Array<{ path: string; kind: PythonCheckedKind }>): Map<string, string[]> {
+  if (files.length === 0) return new Map();
+  const output = runTool(python, [new URL('check_files.py', pythonDir).pathname], { input: JSON.stringify(files.map(({ path, kind }) => ({ path, kind }))) });
+  return new Map(Object.entries(JSON.parse(output) as Record<string, string[]>));
+}
+
 /** Parse requirements files with pip's parser (every `-r` must resolve); the requirements each file yields, includes followed. */
 export function parseRequirementsFiles(dir: string, files: string[]): Record<string, string[]> {
   const output = runTool(python, [new URL('check_requirements.py', pythonDir).pathname, ...files], { cwd: dir });
@@ -30,14 +40,22 @@ export function checkPyproject(dir: string): Record<string, unknown> {
   return JSON.parse(runTool(python, [new URL('check_pyproject.py', pythonDir).pathname, join(dir, 'pyproject.toml')])) as Record<string, unknown>;
 }
 
+/** Groovy's parser over many files (Jenkinsfiles), in one JVM: problems by path. */
+export function checkGroovyFiles(paths: string[]): Map<string, string[]> {
+  const problems = new Map(paths.map(path => [path, [] as string[]]));
+  if (paths.length === 0) return problems;
+  // Groovy's launcher needs JAVA_HOME when the system has no default-java link.
+  const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
+  const script = 'args.each { path -> try { new GroovyShell().parse(new File(path)) } catch (e) { println(path + "\\t" + e.message.replace("\\n", " ")) } }';
+  const output = runTool('groovy', ['-e', script, ...paths], { env: { ...process.env, JAVA_HOME: dirname(dirname(java)) } });
+  for (const line of output.split('\n').filter(Boolean)) {
+    const [path = '', message = ''] = line.split('\t');
+    problems.get(path)?.push(message);
+  }
+  return problems;
+}
+
 /** Parse a Groovy file (a Jenkinsfile) with Groovy's own parser: its problems, or none. */
 export function checkGroovy(path: string): string[] {
-  const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
-  const env = { ...process.env, JAVA_HOME: dirname(dirname(java)) };
-  try {
-    runTool('groovy', ['-e', 'new GroovyShell().parse(new File(args[0]))', path], { env });
-    return [];
-  } catch (error) {
-    return [(error as Error).message];
-  }
+  return checkGroovyFiles([path]).get(path)!;
 }

@@ -1,7 +1,7 @@
 import { DockerfileParser, type Instruction, type JSONInstruction, type Env } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { parse as parseYaml } from 'yaml';
-import { runTool } from './checks.js';
+import { join } from 'node:path';
+import { checkWithPython } from './checks.js';
 
 /** Debian releases past their end of life (the official python images were built on them). */
 const eolDebian = ['jessie', 'stretch', 'buster', 'bullseye'];
@@ -90,19 +90,11 @@ export function checkDockerignore(text: string, venvDir: string): string[] {
   return required.filter(([, patterns]) => !patterns.some(pattern => lines.has(pattern))).map(([what]) => `.dockerignore does not exclude ${what}`);
 }
 
-/** Check a compose file: Debian's docker-compose must load it, and published ports must not listen on every interface. */
+/**
+ * Check a compose file with docker-compose's own loader; published ports must listen on 127.0.0.1
+ * unless the file says every interface is the user's choice.
+ */
 export function checkCompose(dir: string, file = 'docker-compose.yaml'): string[] {
-  runTool('docker-compose', ['-f', file, 'config', '-q'], { cwd: dir });
-  const normalized = parseYaml(runTool('docker-compose', ['-f', file, 'config'], { cwd: dir })) as { services?: Record<string, { ports?: unknown[] }> };
-  const problems: string[] = [];
-  for (const [name, service] of Object.entries(normalized.services ?? {})) {
-    for (const port of service.ports ?? []) {
-      // docker-compose normalizes "8000:8000" to { published, target } and keeps "IP:8000:8000" as text.
-      const long = typeof port === 'object' && port !== null ? (port as { host_ip?: string; published?: unknown; target?: unknown }) : undefined;
-      const text = long ? `${String(long.published)}:${String(long.target)}` : String(port);
-      const loopback = long ? ['127.0.0.1', '::1'].includes(long.host_ip ?? '') : /^(127\.0\.0\.1|\[::1\]):/.test(text);
-      if (!loopback) problems.push(`service ${name} publishes ${text} on every interface: bind it to 127.0.0.1`);
-    }
-  }
-  return problems;
+  const path = join(dir, file);
+  return checkWithPython([{ path, kind: 'compose' }]).get(path) ?? [];
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { python, runTool } from './checks.js';
+import { checkGroovyFiles, checkWithPython, type PythonCheckedKind } from './checks.js';
 import { checkDockerfile, checkDockerignore } from './docker.js';
+import { checkShellScripts } from './scripts.js';
 import { checkUwsgiIni } from './services.js';
-import { systemdExposure } from './systemd.js';
+import { checkSystemdUnits } from './systemd.js';
 import { readTree } from './index.js';
 
 /** What reads a generated file, and so how it is checked. */
@@ -27,9 +27,6 @@ export type FileKind =
   | 'jenkinsfile'
   | 'makefile'
   | 'json';
-
-/** The highest exposure `systemd-analyze security` may rate a generated unit ("OK" or better). */
-export const maxSystemdExposure = 2.5;
 
 /** The kind of a generated file, from its path and first line; undefined for text no tool parses (README, .gitignore). */
 export function fileKind(path: string, contents: string): FileKind | undefined {
@@ -70,46 +67,32 @@ const pythonKinds = new Set<FileKind>(['python', 'pyproject', 'requirements', 'c
  */
 export function checkFiles(files: FileToCheck[]): Map<string, string[]> {
   const problems = new Map<string, string[]>(files.map(file => [file.path, []]));
-  const add = (path: string, found: string[]) => problems.get(path)!.push(...found);
-  const ofKind = (...kinds: FileKind[]) => files.filter(file => kinds.includes(file.kind));
+  const add = (found: Map<string, string[]>) => found.forEach((list, path) => problems.get(path)?.push(...list));
+  const paths = (...kinds: FileKind[]) => files.filter(file => kinds.includes(file.kind)).map(file => file.path);
 
-  const forPython = files.filter(file => pythonKinds.has(file.kind)).map(({ kind, path }) => ({ kind, path }));
-  if (forPython.length > 0) {
-    const output = runTool(python, [new URL('../../python/check_files.py', import.meta.url).pathname], { input: JSON.stringify(forPython) });
-    for (const [path, found] of Object.entries(JSON.parse(output) as Record<string, string[]>)) add(path, found);
-  }
-  for (const file of ofKind('dockerfile', 'production-dockerfile')) add(file.path, checkDockerfile(readFileSync(file.path, 'utf8'), { production: file.kind === 'production-dockerfile' }));
-  for (const file of ofKind('dockerignore')) add(file.path, checkDockerignore(readFileSync(file.path, 'utf8'), file.venvDir ?? '.venv'));
-  for (const file of ofKind('json')) {
-    try {
-      JSON.parse(readFileSync(file.path, 'utf8'));
-    } catch (error) {
-      add(file.path, [(error as Error).message]);
+  add(checkWithPython(files.filter(file => pythonKinds.has(file.kind)) as Array<{ path: string; kind: PythonCheckedKind }>));
+  add(checkShellScripts(paths('shell')));
+  add(checkSystemdUnits(paths('systemd')));
+  add(checkGroovyFiles(paths('jenkinsfile')));
+  for (const file of files) {
+    const found = problems.get(file.path)!;
+    const text = () => readFileSync(file.path, 'utf8');
+    if (file.kind === 'dockerfile' || file.kind === 'production-dockerfile') found.push(...checkDockerfile(text(), { production: file.kind === 'production-dockerfile' }));
+    if (file.kind === 'dockerignore') found.push(...checkDockerignore(text(), file.venvDir ?? '.venv'));
+    if (file.kind === 'uwsgi') found.push(...checkUwsgi(file.path));
+    if (file.kind === 'makefile') {
+      const result = spawnSync('make', ['-n', '--no-print-directory', '-f', basename(file.path)], { cwd: dirname(file.path), encoding: 'utf8' });
+      if (result.status !== 0) found.push(`make -n: ${result.stderr.trim()}`);
+    }
+    if (file.kind === 'json') {
+      try {
+        JSON.parse(text());
+      } catch (error) {
+        found.push((error as Error).message);
+      }
     }
   }
-  checkShellScripts(ofKind('shell').map(file => file.path), add);
-  for (const file of ofKind('uwsgi')) add(file.path, checkUwsgi(file.path));
-  checkSystemdUnits(ofKind('systemd').map(file => file.path), add);
-  checkJenkinsfiles(ofKind('jenkinsfile').map(file => file.path), add);
-  for (const file of ofKind('makefile')) {
-    const result = spawnSync('make', ['-n', '--no-print-directory', '-f', basename(file.path)], { cwd: dirname(file.path), encoding: 'utf8' });
-    if (result.status !== 0) add(file.path, [`make -n: ${result.stderr.trim()}`]);
-  }
   return problems;
-}
-
-/** shellcheck over every script at once, plus an executable bit and `set -eu` in each. */
-function checkShellScripts(paths: string[], add: (path: string, found: string[]) => void): void {
-  if (paths.length === 0) return;
-  for (const path of paths) {
-    if ((statSync(path).mode & 0o111) === 0) add(path, ['not executable']);
-    const options = /^\s*set\s+-([a-z]+)/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
-    if (!options.includes('e') || !options.includes('u')) add(path, ['does not set -eu']);
-  }
-  const result = spawnSync('shellcheck', ['--format=json1', ...paths], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.status !== 0 && result.status !== 1) throw new Error(`shellcheck failed: ${result.stderr}`);
-  const report = JSON.parse(result.stdout) as { comments: Array<{ file: string; line: number; code: number; message: string }> };
-  for (const comment of report.comments) add(comment.file, [`line ${comment.line}: SC${comment.code} ${comment.message}`]);
 }
 
 /** uWSGI's own parser in strict mode (it rejects unknown options), pyrepo's rules, and a non-root uid. */
@@ -121,57 +104,6 @@ function checkUwsgi(path: string): string[] {
   const uid = /^\s*uid\s*=\s*(\S+)/m.exec(text)?.[1];
   if (!uid || ['root', '0'].includes(uid)) found.push('no uid, or uid root: uWSGI started as root keeps running as root');
   return found;
-}
-
-/**
- * `systemd-analyze verify` of many units in one scratch root (the system's units, a stub for every
- * program they run), then each unit's exposure. Each unit keeps a unique name in the root, so
- * every line systemd prints is traced to its unit; a line naming none concerns them all.
- */
-function checkSystemdUnits(paths: string[], add: (path: string, found: string[]) => void): void {
-  if (paths.length === 0) return;
-  const root = mkdtempSync(join(tmpdir(), 'pyrepo-systemd-'));
-  try {
-    const system = realpathSync('/lib/systemd/system');
-    if (existsSync(system)) cpSync(system, join(root, 'usr/lib/systemd/system'), { recursive: true, verbatimSymlinks: true });
-    const names = paths.map((path, index) => `u${index}-${basename(path)}`);
-    mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
-    for (const [index, path] of paths.entries()) {
-      const unit = readFileSync(path, 'utf8');
-      writeFileSync(join(root, 'etc/systemd/system', names[index]!), unit);
-      for (const [, program] of unit.matchAll(/^Exec\w*=[-@:+!]*(\S+)/gm)) {
-        mkdirSync(join(root, dirname(program!)), { recursive: true });
-        writeFileSync(join(root, program!), '#!/bin/sh\n');
-        chmodSync(join(root, program!), 0o755);
-      }
-    }
-    const result = spawnSync('systemd-analyze', ['verify', `--root=${root}`, ...names], { encoding: 'utf8' });
-    const lines = `${result.stdout}${result.stderr}`.split('\n').filter(line => line.trim() !== '');
-    for (const line of lines) {
-      const index = names.findIndex(name => line.includes(name));
-      if (index === -1) paths.forEach(path => add(path, [line]));
-      else add(paths[index]!, [line.replaceAll(`${root}/etc/systemd/system/`, '').replaceAll(names[index]!, basename(paths[index]!))]);
-    }
-    if (result.status !== 0 && lines.length === 0) paths.forEach(path => add(path, [`systemd-analyze verify failed (${result.status})`]));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-  for (const path of paths) {
-    const exposure = systemdExposure(path);
-    if (exposure > maxSystemdExposure) add(path, [`systemd-analyze security rates it ${exposure}, above ${maxSystemdExposure}`]);
-  }
-}
-
-/** Groovy's parser over every Jenkinsfile, in one JVM. */
-function checkJenkinsfiles(paths: string[], add: (path: string, found: string[]) => void): void {
-  if (paths.length === 0) return;
-  const java = realpathSync(runTool('sh', ['-c', 'command -v java']).trim());
-  const script = 'args.each { path -> try { new GroovyShell().parse(new File(path)) } catch (e) { println(path + "\\t" + e.message.replace("\\n", " ")) } }';
-  const output = runTool('groovy', ['-e', script, ...paths], { env: { ...process.env, JAVA_HOME: dirname(dirname(java)) } });
-  for (const line of output.split('\n').filter(Boolean)) {
-    const [path = '', message = ''] = line.split('\t');
-    if (paths.includes(path)) add(path, [message]);
-  }
 }
 
 /**

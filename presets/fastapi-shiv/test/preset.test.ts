@@ -105,12 +105,4 @@ test('without a git identity the first commit is reported with the command to ru
   }
 });
 
-test('re-running the preset reports every file identical', async () => {
-  const before = run.files();
-  const again = await runPyrepo({ preset: 'fastapi-shiv', values: { name: 'inventory', python: '3.11' }, dir: run.dir });
-  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
-  assert.equal([...statuses].sort(), ['force', 'identical'], again.log);
-  assert.equal(run.files(), before);
-});
-
 test.run();

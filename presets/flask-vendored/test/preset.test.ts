@@ -188,15 +188,4 @@ test('deploy: --dry-run prints the commands; a run against stub ssh/scp/sudo unp
   }
 });
 
-test('re-running the preset reports every file identical', async () => {
-  rmSync(join(run.dir, 'dist'), { recursive: true, force: true });
-  rmSync(join(run.dir, 'vendors'), { recursive: true, force: true });
-  writeFileSync(join(run.dir, 'requirements.txt'), run.read('requirements.txt').replace('tinydep==1.0\n', ''));
-  const before = run.files();
-  const again = await runPyrepo({ preset: 'flask-vendored', values: { name: 'shop', python: '3.11', base: ['tinydep==1.0'] }, dir: run.dir });
-  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
-  assert.equal([...statuses].sort(), ['force', 'identical'], again.log);
-  assert.equal(run.files(), before);
-});
-
 test.run();

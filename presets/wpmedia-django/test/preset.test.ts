@@ -98,14 +98,6 @@ test('uWSGI (Debian\'s, as uid 1000) serves / from uwsgi.ini with HTTP 200 and t
   rmSync(join(run.dir, 'staticfiles'), { recursive: true, force: true });
 });
 
-test('re-running the preset reports every file identical', async () => {
-  const before = run.files();
-  const again = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' }, dir: run.dir });
-  const statuses = new Set(again.log.trim().split('\n').map(line => line.trim().split(/\s+/)[0]));
-  assert.equal([...statuses].sort(), ['force', 'identical'], `only identical files (Yeoman always rewrites .yo-rc.json):\n${again.log}`);
-  assert.equal(run.files(), before);
-});
-
 test('each generator added alone to a Django repository writes the same files as the preset', async () => {
   const alone = await runPyrepo({ generators: ['repo', 'requirements', 'django'], values: { name: 'blog', framework: 'django' } });
   try {
@@ -140,7 +132,7 @@ test('the seed\'s compose file publishes the port on every interface; the genera
   const dir = mkdtempSync(join(tmpdir(), 'pyrepo-seed-'));
   try {
     writeFileSync(join(dir, 'docker-compose.yaml'), seed('docker-compose.yaml'));
-    assert.match(checkCompose(dir).join('\n'), /publishes 8000:8000 on every interface/);
+    assert.match(checkCompose(dir).join('\n'), /publishes 8000:8000\S* on every interface/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCompose, checkDockerfile, checkDockerignore, runPyrepo } from '@pyrepo/testing';
@@ -18,9 +20,12 @@ test('the development image and compose file pass the checks; the requirements o
   }
 });
 
-test('publishing on every interface is the user\'s explicit choice, and the compose check says so', async () => {
+test('publishing on every interface is the user\'s explicit choice: the file says so, and the compose check accepts it only then', async () => {
   const run = await runPyrepo({ generators: ['docker-dev'], values: { name: 'shop', framework: 'django', hostAddress: '0.0.0.0' } });
   try {
+    assert.match(run.read('docker-compose.yaml'), /# pyrepo: published on every interface, as chosen \(--host-address 0\.0\.0\.0\)[^\n]*\n\s+- "0\.0\.0\.0:8000:8000"/);
+    assert.equal(checkCompose(run.dir), []);
+    writeFileSync(join(run.dir, 'docker-compose.yaml'), run.read('docker-compose.yaml').replace(/^\s*# pyrepo: published.*\n/m, ''));
     assert.match(checkCompose(run.dir).join('\n'), /publishes 0\.0\.0\.0:8000:8000\S* on every interface/);
   } finally {
     run.cleanup();

@@ -33,7 +33,7 @@ test('another server command is written in exec form; a word that is not one is 
     await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['sh', '-c', 'rm -rf /; echo'] } });
     assert.unreachable('accepted a shell fragment');
   } catch (error) {
-    assert.match((error as Error).message, /Invalid option --server-command of generator "docker-prod" \(item 3\): must be a word of letters/);
+    assert.match((error as Error).message, /Invalid option --server-command of generator "docker-prod" \(item 3\): must be a word of at most 200 letters/);
   }
 });
 
