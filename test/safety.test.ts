@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
+import { runInTerminal } from './helpers/terminal.js';
 
 const folders: string[] = [];
 const work = () => {
@@ -38,6 +39,33 @@ test('a file pyrepo wrote and the user did not change is updated without a quest
   assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'Good morning, and my own words\n');
   // Skipping does not make the file pyrepo's again: the next run asks (skips) again.
   assert.is(pyrepo(['add', sample, '--yes', '--greeting', 'Good evening'], dir).code, 3);
+});
+
+test('in a terminal, a file the user changed gets Yeoman\'s conflict prompt, with the diff on request; skipping keeps it, the other files update', async () => {
+  const dir = work();
+  const sample = fixture('sample');
+  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
+  writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
+  const answered = await runInTerminal([process.execPath, bin, 'add', sample, '--greeting', 'Good evening'], { cwd: dir }, [
+    [/Overwrite hello\.txt\?/, 'd\r'],
+    [/\+Good evening, demo[\s\S]*Overwrite hello\.txt\?/, 'n\r'],
+  ]);
+  assert.is(answered.code, 0, answered.output);
+  assert.match(answered.output, /-my own words/);
+  assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'my own words\n');
+  assert.match(readFileSync(join(dir, 'bin', 'run.sh'), 'utf8'), /echo "Good evening, demo"/);
+});
+
+test('Ctrl-C at the conflict prompt writes nothing of the run: exit 130, the updates that were due not made either', async () => {
+  const dir = work();
+  const sample = fixture('sample');
+  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
+  writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
+  const before = folderState(dir);
+  const cancelled = await runInTerminal([process.execPath, bin, 'add', sample, '--greeting', 'Good evening'], { cwd: dir }, [[/Overwrite hello\.txt\?/, '\x03']]);
+  assert.is(cancelled.code, 130, cancelled.output);
+  assert.match(cancelled.output, /nothing was written/);
+  assert.equal(folderState(dir), before);
 });
 
 for (const escape of ['template-path', 'fs-write', 'symlink', 'absolute']) {
