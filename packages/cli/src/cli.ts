@@ -17,7 +17,8 @@ import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describePlan } from './output.js';
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// Resolved by package name: the same from the compiled sources and from the bundle.
+const version = (JSON.parse(readFileSync(new URL(import.meta.resolve('pyrepo/package.json')), 'utf8')) as { version: string }).version;
 
 export const exitCodes = { done: 0, failed: 1, usage: 2, conflicts: 3, interrupted: 130 } as const;
 

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { commitAtomically } from './commit.js';
@@ -128,7 +128,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
   }
 
   async #compose(step: PlanStep, plan: Plan): Promise<void> {
-    const module = (await import(pathToFileURL(step.entry.module).href)) as { default?: unknown };
+    const module = (await step.entry.load()) as { default?: unknown };
     const Leaf = module.default;
     if (typeof Leaf !== 'function') {
       throw new PyrepoError(`Generator ${step.entry.name}: ${step.entry.module} has no default export (the generator class).`, 1);

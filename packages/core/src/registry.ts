@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PyrepoError, UsageError, didYouMean } from './errors.js';
 import { isPlainObject, readJsonFile } from './json.js';
 import { checkGeneratorSchema, type GeneratorSchema } from './schema.js';
@@ -22,6 +23,8 @@ export interface GeneratorEntry {
   dir: string;
   /** Absolute path of the module whose default export is the generator class. */
   module: string;
+  /** Imports that module (a built-in through the catalog's static import, which a bundle follows). */
+  load: () => Promise<unknown>;
   schema: GeneratorSchema;
 }
 
@@ -36,7 +39,8 @@ export interface PresetEntry {
 
 /** Built-ins, recorded at build time by generator-pyrepo (no scan at run time). */
 export interface Catalog {
-  generators: Array<{ name: string; package: string; description: string }>;
+  /** `load` imports the generator's module by its package name (absent: imported from its path). */
+  generators: Array<{ name: string; package: string; description: string; load?: () => Promise<unknown> }>;
   presets: Array<{ name: string; package: string; description: string }>;
 }
 
@@ -195,13 +199,16 @@ export class Registry {
     const problems = checkGeneratorSchema(schema);
     if (problems.length > 0) throw new PyrepoError(`Generator ${label} has an invalid schema.json:\n  ${problems.join('\n  ')}`, 1);
     const name = pkg.name ? shortName(pkg.name, 'generator') : basename(dir);
+    const module = packageEntry(dir, pkg);
+    const builtInLoad = source.type === 'built-in' ? this.#options.catalog.generators.find(item => item.package === source.packageName)?.load : undefined;
     return {
       kind: 'generator',
       name,
       description: (schema as GeneratorSchema).description,
       source,
       dir,
-      module: packageEntry(dir, pkg),
+      module,
+      load: builtInLoad ?? (() => import(pathToFileURL(module).href)),
       schema: schema as GeneratorSchema,
     };
   }

@@ -34,39 +34,93 @@ export interface GeneratorSchema {
   required?: string[];
 }
 
-const require = createRequire(import.meta.url);
-const schemaFile = (name: string): JsonObject => require(`../../schemas/${name}`) as JsonObject;
+// Resolved by package name, so core's schemas and Ajv are found from a bundle of the CLI too.
+const require = createRequire(import.meta.resolve('@pyrepo/core/package.json'));
+const schemaFile = (name: string): JsonObject => require(`./schemas/${name}`) as JsonObject;
+
+/** Formats the schemas use; standalone validators refer to them by this name (see `standaloneValidators`). */
+export const pyrepoFormats = {
+  // Requirements are checked by what they mean (PEP 440 specifiers, markers), beyond their pattern.
+  'pep508-requirement': { type: 'string' as const, validate: isRequirement },
+};
 
 type AjvInstance = import('ajv').default;
+type AjvCodeOptions = NonNullable<import('ajv').Options['code']>;
+
+/** An Ajv instance with pyrepo's settings: defaults applied, strings from the command line coerced to the declared types. */
+function createAjv(code?: AjvCodeOptions): AjvInstance {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const instance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false, ...(code ? { code } : {}) });
+  instance.addKeyword({ keyword: 'x-prompt' });
+  instance.addKeyword({ keyword: 'x-rule' });
+  for (const [name, format] of Object.entries(pyrepoFormats)) instance.addFormat(name, format);
+  instance.addSchema(schemaFile('defs.schema.json'));
+  return instance;
+}
+
 let ajvInstance: AjvInstance | undefined;
-/** Compiled validators by schema text: a schema file read again (a new Registry) is not compiled again. */
+/** Validators by schema key: compiled in this process, or precompiled at build time (`usePrecompiledValidators`). */
 const compiled = new Map<string, ValidateFunction>();
 
-/** The one Ajv instance: defaults applied, strings from the command line coerced to the declared types. */
-function ajv(): AjvInstance {
-  if (!ajvInstance) {
-    const { Ajv } = require('ajv') as typeof import('ajv');
-    ajvInstance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false });
-    ajvInstance.addKeyword({ keyword: 'x-prompt' });
-    ajvInstance.addKeyword({ keyword: 'x-rule' });
-    // Requirements are checked by what they mean (PEP 440 specifiers, markers), beyond their pattern.
-    ajvInstance.addFormat('pep508-requirement', { type: 'string', validate: isRequirement });
-    ajvInstance.addSchema(schemaFile('defs.schema.json'));
-  }
-  return ajvInstance;
+/**
+ * What identifies a schema's validator. Without $id (a schema file may be loaded more than once in
+ * a process) and without $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
+ */
+function anonymousSchema(schema: object): { key: string; anonymous: object } {
+  const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
+  return { key: JSON.stringify(anonymous), anonymous };
 }
 
 function validatorFor(schema: object): ValidateFunction {
-  // Compiled without $id (a schema file may be loaded more than once in a process) and without
-  // $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
-  const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
-  const key = JSON.stringify(anonymous);
+  const { key, anonymous } = anonymousSchema(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv().compile(anonymous);
+    ajvInstance ??= createAjv();
+    validate = ajvInstance.compile(anonymous);
     compiled.set(key, validate);
   }
   return validate;
+}
+
+/**
+ * Validators compiled at build time, from the module `standaloneValidators` wrote, keyed by the
+ * order of the schemas it was given (the same list): a run with only these schemas never loads Ajv's compiler.
+ */
+export function usePrecompiledValidators(schemas: object[], validators: Record<string, unknown>): void {
+  [...coreSchemas(), ...schemas].forEach((schema, index) => {
+    const validate = validators[`v${index}`];
+    if (typeof validate === 'function') compiled.set(anonymousSchema(schema).key, validate as ValidateFunction);
+  });
+}
+
+/**
+ * The source of an ES module exporting a standalone validator (`v0`, `v1`, ...) for each schema, with
+ * core's own schemas (project facts, generator and preset meta-schemas) first. `formatsImport` is the
+ * module specifier that gives `pyrepoFormats` to the generated code.
+ */
+export function standaloneValidators(schemas: object[], formatsImport: string): string {
+  const { _ } = require('ajv') as typeof import('ajv');
+  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
+  const instance = createAjv({ source: true, esm: true, formats: _`pyrepoFormats` });
+  const refs: Record<string, string> = {};
+  [...coreSchemas(), ...schemas].forEach((schema, index) => {
+    const { anonymous } = anonymousSchema(schema);
+    instance.addSchema({ ...anonymous, $id: `pyrepo-standalone:v${index}` });
+    refs[`v${index}`] = `pyrepo-standalone:v${index}`;
+  });
+  // Ajv's standalone code still require()s its runtime helpers: turn them into imports.
+  const runtime = new Map<string, string>();
+  const code = standaloneCode(instance, refs).replace(/require\("([^"]+)"\)/g, (_match: string, specifier: string) => {
+    if (!runtime.has(specifier)) runtime.set(specifier, `runtime${runtime.size}`);
+    return runtime.get(specifier)!;
+  });
+  const imports = [...runtime].map(([specifier, name]) => `import ${name} from ${JSON.stringify(`${specifier}.js`)};`);
+  return [`import { pyrepoFormats } from ${JSON.stringify(formatsImport)};`, ...imports, code.replace(/^"use strict";/, '')].join('\n');
+}
+
+/** Core's schemas that every run validates with: they come first in precompiled modules. */
+export function coreSchemas(): object[] {
+  return [contextSchema, generatorMetaSchema, presetMetaSchema];
 }
 
 export const contextSchema = schemaFile('context.schema.json') as unknown as GeneratorSchema;

@@ -1,0 +1,6 @@
+// latest-version (package-json, ky: it touches fetch, which loads undici) loads when a generator
+// asks npm for a version (addDependencies without versions), which no pyrepo generator does.
+export default async function latestVersion(...args) {
+  const { default: real } = await import('real:latest-version');
+  return real(...args);
+}

@@ -1,0 +1,17 @@
+// yeoman-generator's one call, readPackageUpSync({ cwd, normalize: false }), finds the generator's
+// package.json for its name and version; read-package-up would also load normalize-package-data
+// and the SPDX license tables to do that.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export function readPackageUpSync({ cwd } = {}) {
+  for (let dir = cwd ?? process.cwd(); ; dir = dirname(dir)) {
+    try {
+      const path = join(dir, 'package.json');
+      return { packageJson: JSON.parse(readFileSync(path, 'utf8')), path };
+    } catch (error) {
+      if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') throw error;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}

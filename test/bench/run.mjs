@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// pnpm bench: pyrepo's start-up and generation times side by side with cookiecutter, yo and plain
+// Node, in one process of measurement, in alternating order; then how generation scales with files
+// and with composed generators. Prints tables, checks the targets of docs/performance.md, exits 1
+// when one is missed. Options: --runs N (default 20), --warmup N (default 2), --json FILE.
+import { spawnSync } from 'node:child_process';
+import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listFiles, pyrepoBin, repoRoot, templateDir, variables } from './shared.mjs';
+
+const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '2' }, json: { type: 'string' } } });
+const runs = Number(flags.runs);
+const warmup = Number(flags.warmup);
+const benchDir = import.meta.dirname;
+const work = join(benchDir, '.work');
+const yoBin = join(repoRoot, 'test', 'node_modules', '.bin', 'yo');
+// yo refuses to run as root and switches to uid 1000, which must own what it writes.
+const asRoot = process.getuid?.() === 0;
+
+for (const [tool, hint] of [['/usr/bin/time', 'apt-get install -y time'], ['cookiecutter', 'apt-get install -y cookiecutter']]) {
+  if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).error) fail(`${tool} is missing: ${hint} (or run \`node scripts/ensure-tools.mjs\`).`);
+}
+if (!existsSync(pyrepoBin)) fail('the CLI bundle is missing: run `pnpm build` first.');
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const out = join(work, 'out');
+const owned = dir => {
+  mkdirSync(dir, { recursive: true });
+  if (asRoot) chownSync(dir, 1000, 1000);
+  return dir;
+};
+const fresh = dir => () => rmSync(dir, { recursive: true, force: true });
+
+// yo's sandbox: its own HOME, and NODE_PATH holding the two generators, as `npm link` would.
+const yoHome = owned(join(work, 'yo-home'));
+const yoPaths = join(work, 'yo-paths');
+mkdirSync(yoPaths);
+symlinkSync(join(repoRoot, 'packages', 'generator-pyrepo'), join(yoPaths, 'generator-pyrepo'));
+symlinkSync(join(benchDir, 'fixtures', 'generator-benchtrivial'), join(yoPaths, 'generator-benchtrivial'));
+const yoEnv = { ...process.env, HOME: yoHome, NODE_PATH: yoPaths, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0' };
+const yoTarget = join(work, 'yo-target');
+const freshYoTarget = () => {
+  rmSync(yoTarget, { recursive: true, force: true });
+  owned(yoTarget);
+};
+
+// Presets for the scaling runs: one generator writing N files; N generators writing one file each.
+const filesGenerator = join(benchDir, 'fixtures', 'files-generator');
+const presetFile = (name, generators) => {
+  const file = join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ name, description: `Bench: ${name}`, generators }));
+  return file;
+};
+const copies = Array.from({ length: 50 }, (_, index) => {
+  const dir = join(work, 'generators', `g${String(index).padStart(2, '0')}`);
+  cpSync(filesGenerator, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name: `pyrepo-generator-bench-g${String(index).padStart(2, '0')}` }));
+  // The fixture imports @pyrepo/core; the copy finds it through the test package's node_modules.
+  symlinkSync(join(repoRoot, 'test', 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+});
+
+const node = process.execPath;
+const pyrepoNew = (preset, target) => [node, pyrepoBin, 'new', preset, target, '--yes', '--skip-install'];
+const commands = {
+  node: { label: "node -e ''", argv: [node, '-e', ''] },
+  floor: { label: 'plain Node script, same files (floor)', argv: [node, join(benchDir, 'floor.mjs'), join(out, 'floor')], prepare: fresh(join(out, 'floor')) },
+  cookiecutter: {
+    label: 'cookiecutter, same files',
+    argv: ['cookiecutter', '--no-input', '--output-dir', join(out, 'cookiecutter'), templateDir],
+    prepare: fresh(join(out, 'cookiecutter')),
+  },
+  pyrepoNew: { label: 'pyrepo new wpmedia-django', argv: pyrepoNew('wpmedia-django', join(out, 'pyrepo', variables.name)), prepare: fresh(join(out, 'pyrepo')) },
+  pyrepoList: { label: 'pyrepo list', argv: [node, pyrepoBin, 'list'] },
+  pyrepoHelp: { label: 'pyrepo --help', argv: [node, pyrepoBin, '--help'] },
+  yoTrivial: { label: 'yo benchtrivial (one file)', argv: [yoBin, 'benchtrivial', '--skip-install'], cwd: yoTarget, env: yoEnv, prepare: freshYoTarget },
+  yoPyrepo: { label: 'yo pyrepo:wpmedia-django', argv: [yoBin, 'pyrepo:wpmedia-django', '--yes', '--skip-install'], cwd: yoTarget, env: yoEnv, prepare: freshYoTarget },
+};
+const scaling = {
+  files13: { label: '1 generator, 13 files', argv: pyrepoNew(presetFile('files-13', [[filesGenerator, { count: 13 }]]), join(out, 'scale')) },
+  files130: { label: '1 generator, 130 files', argv: pyrepoNew(presetFile('files-130', [[filesGenerator, { count: 130 }]]), join(out, 'scale')) },
+  files1300: { label: '1 generator, 1,300 files', argv: pyrepoNew(presetFile('files-1300', [[filesGenerator, { count: 1300 }]]), join(out, 'scale')) },
+  generators1: { label: '1 generator, 1 file', argv: pyrepoNew(presetFile('generators-1', copies.slice(0, 1).map(dir => [dir, { count: 1 }])), join(out, 'scale')) },
+  generators10: { label: '10 generators, 1 file each', argv: pyrepoNew(presetFile('generators-10', copies.slice(0, 10).map(dir => [dir, { count: 1 }])), join(out, 'scale')) },
+  generators50: { label: '50 generators, 1 file each', argv: pyrepoNew(presetFile('generators-50', copies.map(dir => [dir, { count: 1 }])), join(out, 'scale')) },
+};
+for (const command of Object.values(scaling)) command.prepare = fresh(join(out, 'scale'));
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+/** One timed run: wall time around the process, peak RSS from GNU time. */
+function runOnce(command) {
+  command.prepare?.();
+  const rssFile = join(work, 'rss');
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command.argv], { cwd: command.cwd, env: command.env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) fail(`${command.label} failed (exit ${result.status}):\n${result.stderr}`);
+  return { ms, rssMb: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };
+}
+
+/** Runs every command `runs` times, rotating the order each round so no command always goes first. */
+function measure(group) {
+  const entries = Object.entries(group);
+  const samples = Object.fromEntries(entries.map(([key]) => [key, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    const order = entries.map((_, index) => entries[(index + round) % entries.length]);
+    for (const [key, command] of order) {
+      const sample = runOnce(command);
+      if (round >= warmup) samples[key].push(sample);
+    }
+  }
+  return Object.fromEntries(entries.map(([key, command]) => [key, summarize(command.label, samples[key])]));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summarize(label, samples) {
+  const times = samples.map(s => s.ms);
+  return { label, median: median(times), min: Math.min(...times), max: Math.max(...times), rssMb: median(samples.map(s => s.rssMb)), runs: samples.length };
+}
+
+function table(results) {
+  const rows = Object.values(results).map(r => [r.label, `${r.median.toFixed(0)} ms`, `${r.min.toFixed(0)}-${r.max.toFixed(0)} ms`, `${r.rssMb.toFixed(0)} MB`]);
+  const header = ['command', 'median', 'min-max', 'peak RSS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
+  const line = cells => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => `${i === 0 ? ':' : ''}${'-'.repeat(w + 1)}${i === 0 ? '' : ':'}`).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// The three ways of writing the wpmedia-django files must write the same files, or the comparison is void.
+for (const key of ['floor', 'cookiecutter', 'pyrepoNew']) runOnce(commands[key]);
+const expected = listFiles(join(templateDir, '{{cookiecutter.name}}')).map(file => file.replaceAll('{{cookiecutter.package}}', variables.package));
+for (const [key, dir] of [['floor', join(out, 'floor')], ['cookiecutter', join(out, 'cookiecutter', variables.name)], ['pyrepoNew', join(out, 'pyrepo', variables.name)]]) {
+  const written = listFiles(dir);
+  if (JSON.stringify(written) !== JSON.stringify(expected)) {
+    fail(`${commands[key].label} wrote other files than the template holds (${written.length} vs ${expected.length}): run \`node test/bench/make-template.mjs\` after changing the preset.`);
+  }
+}
+
+const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, ${runs} runs (+${warmup} warm-up) each`;
+console.log(`pyrepo bench: ${machine}\n`);
+const main = measure(commands);
+console.log(`${table(main)}\n`);
+const scale = measure(scaling);
+console.log(`${table(scale)}\n`);
+
+const ratio = (a, b) => a / b;
+const targets = [
+  ['pyrepo new / cookiecutter', ratio(main.pyrepoNew.median, main.cookiecutter.median), '<= 1.0', v => v <= 1],
+  ['pyrepo new / floor', ratio(main.pyrepoNew.median, main.floor.median), '< 3.0', v => v < 3],
+  ['yo pyrepo:wpmedia-django / yo trivial', ratio(main.yoPyrepo.median, main.yoTrivial.median), '<= 1.15', v => v <= 1.15],
+  ['pyrepo new peak RSS (MB)', main.pyrepoNew.rssMb, '< 90', v => v < 90],
+  ['1,300 files (ms)', scale.files1300.median, '< 1500', v => v < 1500],
+  ['50 generators - 1 generator (ms)', scale.generators50.median - scale.generators1.median, '< 150', v => v < 150],
+  ['pyrepo list / floor', ratio(main.pyrepoList.median, main.floor.median), '< 2.0', v => v < 2],
+  ['pyrepo --help / floor', ratio(main.pyrepoHelp.median, main.floor.median), '< 2.0', v => v < 2],
+].map(([name, value, target, met]) => ({ name, value, target, met: met(value) }));
+const width = Math.max(...targets.map(t => t.name.length));
+for (const t of targets) console.log(`${t.met ? 'ok  ' : 'MISS'} ${t.name.padEnd(width)}  ${t.value.toFixed(2).padStart(8)}  (target ${t.target})`);
+if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ machine, main, scale, targets }, null, 2)}\n`);
+rmSync(work, { recursive: true, force: true });
+process.exitCode = targets.every(t => t.met) ? 0 : 1;
