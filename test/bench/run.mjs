@@ -141,7 +141,7 @@ function table(results) {
 
 // The three ways of writing the wpmedia-django files must write the same files, or the comparison is void.
 for (const key of ['floor', 'cookiecutter', 'pyrepoNew']) runOnce(commands[key]);
-const expected = listFiles(join(templateDir, '{{cookiecutter.name}}')).map(file => file.replaceAll('{{cookiecutter.package}}', variables.package));
+const expected = listFiles(join(templateDir, '{{cookiecutter.name}}')).map(file => file.replaceAll('{{cookiecutter.package}}', variables.package)).sort();
 for (const [key, dir] of [['floor', join(out, 'floor')], ['cookiecutter', join(out, 'cookiecutter', variables.name)], ['pyrepoNew', join(out, 'pyrepo', variables.name)]]) {
   const written = listFiles(dir);
   if (JSON.stringify(written) !== JSON.stringify(expected)) {

@@ -16,6 +16,7 @@ import {
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describePlan } from './output.js';
+import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
 const version = (JSON.parse(readFileSync(new URL(import.meta.resolve('pyrepo/package.json')), 'utf8')) as { version: string }).version;
@@ -39,7 +40,7 @@ const epilogue = [
 ].join('\n');
 
 function registryFor(cwd: string): Registry {
-  return new Registry({ catalog, catalogDir, cwd });
+  return new Registry({ catalog, catalogDir, cwd, importModule: importWithSharedCore });
 }
 
 /** Options of the generators a preset or generator list names, for `--help` (only built when help is asked). */

@@ -96,6 +96,8 @@ export interface RegistryOptions {
   catalogDir: string;
   /** The user's folder: local node_modules and relative paths resolve from it. */
   cwd: string;
+  /** Imports a generator module that is not built in (default: `import()`; the CLI bundle shares its core). */
+  importModule?: (url: string) => Promise<unknown>;
 }
 
 /** Finds generators and presets by name, package or path; each lookup checks only the places a name can be. */
@@ -208,7 +210,7 @@ export class Registry {
       source,
       dir,
       module,
-      load: builtInLoad ?? (() => import(pathToFileURL(module).href)),
+      load: builtInLoad ?? (() => (this.#options.importModule ?? (url => import(url)))(pathToFileURL(module).href)),
       schema: schema as GeneratorSchema,
     };
   }
