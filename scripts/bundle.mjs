@@ -1,17 +1,19 @@
-// Bundles the CLI (packages/cli/dist/src/bin.js, with core and the built-in generators the catalog
-// imports) into packages/cli/dist/bundle/: one start-up file for list/info/--help, chunks loaded on
-// demand for runs and each generator. Loading ~2,000 separate modules was most of pyrepo's start-up
-// time (docs/performance.md). Modules for Yeoman features pyrepo never uses are left out
-// (bundle-shims/left-out.js); Inquirer and npm's version lookup load on first use; read-package-up is
-// replaced by the few lines yeoman-generator's one call needs.
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Bundles the CLI (packages/cli/dist/src/cli.js, with core and the built-in generators the catalog
+// imports) into packages/cli/dist/bundle/pyrepo.cjs, which the `pyrepo` bin runs with V8's code
+// cache; and generator-pyrepo's Yeoman entry (what `yo pyrepo:<name>` loads) into
+// packages/generator-pyrepo/dist/bundle/. Loading ~2,000 separate modules was most of pyrepo's
+// start-up time (docs/performance.md). Modules for yeoman-environment features pyrepo never uses
+// are left out (bundle-shims/left-out.js); Inquirer, npm's version lookup and ora's spinner load on
+// first use; read-package-up is replaced by the few lines yeoman-generator's one call needs.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const shims = join(import.meta.dirname, 'bundle-shims');
-const leftOut = ['fly-import', 'globby', 'commander', 'execa', 'simple-git'];
-const lazy = ['inquirer', 'latest-version'];
+const leftOut = ['fly-import', 'globby', 'commander'];
+const lazy = ['inquirer', 'latest-version', 'ora'];
 
 /** The package folder (the one holding package.json with a name) of a file in node_modules. */
 function packageDirOf(file) {
@@ -22,27 +24,40 @@ function packageDirOf(file) {
   throw new Error(`bundle: no package.json above ${file}`);
 }
 
-/** The plugin of one bundle; `packagesUsingMetaUrl` collects the package.json files to copy. */
-function bundlePlugin(packagesUsingMetaUrl) {
+/**
+ * The plugin of one bundle; `packagesUsingMetaUrl` collects the package.json files to copy. With
+ * `lazyFiles`, the modules loaded on first use are left out of the bundle, as files of their own
+ * (lazy-<name>.mjs beside it): `lazyFiles` collects where each is.
+ */
+function bundlePlugin(packagesUsingMetaUrl, lazyFiles) {
   const importerDirs = new Map();
   return {
     name: 'pyrepo-bundle',
     setup(build) {
       build.onResolve({ filter: new RegExp(`^(${leftOut.join('|')})$`) }, () => ({ path: join(shims, 'left-out.js') }));
-      // Loaded on first use: the shim imports `real:<name>`, resolved from where the module was imported.
+      // Loaded on first use: the shim calls the default export of `lazy:<name>`, which imports the
+      // real module (resolved from where it was imported): a chunk of an ES module bundle, or a file
+      // of its own beside a CommonJS one, imported through the bin (packages/cli/src/bin.ts).
       for (const name of lazy) {
         build.onResolve({ filter: new RegExp(`^${name}$`) }, args => {
-          if (args.pluginData === 'real') return undefined; // the real module, for the shim's import
+          if (args.pluginData === 'real') return undefined; // resolving the real module, for lazy:<name>
           importerDirs.set(name, args.resolveDir);
           return { path: join(shims, `${name}.js`) };
         });
       }
-      build.onResolve({ filter: /^real:/ }, async args => {
-        const name = args.path.slice('real:'.length);
-        const result = await build.resolve(name, { kind: args.kind, resolveDir: importerDirs.get(name), pluginData: 'real' });
+      build.onResolve({ filter: /^lazy:/ }, async args => {
+        const name = args.path.slice('lazy:'.length);
+        const result = await build.resolve(name, { kind: 'dynamic-import', resolveDir: importerDirs.get(name), pluginData: 'real' });
         if (result.errors.length > 0) return { errors: result.errors };
-        return { path: result.path };
+        lazyFiles?.set(name, result.path);
+        return { path: name, namespace: 'lazy', pluginData: result.path };
       });
+      build.onLoad({ filter: /.*/, namespace: 'lazy' }, args => ({
+        contents: lazyFiles
+          ? `export default () => globalThis[Symbol.for('pyrepo.importModule')](new URL(${JSON.stringify(`./lazy-${args.path}.mjs`)}, __pyrepoUrl).href);`
+          : `export default () => import(${JSON.stringify(args.pluginData)});`,
+        resolveDir: dirname(args.pluginData),
+      }));
       build.onResolve({ filter: /^read-package-up$/ }, () => ({ path: join(shims, 'read-package-up.js') }));
       // A dependency that finds its own files from import.meta.url (its package.json, mostly) finds
       // them under the bundle's node_modules/<name>/, where its package.json is copied.
@@ -52,6 +67,7 @@ function bundlePlugin(packagesUsingMetaUrl) {
         const packageDir = packageDirOf(args.path);
         const name = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).name;
         packagesUsingMetaUrl.set(name, packageDir);
+        // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL.)
         const url = `new URL(${JSON.stringify(`./node_modules/${name}/${relative(packageDir, args.path)}`)}, import.meta.url).href`;
         return { contents: source.replaceAll('import.meta.url', url), loader: 'js', resolveDir: dirname(args.path) };
       });
@@ -59,43 +75,61 @@ function bundlePlugin(packagesUsingMetaUrl) {
   };
 }
 
-/** Bundle `entryPoints` into `outdir`: ESM chunks next to each other, loaded on demand. */
-async function bundle(entryPoints, outdir) {
-  rmSync(outdir, { recursive: true, force: true });
+/** Bundle `entryPoints` into `outdir` with the shared settings; `options` adds esbuild's own. */
+async function bundle(outdir, options, lazyFiles) {
   const packagesUsingMetaUrl = new Map();
   const result = await build({
-    entryPoints,
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20.17',
     outdir,
-    // Chunks sit next to the entries: the node_modules/ paths of bundlePlugin are relative to every one of them.
-    chunkNames: '[name]-[hash]',
-    // CommonJS dependencies call require(): give the bundle one.
-    banner: { js: "import { createRequire as __pyrepoCreateRequire } from 'node:module';\nconst require = __pyrepoCreateRequire(import.meta.url);" },
-    plugins: [bundlePlugin(packagesUsingMetaUrl)],
-    // --metafile: what went into each chunk (esbuild's analyzer reads it).
+    plugins: [bundlePlugin(packagesUsingMetaUrl, lazyFiles)],
+    // --metafile: what went into each output (esbuild's analyzer reads it).
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
     legalComments: 'none',
+    ...options,
   });
   for (const [name, dir] of packagesUsingMetaUrl) {
     mkdirSync(join(outdir, 'node_modules', name), { recursive: true });
     cpSync(join(dir, 'package.json'), join(outdir, 'node_modules', name, 'package.json'));
   }
-  if (result.metafile) writeFileSync(join(outdir, 'metafile.json'), JSON.stringify(result.metafile));
+  if (result.metafile) writeFileSync(join(outdir, `metafile-${Object.keys(options.entryPoints).join('-')}.json`), JSON.stringify(result.metafile));
 }
 
+// CommonJS dependencies of an ES module bundle call require(): give it one.
+const esmRequire = { js: "import { createRequire as __pyrepoCreateRequire } from 'node:module';\nconst require = __pyrepoCreateRequire(import.meta.url);" };
 const cliOut = join(root, 'packages', 'cli', 'dist', 'bundle');
-// What yo loads for `yo pyrepo:<name>`: the same code, bundled the same way.
+// What yo loads for `yo pyrepo:<name>`: the same code, bundled the same way (as ES modules, for yo).
 const yeomanOut = join(root, 'packages', 'generator-pyrepo', 'dist', 'bundle');
-if (process.argv.includes('--clean')) {
-  for (const dir of [cliOut, yeomanOut]) rmSync(dir, { recursive: true, force: true });
-} else {
-  // `core` is the bundle's @pyrepo/core, which generators from packages and paths are given (see cli's shared-core.ts).
-  await bundle({ pyrepo: join(root, 'packages', 'cli', 'dist', 'src', 'bin.js'), core: join(root, 'packages', 'core', 'dist', 'src', 'index.js') }, cliOut);
-  chmodSync(join(cliOut, 'pyrepo.js'), 0o755);
-  await bundle({ yeoman: join(root, 'packages', 'generator-pyrepo', 'dist', 'src', 'yeoman.js') }, yeomanOut);
+for (const dir of [cliOut, yeomanOut]) rmSync(dir, { recursive: true, force: true });
+if (!process.argv.includes('--clean')) {
+  // The CLI: one CommonJS script (packages/cli/src/load-bundle.ts runs it with V8's code cache).
+  // Modules imported with import() are evaluated when first imported, as in ESM; those loaded on
+  // first use are files of their own, read only then.
+  const lazyFiles = new Map();
+  await bundle(cliOut, {
+    entryPoints: { pyrepo: join(root, 'packages', 'cli', 'dist', 'src', 'cli.js') },
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': '__pyrepoUrl', 'import.meta.resolve': '__pyrepoResolve' },
+    banner: { js: "const __pyrepoUrl = require('node:url').pathToFileURL(__filename).href;\nconst __pyrepoResolve = specifier => require('node:url').pathToFileURL(require.resolve(specifier)).href;" },
+  }, lazyFiles);
+  for (const [name, file] of lazyFiles) {
+    await bundle(cliOut, { entryPoints: { [`lazy-${name}`]: file }, format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmRequire });
+  }
+  // core.mjs: the bundle's @pyrepo/core as an ES module, for generators from packages and paths (cli's shared-core.ts).
+  const coreExports = Object.keys(await import(pathToFileURL(join(root, 'packages', 'core', 'dist', 'src', 'index.js')).href));
+  writeFileSync(
+    join(cliOut, 'core.mjs'),
+    `// Generated by scripts/bundle.mjs: the CLI bundle's @pyrepo/core, which it shares with the generators it imports.\nconst core = globalThis[Symbol.for('pyrepo.bundledCore')];\nif (!core) throw new Error('core.mjs is the pyrepo CLI bundle\\'s @pyrepo/core: import @pyrepo/core instead.');\nexport const { ${coreExports.join(', ')} } = core;\n`,
+  );
+  await bundle(yeomanOut, {
+    entryPoints: { yeoman: join(root, 'packages', 'generator-pyrepo', 'dist', 'src', 'yeoman.js') },
+    format: 'esm',
+    splitting: true,
+    // Chunks sit next to the entry: the node_modules/ paths of bundlePlugin are relative to every one of them.
+    chunkNames: '[name]-[hash]',
+    banner: esmRequire,
+  });
 }

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
@@ -119,6 +120,14 @@ test('add into a repository pyrepo never touched detects the project from its fi
   const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-pyrepo'].project;
   assert.equal([stored.name, stored.package, stored.python, stored.framework], ['ticket-ai', 'ticket_ai', '3.13', 'django']);
   assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^\[project\]\nname = "Ticket-AI"\nrequires-python = ">=3\.13"\n[\s\S]*target-version = "py313"[\s\S]*source = \[ "ticket_ai" \]/);
+});
+
+test("a generator given by path gets the CLI bundle's @pyrepo/core, and Yeoman's generator API works in it", () => {
+  const dir = work();
+  const result = pyrepo(['add', join(fixtures, 'api-generator'), '--yes', '--name', 'demo'], dir);
+  assert.is(result.code, 0, result.stderr);
+  const core = pathToFileURL(join(bin, '..', '..', 'bundle', 'core.mjs')).href;
+  assert.is(readFileSync(join(dir, 'api.txt'), 'utf8'), `core: ${core}\nspawned: spawned\n`);
 });
 
 test('a generator given by path renders its templates; a file the user changed is kept with --yes (exit 3), replaced with --force', () => {

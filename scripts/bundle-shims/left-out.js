@@ -1,10 +1,10 @@
-// Modules Yeoman imports for features pyrepo never uses: installing generators on the fly (npm's
-// installer stack), looking generators up by globbing, yo's command-line parsing, spawning and git
-// helpers of yeoman-generator (built-in generators use node:child_process). Left out of the CLI
-// bundle; calling one says so. Generators loaded from packages or paths use their own Yeoman.
+// Modules yeoman-environment imports for features pyrepo's runs never use: installing generators on
+// the fly (npm's installer stack: arborist, pacote, sigstore), looking generators up by globbing,
+// yo's command-line parsing. pyrepo hands the environment its generator classes itself. Left out
+// of the bundles; calling one says so. (yeoman-generator's API, spawnCommand and git included, stays.)
 function leftOut(name) {
   return () => {
-    throw new Error(`${name} is not part of pyrepo's CLI bundle (see docs/performance.md); a generator that needs it must import it itself.`);
+    throw new Error(`${name} is not part of pyrepo's bundles (see docs/performance.md).`);
   };
 }
 
@@ -22,10 +22,3 @@ export class Command {
   }
 }
 export class Option extends Command {}
-export const execa = leftOut('execa (spawnCommand)');
-export const execaSync = execa;
-export const execaCommand = execa;
-export const execaCommandSync = execa;
-export const simpleGit = leftOut('simple-git (this.simpleGit, this.git)');
-export const CheckRepoActions = {};
-export const CleanOptions = {};

@@ -1,11 +1,18 @@
 // yeoman-generator's one call, readPackageUpSync({ cwd, normalize: false }), finds the generator's
-// package.json for its name and version; read-package-up would also load normalize-package-data
-// and the SPDX license tables to do that.
+// package.json for its name and version (several times per generator); read-package-up would also
+// load normalize-package-data and the SPDX license tables to do that.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export function readPackageUpSync({ cwd } = {}) {
-  for (let dir = cwd ?? process.cwd(); ; dir = dirname(dir)) {
+const found = new Map();
+
+export function readPackageUpSync({ cwd = process.cwd() } = {}) {
+  if (!found.has(cwd)) found.set(cwd, lookUp(cwd));
+  return found.get(cwd);
+}
+
+function lookUp(start) {
+  for (let dir = start; ; dir = dirname(dir)) {
     try {
       const path = join(dir, 'package.json');
       return { packageJson: JSON.parse(readFileSync(path, 'utf8')), path };

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
-export const pyrepoBin = join(repoRoot, 'packages', 'cli', 'dist', 'bundle', 'pyrepo.js');
+export const pyrepoBin = join(repoRoot, 'packages', 'cli', 'dist', 'src', 'bin.js');
 export const templateDir = join(import.meta.dirname, 'fixtures', 'cookiecutter-wpmedia-django');
 /** The cookiecutter template's variables, with the values `pyrepo new wpmedia-django my-app` derives. */
 export const variables = { name: 'my-app', package: 'my_app', python: '3.12' };

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const fixtures = join(repoRoot, 'test', 'fixtures');
-// The shipped CLI: the bundle (scripts/bundle.mjs), as `npm i -g pyrepo` installs it.
-export const bin = join(repoRoot, 'packages', 'cli', 'dist', 'bundle', 'pyrepo.js');
+// The shipped CLI: the bin, which runs the bundle (scripts/bundle.mjs), as `npm i -g pyrepo` installs it.
+export const bin = join(repoRoot, 'packages', 'cli', 'dist', 'src', 'bin.js');
 
 export interface CliResult {
   code: number | null;

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-// Resolves @pyrepo/core (and @pyrepo/core/host) to the bundle's core for modules outside the bundle.
+/** Where the bundle puts its core for core.mjs (scripts/bundle.mjs writes that facade). */
+const coreKey = Symbol.for('pyrepo.bundledCore');
+
+// Resolves @pyrepo/core (and @pyrepo/core/host) to the facade for modules outside the bundle.
 const hooks = `
 let core;
 export async function initialize(data) { core = data.core; }
@@ -11,24 +14,28 @@ export async function resolve(specifier, context, next) {
   return next(specifier, context);
 }`;
 
-let shared = false;
+let facade: URL | undefined;
 
 /**
  * Generators from packages and paths import @pyrepo/core (their peer dependency). Run from the
  * bundle, they get the bundle's core: the same PyrepoGenerator and Yeoman the run uses, loaded
- * once, instead of a second, unbundled copy that costs a second of start-up. Registered only when
- * such a generator is imported (the hooks run on a thread of their own).
+ * once, instead of a second, unbundled copy that costs most of a second. The hooks (on a thread
+ * of their own, ~70 ms) are registered only when such a generator is imported.
  */
-export function shareBundledCore(): void {
-  if (shared) return;
-  shared = true;
-  const core = new URL('./core.js', import.meta.url);
-  if (!existsSync(fileURLToPath(core))) return; // not bundled: every package finds its own core
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { core: core.href } });
+async function shareBundledCore(): Promise<void> {
+  if (facade) return;
+  facade = new URL('./core.mjs', import.meta.url);
+  if (!existsSync(fileURLToPath(facade))) return; // not bundled: every package finds its own core
+  (globalThis as Record<symbol, unknown>)[coreKey] = await import('@pyrepo/core');
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { core: facade.href } });
 }
 
+/** Set by the bin: import() from an ES module (the bundle runs as a script, where Node 20 has no import() of its own). */
+export const importerKey = Symbol.for('pyrepo.importModule');
+
 /** Import a generator module from a package or path, with the bundle's core shared. */
-export function importWithSharedCore(url: string): Promise<unknown> {
-  shareBundledCore();
-  return import(url);
+export async function importWithSharedCore(url: string): Promise<unknown> {
+  await shareBundledCore();
+  const importModule = (globalThis as Record<symbol, ((url: string) => Promise<unknown>) | undefined>)[importerKey];
+  return importModule ? importModule(url) : import(url);
 }

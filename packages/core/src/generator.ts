@@ -138,10 +138,13 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       if (inside.startsWith('..') || isAbsolute(inside)) {
         throw new PyrepoError(`Generator ${this.generatorName} tried to write ${to}, outside the repository; nothing was written.`, 1);
       }
-      this.renderTemplate(file.template, destination, data, { transformOptions: templateOptions() });
+      // Rendered here rather than through copyTpl, which compiles each destination path as a template
+      // (uncached) and probes each file for binary content: a per-file toll at hundreds of files.
+      const template = this.templatePath(file.template);
+      const contents = ejs.render(this.fs.read(template), data, templateOptions(template));
       // mem-fs-editor applies stat.mode when it commits; the conflicter compares it with the disk's
       // full st_mode, so the regular-file type bits are part of it.
-      if (file.executable) this.fs.write(destination, this.fs.read(destination), { stat: { mode: 0o100755 } as Stats });
+      this.fs.write(destination, contents, file.executable ? { stat: { mode: 0o100755 } as Stats } : undefined);
     }
   }
 

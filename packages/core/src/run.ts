@@ -58,6 +58,7 @@ const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, 
  */
 function holdSignals(draft: PlanDraft, createdTarget: boolean, output: NodeJS.WritableStream): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
+    commitState.interrupted = true;
     void undoPreparedWrites().finally(() => {
       if (!commitState.written) removeIfEmpty(draft.targetDir, createdTarget);
       output.write(`pyrepo: interrupted (${signal}); ${commitState.written ? 'the files were written, the install steps did not finish' : 'nothing was written'}.\n`);
@@ -85,6 +86,7 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   const adapter = settings.adapter ?? new QueuedAdapter({ ...streams, ...prompts } as never);
   const createdTarget = !existsSync(draft.targetDir);
   commitState.written = false;
+  commitState.interrupted = false;
   const releaseSignals = holdSignals(draft, createdTarget, settings.output ?? process.stderr);
   const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun, skipInstall: settings.skipInstall } as never);
   let succeeded = false;

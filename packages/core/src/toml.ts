@@ -63,7 +63,7 @@ export function mergeToml(text: string, contribution: JsonObject, file: string):
   split(existing, missing, [], insertions);
 
   const expected = deepMerge(existing, missing);
-  let result = Object.keys(insertions).length > 0 ? patch(text, deepMerge(existing, insertions)) : text;
+  let result = Object.keys(insertions).length > 0 ? (appendToSections(text, insertions) ?? patch(text, deepMerge(existing, insertions))) : text;
   for (const [path, table] of newTables) {
     const wrapped = path.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), table);
     const body = result === '' || result.endsWith('\n') ? result : `${result}\n`;
@@ -73,6 +73,36 @@ export function mergeToml(text: string, contribution: JsonObject, file: string):
   if (!safeEquals(result, expected)) result = patch(text, expected);
   if (!safeEquals(result, expected)) throw new PyrepoError(`Could not merge into ${file} without changing what it says; merge by hand: ${JSON.stringify(missing)}`, 1);
   return result;
+}
+
+const bareKey = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Append keys at the end of the `[a.b]` sections that hold their tables, as text; undefined when a
+ * table is not written as such a section (dotted keys, inline tables), for toml-patch to handle.
+ * toml-patch parses the whole document in its own parser (~40 ms on a run's first merge); every
+ * result is checked by the caller either way.
+ */
+function appendToSections(text: string, insertions: JsonObject): string | undefined {
+  const lines = text.split('\n');
+  const byTable = new Map<string, string[]>();
+  const collect = (node: JsonObject, path: string[]): boolean =>
+    Object.entries(node).every(([key, value]) => {
+      if (!bareKey.test(key)) return false;
+      if (isPlainObject(value)) return collect(value, [...path, key]);
+      byTable.set(path.join('.'), [...(byTable.get(path.join('.')) ?? []), stringify({ [key]: value }).trimEnd()]);
+      return true;
+    });
+  if (!collect(insertions, [])) return undefined;
+  for (const [table, entries] of byTable) {
+    const header = table === '' ? -1 : lines.findIndex(line => line.replace(/\s*#.*$/, '').trim() === `[${table}]`);
+    if (table !== '' && header === -1) return undefined;
+    let end = lines.findIndex((line, index) => index > header && line.trimStart().startsWith('['));
+    if (end === -1) end = lines.length;
+    while (end > header + 1 && lines[end - 1]!.trim() === '') end--;
+    lines.splice(end, 0, ...entries);
+  }
+  return lines.join('\n');
 }
 
 function safeEquals(text: string, expected: JsonObject): boolean {
