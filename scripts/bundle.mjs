@@ -14,6 +14,8 @@ const root = join(import.meta.dirname, '..');
 const shims = join(import.meta.dirname, 'bundle-shims');
 const leftOut = ['fly-import', 'globby', 'commander'];
 const lazy = ['inquirer', 'latest-version', 'ora'];
+// Loaded on first use, synchronously (their callers are): CommonJS files of their own beside the bundle.
+const lazySync = ['execa', 'simple-git'];
 
 /** The package folder (the one holding package.json with a name) of a file in node_modules. */
 function packageDirOf(file) {
@@ -29,7 +31,7 @@ function packageDirOf(file) {
  * `lazyFiles`, the modules loaded on first use are left out of the bundle, as files of their own
  * (lazy-<name>.mjs beside it): `lazyFiles` collects where each is.
  */
-function bundlePlugin(packagesUsingMetaUrl, lazyFiles) {
+function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
   const importerDirs = new Map();
   return {
     name: 'pyrepo-bundle',
@@ -38,7 +40,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles) {
       // Loaded on first use: the shim calls the default export of `lazy:<name>`, which imports the
       // real module (resolved from where it was imported): a chunk of an ES module bundle, or a file
       // of its own beside a CommonJS one, imported through the bin (packages/cli/src/bin.ts).
-      for (const name of lazy) {
+      for (const name of [...lazy, ...lazySync]) {
         build.onResolve({ filter: new RegExp(`^${name}$`) }, args => {
           if (args.pluginData === 'real') return undefined; // resolving the real module, for lazy:<name>
           importerDirs.set(name, args.resolveDir);
@@ -58,6 +60,40 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles) {
           : `export default () => import(${JSON.stringify(args.pluginData)});`,
         resolveDir: dirname(args.pluginData),
       }));
+      build.onResolve({ filter: /^lazy-sync:/ }, async args => {
+        const name = args.path.slice('lazy-sync:'.length);
+        const result = await build.resolve(name, { kind: 'require-call', resolveDir: importerDirs.get(name), pluginData: 'real' });
+        if (result.errors.length > 0) return { errors: result.errors };
+        lazySyncFiles.set(name, result.path);
+        return { path: name, namespace: 'lazy-sync' };
+      });
+      // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL; require is Node's.)
+      build.onLoad({ filter: /.*/, namespace: 'lazy-sync' }, args => ({
+        contents: `import { fileURLToPath } from 'node:url';\nlet loaded;\nexport default () => (loaded ??= require(fileURLToPath(new URL(${JSON.stringify(`./lazy-${args.path}.cjs`)}, import.meta.url))));`,
+      }));
+      // yeoman-generator gives every generator lodash as this._ (import * as _): the whole library
+      // (~30 ms to set up) for a helper built-in generators do not use. It gets a namespace of the
+      // same names that loads lodash, synchronously, on first use.
+      build.onResolve({ filter: /^lodash-es$/ }, args => {
+        if (args.pluginData === 'real' || !/yeoman-generator[\\/]dist[\\/]generator\.js$/.test(args.importer)) return undefined;
+        importerDirs.set('lodash-es', args.resolveDir);
+        return { path: 'lodash-es', namespace: 'lodash-namespace' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lodash-namespace' }, async () => {
+        const real = await build.resolve('lodash-es', { kind: 'import-statement', resolveDir: importerDirs.get('lodash-es'), pluginData: 'real' });
+        const lodash = await import(pathToFileURL(real.path).href);
+        const names = Object.keys(lodash).filter(name => name !== 'default' && typeof lodash[name] === 'function');
+        const objects = Object.keys(lodash).filter(name => name !== 'default' && typeof lodash[name] !== 'function');
+        return {
+          contents: [
+            "import load from 'lazy-sync:lodash-es';",
+            ...names.map(name => `export function ${name}(...args) { return load().${name}.apply(this, args); }`),
+            ...objects.map(name => `export const ${name} = new Proxy({}, { get: (_, key) => load().${name}[key], set: (_, key, value) => ((load().${name}[key] = value), true) });`),
+            'export default function lodashDefault(...args) { return load().default.apply(this, args); }',
+          ].join('\n'),
+          resolveDir: importerDirs.get('lodash-es'),
+        };
+      });
       build.onResolve({ filter: /^read-package-up$/ }, () => ({ path: join(shims, 'read-package-up.js') }));
       // A dependency that finds its own files from import.meta.url (its package.json, mostly) finds
       // them under the bundle's node_modules/<name>/, where its package.json is copied.
@@ -78,12 +114,13 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles) {
 /** Bundle `entryPoints` into `outdir` with the shared settings; `options` adds esbuild's own. */
 async function bundle(outdir, options, lazyFiles) {
   const packagesUsingMetaUrl = new Map();
+  const lazySyncFiles = new Map();
   const result = await build({
     bundle: true,
     platform: 'node',
     target: 'node20.17',
     outdir,
-    plugins: [bundlePlugin(packagesUsingMetaUrl, lazyFiles)],
+    plugins: [bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles)],
     // --metafile: what went into each output (esbuild's analyzer reads it).
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
@@ -94,11 +131,16 @@ async function bundle(outdir, options, lazyFiles) {
     mkdirSync(join(outdir, 'node_modules', name), { recursive: true });
     cpSync(join(dir, 'package.json'), join(outdir, 'node_modules', name, 'package.json'));
   }
+  for (const [name, file] of lazySyncFiles) {
+    await bundle(outdir, { entryPoints: { [`lazy-${name}`]: file }, format: 'cjs', outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__pyrepoUrl' }, banner: cjsMetaUrl });
+  }
   if (result.metafile) writeFileSync(join(outdir, `metafile-${Object.keys(options.entryPoints).join('-')}.json`), JSON.stringify(result.metafile));
 }
 
 // CommonJS dependencies of an ES module bundle call require(): give it one.
 const esmRequire = { js: "import { createRequire as __pyrepoCreateRequire } from 'node:module';\nconst require = __pyrepoCreateRequire(import.meta.url);" };
+// import.meta.url in a CommonJS bundle: its own file's URL.
+const cjsMetaUrl = { js: "const __pyrepoUrl = require('node:url').pathToFileURL(__filename).href;" };
 const cliOut = join(root, 'packages', 'cli', 'dist', 'bundle');
 // What yo loads for `yo pyrepo:<name>`: the same code, bundled the same way (as ES modules, for yo).
 const yeomanOut = join(root, 'packages', 'generator-pyrepo', 'dist', 'bundle');
@@ -113,7 +155,7 @@ if (!process.argv.includes('--clean')) {
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
     define: { 'import.meta.url': '__pyrepoUrl', 'import.meta.resolve': '__pyrepoResolve' },
-    banner: { js: "const __pyrepoUrl = require('node:url').pathToFileURL(__filename).href;\nconst __pyrepoResolve = specifier => require('node:url').pathToFileURL(require.resolve(specifier)).href;" },
+    banner: { js: `${cjsMetaUrl.js}\nconst __pyrepoResolve = specifier => require('node:url').pathToFileURL(require.resolve(specifier)).href;` },
   }, lazyFiles);
   for (const [name, file] of lazyFiles) {
     await bundle(cliOut, { entryPoints: { [`lazy-${name}`]: file }, format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmRequire });

@@ -122,12 +122,12 @@ test('add into a repository pyrepo never touched detects the project from its fi
   assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^\[project\]\nname = "Ticket-AI"\nrequires-python = ">=3\.13"\n[\s\S]*target-version = "py313"[\s\S]*source = \[ "ticket_ai" \]/);
 });
 
-test("a generator given by path gets the CLI bundle's @pyrepo/core, and Yeoman's generator API works in it", () => {
+test("a generator given by path gets the CLI bundle's @pyrepo/core, and Yeoman's generator API (spawnSync, this._) works in it", () => {
   const dir = work();
   const result = pyrepo(['add', join(fixtures, 'api-generator'), '--yes', '--name', 'demo'], dir);
   assert.is(result.code, 0, result.stderr);
   const core = pathToFileURL(join(bin, '..', '..', 'bundle', 'core.mjs')).href;
-  assert.is(readFileSync(join(dir, 'api.txt'), 'utf8'), `core: ${core}\nspawned: spawned\n`);
+  assert.is(readFileSync(join(dir, 'api.txt'), 'utf8'), `core: ${core}\nspawned: spawned\nlodash: apiGenerator\n`);
 });
 
 test('a generator given by path renders its templates; a file the user changed is kept with --yes (exit 3), replaced with --force', () => {
