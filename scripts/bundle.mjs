@@ -96,7 +96,8 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
       });
       build.onResolve({ filter: /^read-package-up$/ }, () => ({ path: join(shims, 'read-package-up.js') }));
       // A dependency that finds its own files from import.meta.url (its package.json, mostly) finds
-      // them under the bundle's node_modules/<name>/, where its package.json is copied.
+      // them under the bundle's package-files/<name>/, where its package.json is copied (not under
+      // node_modules/, which npm leaves out of a published package).
       build.onLoad({ filter: /node_modules.*\.(m?js)$/ }, args => {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
@@ -104,7 +105,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
         const name = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).name;
         packagesUsingMetaUrl.set(name, packageDir);
         // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL.)
-        const url = `new URL(${JSON.stringify(`./node_modules/${name}/${relative(packageDir, args.path)}`)}, import.meta.url).href`;
+        const url = `new URL(${JSON.stringify(`./package-files/${name}/${relative(packageDir, args.path)}`)}, import.meta.url).href`;
         return { contents: source.replaceAll('import.meta.url', url), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
@@ -125,11 +126,16 @@ async function bundle(outdir, options, lazyFiles) {
     metafile: process.argv.includes('--metafile'),
     logLevel: 'warning',
     legalComments: 'none',
+    // Less to read and to check against the code cache at every start; names stay as written, so
+    // stack traces (--debug) still say where.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    charset: 'ascii',
     ...options,
   });
   for (const [name, dir] of packagesUsingMetaUrl) {
-    mkdirSync(join(outdir, 'node_modules', name), { recursive: true });
-    cpSync(join(dir, 'package.json'), join(outdir, 'node_modules', name, 'package.json'));
+    mkdirSync(join(outdir, 'package-files', name), { recursive: true });
+    cpSync(join(dir, 'package.json'), join(outdir, 'package-files', name, 'package.json'));
   }
   for (const [name, file] of lazySyncFiles) {
     await bundle(outdir, { entryPoints: { [`lazy-${name}`]: file }, format: 'cjs', outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__pyrepoUrl' }, banner: cjsMetaUrl });
@@ -170,7 +176,7 @@ if (!process.argv.includes('--clean')) {
     entryPoints: { yeoman: join(root, 'packages', 'generator-pyrepo', 'dist', 'src', 'yeoman.js') },
     format: 'esm',
     splitting: true,
-    // Chunks sit next to the entry: the node_modules/ paths of bundlePlugin are relative to every one of them.
+    // Chunks sit next to the entry: the package-files/ paths of bundlePlugin are relative to every one of them.
     chunkNames: '[name]-[hash]',
     banner: esmRequire,
   });

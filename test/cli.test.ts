@@ -17,7 +17,7 @@ test.after(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: tr
 
 test('--help works on every command and lists the flags derived from the schemas', () => {
   const dir = work();
-  for (const args of [['--help'], ['new', '--help'], ['add', '--help'], ['list', '--help'], ['info', '--help']]) {
+  for (const args of [['--help'], ['new', '--help'], ['add', '--help'], ['init', '--help'], ['list', '--help'], ['info', '--help']]) {
     const result = pyrepo(args, dir);
     assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stdout, /pyrepo/);
@@ -34,7 +34,7 @@ test('--help works on every command and lists the flags derived from the schemas
   assert.match(pyrepo(['--version'], dir).stdout, /^\d+\.\d+\.\d+/);
   const none = pyrepo([], dir);
   assert.is(none.code, 2);
-  assert.match(none.stderr, /Give a command: new, add, list or info/);
+  assert.match(none.stderr, /Give a command: new, add, init, list or info/);
 });
 
 test('list shows every preset and generator with its source; --json is machine-readable', () => {

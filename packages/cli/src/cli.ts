@@ -16,6 +16,7 @@ import {
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describePlan } from './output.js';
+import { initPackage } from './init.js';
 import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
@@ -122,6 +123,30 @@ export async function main(args: string[], io: Io): Promise<number> {
       },
     )
     .command(
+      'init <kind> <name>',
+      'Start a team preset or generator package (publishable to npm)',
+      y =>
+        y
+          .positional('kind', { type: 'string', choices: ['preset', 'generator'], describe: 'What to start' })
+          .positional('name', { type: 'string', describe: 'Its name: web, @acme/web, or a full package name (@acme/pyrepo-preset-web)' })
+          .option('dir', { type: 'string', describe: 'Folder to create (default: the package name, without scope)' })
+          .option('description', { type: 'string', describe: 'One line saying what it is' })
+          .option('extends', { type: 'string', describe: 'For a preset: the preset it builds on (default: wpmedia-django)' })
+          .example('$0 init preset @acme/web --extends wpmedia-django', 'A preset package in ./pyrepo-preset-web')
+          .example('$0 init generator @acme/sentry', 'A generator package in ./pyrepo-generator-sentry')
+          .epilogue(epilogue),
+      argv => {
+        const created = initPackage(
+          { kind: argv.kind as 'preset' | 'generator', name: argv.name!, dir: argv.dir, description: argv.description, extendsPreset: argv.extends, cwd: io.cwd },
+          registryFor(io.cwd),
+        );
+        const use = argv.kind === 'preset' ? `pyrepo new ${created.shortName} my-app` : `pyrepo add ${created.shortName}`;
+        io.out(
+          `Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\nNext:\n  cd ${created.dir}\n  npm install && npm test\n  npm publish                 (then: npm i -g ${created.packageName}; ${use})\n`,
+        );
+      },
+    )
+    .command(
       'list',
       'List presets and generators, with their source',
       y => y.option('json', { type: 'boolean', describe: 'Print JSON' }).epilogue(epilogue),
@@ -201,7 +226,7 @@ export async function main(args: string[], io: Io): Promise<number> {
       }
     });
     if (!printed && argv._.length === 0) {
-      throw new UsageError({ message: 'Give a command: new, add, list or info.', fix: 'see `pyrepo --help`.' });
+      throw new UsageError({ message: 'Give a command: new, add, init, list or info.', fix: 'see `pyrepo --help`.' });
     }
     return exitCode;
   } catch (error) {

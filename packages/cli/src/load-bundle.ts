@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -27,7 +27,8 @@ export interface LoadedBundle {
  */
 export function loadBundle(url: URL): LoadedBundle {
   const file = fileURLToPath(url);
-  const source = readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild's charset: 'ascii'): read as one-byte text, without UTF-8 decoding.
+  const source = readFileSync(file, 'latin1');
   const { size, mtimeMs } = statSync(file);
   const key = join(cacheDir(), `${basename(file)}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`);
   const full = `${key}.full.v8`;
@@ -50,10 +51,17 @@ export function loadBundle(url: URL): LoadedBundle {
       const usable = cachedData && !script.cachedDataRejected;
       if (usable && (cached === full || !generated)) return;
       try {
+        if (cached && !usable) rmSync(cached, { force: true }); // rejected (or unreadable): it would be tried again
         mkdirSync(dirname(target), { recursive: true });
         const temporary = `${target}.${process.pid}`;
         writeFileSync(temporary, script.createCachedData());
         renameSync(temporary, target);
+        // Caches of earlier builds or Node versions are not used again.
+        for (const name of readdirSync(dirname(target))) {
+          if (name.startsWith(`${basename(file)}-`) && !name.startsWith(basename(key))) {
+            rmSync(join(dirname(target), name), { force: true });
+          }
+        }
       } catch {
         // A read-only home: every start compiles, as without the cache.
       }

@@ -1,5 +1,6 @@
 // The plugin host without Yeoman: what the CLI needs to resolve, validate and describe a plan.
 // Kept free of yeoman-generator/yeoman-environment so `pyrepo list`, `info` and bad-input errors start fast.
+export * from './compat.js';
 export * from './context.js';
 export * from './detect.js';
 export * from './errors.js';

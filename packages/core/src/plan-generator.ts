@@ -124,11 +124,13 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       await promptForDraft(draft, async question => (await this.prompt([question as never]))[question.name]);
     }
     this.#plan = finalizePlan(draft);
-    for (const step of this.#plan.steps) await this.#compose(step, this.#plan);
+    // Imported together: a module hook (the CLI bundle's shared core) answers each import on a
+    // thread of its own, and one at a time the round trips added up to ~3 ms per generator.
+    const modules = await Promise.all(this.#plan.steps.map(step => step.entry.load()));
+    for (const [index, step] of this.#plan.steps.entries()) await this.#compose(step, this.#plan, modules[index] as { default?: unknown });
   }
 
-  async #compose(step: PlanStep, plan: Plan): Promise<void> {
-    const module = (await step.entry.load()) as { default?: unknown };
+  async #compose(step: PlanStep, plan: Plan, module: { default?: unknown }): Promise<void> {
     const Leaf = module.default;
     if (typeof Leaf !== 'function') {
       throw new PyrepoError(`Generator ${step.entry.name}: ${step.entry.module} has no default export (the generator class).`, 1);
@@ -142,6 +144,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       options: step.options,
       rerun: step.entry.source.type === 'path' ? undefined : `pyrepo add ${step.entry.name}`,
       dryRun: Boolean(this.options.dryRun),
+      templateDirs: step.templateDirs,
     };
     await this.env.composeWith(Leaf as never, {
       generatorOptions: { destinationRoot: this.destinationRoot(), skipInstall: this.options.skipInstall, pyrepo } as never,

@@ -29,6 +29,8 @@ export interface DraftStep {
   entry: GeneratorEntry;
   values: JsonObject;
   sources: Record<string, ValueSource>;
+  /** Template folders the preset puts before the generator's own. */
+  templateDirs: string[];
 }
 
 /** A plan whose values may still be prompted for; nothing is validated as a whole yet. */
@@ -47,6 +49,8 @@ export interface PlanStep {
   options: JsonObject;
   /** The options the user chose (command line, answers, prompts, .yo-rc.json): stored for re-runs. */
   chosen: JsonObject;
+  /** Template folders the preset puts before the generator's own. */
+  templateDirs: string[];
 }
 
 /** The whole composition, validated: safe to run. */
@@ -68,7 +72,7 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
   const entries = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
   const stored = readStoredConfig(targetDir);
   // A generator added again to a repository made from a preset keeps that preset's options for it.
-  const presetOptions = new Map((preset ?? storedPreset(stored, registry))?.steps.map(step => [step.entry.name, step.options]));
+  const presetSteps = new Map((preset ?? storedPreset(stored, registry))?.steps.map(step => [step.entry.name, step]));
   const problems: Problem[] = [];
 
   const contextValues: JsonObject = {};
@@ -110,7 +114,7 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
     const layers: Array<[ValueSource, JsonObject | undefined]> = [
       ['option', { ...pick(flat, Object.keys(entry.schema.properties)), ...nested.get(entry.name) }],
       ['stored', stored.generators?.[entry.name]],
-      ['preset', presetOptions.get(entry.name)],
+      ['preset', presetSteps.get(entry.name)?.options],
     ];
     for (const [source, layer] of layers.reverse()) {
       for (const [key, value] of Object.entries(layer ?? {})) {
@@ -118,7 +122,7 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
         sources[key] = source;
       }
     }
-    return { entry, values, sources };
+    return { entry, values, sources, templateDirs: presetSteps.get(entry.name)?.templateDirs ?? [] };
   });
 
   const draft: PlanDraft = { targetDir, preset, context, steps, stored, interactive: request.interactive };
@@ -184,7 +188,7 @@ export function finalizePlan(draft: PlanDraft): Plan {
     const result = validateOptions(step.entry.schema, step.values, key => describeOption(step, key, draft.preset?.name));
     problems.push(...result.problems);
     const chosen = Object.fromEntries(Object.entries(result.value).filter(([key]) => step.sources[key] !== undefined && step.sources[key] !== 'preset'));
-    steps.push({ entry: step.entry, options: result.value, chosen });
+    steps.push({ entry: step.entry, options: result.value, chosen, templateDirs: step.templateDirs });
   }
   if (problems.length > 0 || !context.context) throw new UsageError(problems);
   return {

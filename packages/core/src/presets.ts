@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Problem, UsageError } from './errors.js';
 import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
@@ -11,12 +12,18 @@ export interface PresetFile {
   extends?: string;
   seed?: string;
   context?: JsonObject;
+  /** Inherited generators this preset swaps for others, in place: `{ "docker-prod": "@acme/docker-prod" }`. */
+  replace?: Record<string, string>;
+  /** Folders of templates that shadow a generator's own, by generator: `{ "docker-prod": "./templates/docker-prod" }`. */
+  templates?: Record<string, string>;
   generators: Array<string | [string, JsonObject | false]>;
 }
 
 export interface PresetStep {
   entry: GeneratorEntry;
   options: JsonObject;
+  /** Template folders searched before the generator's own, the most derived preset's first. */
+  templateDirs: string[];
 }
 
 /** A preset with its `extends` chain applied: the generators in order, each with the preset's options. */
@@ -31,7 +38,8 @@ export interface ResolvedPreset {
 
 /**
  * Load a preset and everything it extends. Children override their parent's context and generator
- * options, append new generators, and drop inherited ones with `[name, false]`.
+ * options, append new generators, drop inherited ones with `[name, false]`, swap inherited ones for
+ * others in place (`replace`) and shadow a generator's templates with their own (`templates`).
  */
 export function resolvePreset(registry: Registry, ref: string, extendedBy: Array<{ name: string; file: string }> = []): ResolvedPreset {
   const child = extendedBy.at(-1);
@@ -55,21 +63,40 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
     ? resolvePreset(registry, isPathRef(preset.extends) ? resolve(dirname(entry.file), preset.extends) : preset.extends, [...extendedBy, link])
     : undefined;
 
-  const steps = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options } })) : [];
+  const steps: PresetStep[] = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options }, templateDirs: [...step.templateDirs] })) : [];
   const problems: Problem[] = [];
+  const where = ` in preset "${preset.name}" (${entry.file})`;
+  // Paths in a preset are relative to its file, wherever pyrepo runs.
+  const fromPreset = (ref: string) => (isPathRef(ref) ? resolve(dirname(entry.file), ref) : ref);
+  for (const [replaced, ref] of Object.entries(preset.replace ?? {})) {
+    const index = steps.findIndex(step => step.entry.name === replaced);
+    const generator = registry.findGenerator(fromPreset(ref));
+    if (index === -1) problems.push({ message: `Preset "${preset.name}" replaces generator "${replaced}", which it does not inherit.`, fix: `remove "${replaced}" from "replace" in ${entry.file}.` });
+    else if (!generator) problems.push(registry.unknown('generator', ref, where));
+    else if (steps.some(step => step.entry.name === generator.name)) problems.push({ message: `Preset "${preset.name}" replaces generator "${replaced}" with "${ref}", which it already runs.`, fix: `drop "${replaced}" with ["${replaced}", false] instead, in ${entry.file}.` });
+    // Options set for the generator it replaces were made for another schema: they do not carry over.
+    else steps[index] = { entry: generator, options: {}, templateDirs: steps[index]!.templateDirs };
+  }
   for (const item of preset.generators) {
     const [ref, options] = typeof item === 'string' ? [item, {}] : item;
-    const generator = registry.findGenerator(ref);
+    const generator = registry.findGenerator(fromPreset(ref));
     if (!generator) {
-      problems.push(registry.unknown('generator', ref, ` in preset "${preset.name}" (${entry.file})`));
+      problems.push(registry.unknown('generator', ref, where));
       continue;
     }
     const index = steps.findIndex(step => step.entry.name === generator.name);
     if (options === false) {
       if (index === -1) problems.push({ message: `Preset "${preset.name}" drops generator "${ref}", which it does not inherit.`, fix: `remove ["${ref}", false] from ${entry.file}.` });
       else steps.splice(index, 1);
-    } else if (index === -1) steps.push({ entry: generator, options: { ...options } });
+    } else if (index === -1) steps.push({ entry: generator, options: { ...options }, templateDirs: [] });
     else steps[index]!.options = { ...steps[index]!.options, ...(isPlainObject(options) ? options : {}) };
+  }
+  for (const [name, folder] of Object.entries(preset.templates ?? {})) {
+    const step = steps.find(candidate => candidate.entry.name === name);
+    const dir = resolve(dirname(entry.file), folder);
+    if (!step) problems.push({ message: `Preset "${preset.name}" has templates for generator "${name}", which it does not run.`, fix: `remove "${name}" from "templates" in ${entry.file}, or add the generator.` });
+    else if (!existsSync(dir) || !statSync(dir).isDirectory()) problems.push({ message: `Preset "${preset.name}" points the templates of "${name}" at ${dir}, which is not a folder.`, fix: `create it (its files shadow the generator's templates/ by path), or correct "templates" in ${entry.file}.` });
+    else step.templateDirs.unshift(dir);
   }
   if (problems.length > 0) throw new UsageError(problems);
   return {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkCoreRange } from './compat.js';
 import { PyrepoError, UsageError, didYouMean } from './errors.js';
 import { isPlainObject, readJsonFile } from './json.js';
 import { checkGeneratorSchema, type GeneratorSchema } from './schema.js';
@@ -75,6 +76,8 @@ interface PackageJson {
   main?: string;
   exports?: unknown;
   pyrepo?: { kind?: string };
+  peerDependencies?: Record<string, string>;
+  dependencies?: Record<string, string>;
 }
 
 function readPackageJson(dir: string, label: string): PackageJson {
@@ -168,6 +171,7 @@ export class Registry {
       const dir = resolve(this.#options.cwd, ref);
       if (!existsSync(join(dir, 'package.json'))) return undefined;
       const pkg = this.#checkedPackage(dir, kind, ref);
+      checkCoreRange(pkg.name ?? dir, pkg);
       return { dir, pkg, source: { type: 'path', path: dir } };
     }
     const builtIn = this.#builtIn(kind, ref);
@@ -177,6 +181,7 @@ export class Registry {
       if (!dir) continue;
       const pkg = readPackageJson(dir, packageName);
       if (!builtIn && pkg.pyrepo?.kind !== kind) continue;
+      if (!builtIn) checkCoreRange(packageName, pkg);
       const version = pkg.version ?? '0.0.0';
       return { dir, pkg, source: builtIn ? { type: 'built-in', packageName, version } : { type: 'package', packageName, version } };
     }

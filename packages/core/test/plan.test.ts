@@ -33,6 +33,32 @@ test('a preset may drop an inherited generator, not one it does not inherit', ()
   assert.match(usageError(() => resolvePreset(registry(work), './bad-drop.json')).message, /drops generator "beta", which it does not inherit/);
 });
 
+test('replace swaps an inherited generator in place, without its options; templates shadow by folder; each mistake is named', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'team/preset.json': { name: 'team', description: 't', extends: 'base', replace: { beta: '../gens/gamma' }, templates: { alpha: './templates/alpha' }, generators: [] },
+    'team/templates/alpha/file.txt.ejs': 'ours',
+    'sub/relative.json': { name: 'relative', description: 'r', generators: ['../gens/gamma'] },
+    'gens/gamma/package.json': { name: 'pyrepo-generator-gamma', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } },
+    'gens/gamma/schema.json': { $id: 'pyrepo-generator://gamma', title: 'gamma', description: 'Gamma.', type: 'object', additionalProperties: false, properties: {} },
+    'bad/preset.json': { name: 'bad', description: 'b', extends: 'base', replace: { gamma: 'alpha', beta: 'nothing-like-it', alpha: 'beta' }, templates: { beta: './nowhere', gamma: './x' }, generators: [] },
+  });
+  const team = resolvePreset(registry(work), './team/preset.json');
+  assert.equal(team.steps.map(step => [step.entry.name, step.options, step.templateDirs]), [
+    ['alpha', {}, [join(work, 'team', 'templates', 'alpha')]],
+    ['gamma', {}, []],
+  ]);
+  // Generator paths in a preset are relative to its file, not to the working folder.
+  assert.equal(resolvePreset(registry(work), './sub/relative.json').steps.map(step => step.entry.name), ['gamma']);
+  const problems = usageError(() => resolvePreset(registry(work), './bad/preset.json')).message;
+  assert.match(problems, /replaces generator "gamma", which it does not inherit/);
+  assert.match(problems, /Unknown generator "nothing-like-it"/);
+  assert.match(problems, /replaces generator "alpha" with "beta", which it already runs/);
+  assert.match(problems, /points the templates of "beta" at .*nowhere, which is not a folder/);
+  assert.match(problems, /has templates for generator "gamma", which it does not run/);
+});
+
 test('presets that extend themselves or each other in a cycle are errors naming the loop', () => {
   const { root, registry } = fixture();
   const work = join(root, 'work');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError, candidatePackages, shortName } from '../src/index.js';
+import { UsageError, candidatePackages, coreVersion, shortName } from '../src/index.js';
 import { fixture, generatorSchema, write } from './fixtures.js';
 
 test('package names and short names map both ways', () => {
@@ -90,6 +90,28 @@ test('an unknown name suggests the closest ones', () => {
   const problem = registry().unknown('generator', 'alpah', '');
   assert.match(problem.message, /Unknown generator "alpah"\. Did you mean "alpha"\?/);
   assert.match(problem.fix, /pyrepo list/);
+});
+
+
+test('a package made for another @pyrepo/core is refused naming both versions; a range that is not one is named', () => {
+  const { root, registry } = fixture();
+  const work = join(root, 'work');
+  const pkg = (name: string, range: string) => ({
+    [`node_modules/pyrepo-generator-${name}/package.json`]: { name: `pyrepo-generator-${name}`, version: '2.3.4', pyrepo: { kind: 'generator' }, peerDependencies: { '@pyrepo/core': range } },
+    [`node_modules/pyrepo-generator-${name}/schema.json`]: generatorSchema(name),
+  });
+  write(work, { ...pkg('future', '^9.0.0'), ...pkg('odd', 'soon'), ...pkg('fits', `^${coreVersion}`) });
+  const message = (ref: string) => {
+    try {
+      registry(work).findGenerator(ref);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+  assert.is(message('future'), `pyrepo-generator-future 2.3.4 is built for @pyrepo/core ^9.0.0, but this pyrepo has @pyrepo/core ${coreVersion}. Install a version of it made for @pyrepo/core ${coreVersion}, or a pyrepo whose core satisfies ^9.0.0.`);
+  assert.match(message('odd'), /asks for @pyrepo\/core "soon", which is not a version range/);
+  assert.is(message('fits'), 'no error');
 });
 
 test.run();

@@ -1,0 +1,27 @@
+import { createRequire } from 'node:module';
+import semver from 'semver';
+import { PyrepoError } from './errors.js';
+
+// Resolved by package name, as schema.ts does, so a bundle of the CLI reads core's own version.
+const require = createRequire(import.meta.resolve('@pyrepo/core/package.json'));
+
+/** The version of @pyrepo/core that runs: what team packages declare compatibility with. */
+export const coreVersion = (require('./package.json') as { version: string }).version;
+
+/**
+ * A preset or generator package says which cores it works with in its peer dependency on
+ * @pyrepo/core; one built for another core is refused, naming both versions and the way out.
+ */
+export function checkCoreRange(label: string, pkg: { version?: string; peerDependencies?: Record<string, string>; dependencies?: Record<string, string> }): void {
+  const range = pkg.peerDependencies?.['@pyrepo/core'] ?? pkg.dependencies?.['@pyrepo/core'];
+  if (range === undefined || range.startsWith('workspace:')) return;
+  if (semver.validRange(range) === null) {
+    throw new PyrepoError(`${label}: its package.json asks for @pyrepo/core "${range}", which is not a version range. Fix the peerDependencies entry (for example "^${semver.major(coreVersion)}.${semver.minor(coreVersion)}.0").`, 1);
+  }
+  if (!semver.satisfies(coreVersion, range, { includePrerelease: true })) {
+    throw new PyrepoError(
+      `${label}${pkg.version ? ` ${pkg.version}` : ''} is built for @pyrepo/core ${range}, but this pyrepo has @pyrepo/core ${coreVersion}. Install a version of it made for @pyrepo/core ${coreVersion}, or a pyrepo whose core satisfies ${range}.`,
+      1,
+    );
+  }
+}

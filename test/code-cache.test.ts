@@ -1,0 +1,57 @@
+// The bin runs the CLI bundle with V8's code cache (packages/cli/src/load-bundle.ts): kept per
+// bundle and Node version, made fuller by a generation, replaced when V8 rejects it, and never
+// needed: without a writable cache folder the CLI works the same.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pyrepo } from './helpers/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'pyrepo-code-cache-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+const cacheFiles = (dir: string) => readdirSync(dir).sort();
+
+test('the first start writes the cache; a generation writes the fuller one, which later starts use', () => {
+  const cache = join(root, 'cache');
+  const env = { PYREPO_CACHE_DIR: cache };
+  const version = pyrepo(['--version'], root, env);
+  assert.is(version.code, 0, version.stderr);
+  const [start] = cacheFiles(cache);
+  assert.match(start!, new RegExp(`^pyrepo\\.cjs-${process.version.replace(/\./g, '\\.')}-${process.arch}-\\d+-\\d+\\.start\\.v8$`));
+  assert.ok(statSync(join(cache, start!)).size > 100_000, 'the cache holds compiled code');
+
+  const generated = pyrepo(['new', 'wpmedia-django', join(root, 'app'), '--yes', '--skip-install'], root, env);
+  assert.is(generated.code, 0, generated.stderr);
+  const full = cacheFiles(cache).find(name => name.endsWith('.full.v8'));
+  assert.ok(full, 'a generation keeps the code it compiled');
+  const written = statSync(join(cache, full!)).mtimeMs;
+  assert.is(pyrepo(['list'], root, env).code, 0);
+  assert.is(statSync(join(cache, full!)).mtimeMs, written, 'a usable cache is not written again');
+});
+
+test('a cache V8 rejects is replaced, and caches of other builds are removed', () => {
+  const cache = join(root, 'rejected');
+  const env = { PYREPO_CACHE_DIR: cache };
+  assert.is(pyrepo(['--version'], root, env).code, 0);
+  const [start] = cacheFiles(cache);
+  writeFileSync(join(cache, start!), 'not V8 code');
+  writeFileSync(join(cache, 'pyrepo.cjs-v0.0.0-x64-1-1.full.v8'), 'an older build');
+  const result = pyrepo(['list'], root, env);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /wpmedia-django/);
+  assert.equal(cacheFiles(cache), [start], 'the older build is gone; the rejected cache was rewritten');
+  assert.not.equal(readFileSync(join(cache, start!), 'utf8'), 'not V8 code');
+});
+
+test('without a writable cache folder the CLI works the same and says nothing about it', () => {
+  const blocked = join(root, 'blocked');
+  writeFileSync(blocked, 'a file where the cache folder would be');
+  const result = pyrepo(['new', 'wpmedia-django', join(root, 'no-cache'), '--yes', '--skip-install'], root, { PYREPO_CACHE_DIR: join(blocked, 'cache') });
+  assert.is(result.code, 0, result.stderr);
+  assert.not.match(result.stderr, /ENOTDIR|EEXIST|EACCES|\.v8\b|code cache/i);
+  assert.ok(statSync(join(root, 'no-cache', 'manage.py')).isFile());
+});
+
+test.run();

@@ -1,0 +1,171 @@
+// Proved with a real registry: verdaccio on 127.0.0.1 with temporary storage; pyrepo's packages
+// and a team preset and generator made by `pyrepo init` are published to it; a fresh npm prefix
+// installs them from it only (third-party packages come through it from npmjs.org); then
+// `pyrepo new @acme/web` and `yo pyrepo --preset @acme/web` run from that install, and what they
+// write passes the same real-tool checks as the base preset. Needs the network to npmjs.org;
+// takes a few minutes (the install).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkRepositories, readTree } from '@pyrepo/testing';
+import { pyrepo as workspacePyrepo, repoRoot } from './helpers/cli.js';
+
+const asRoot = process.getuid?.() === 0;
+const work = mkdtempSync(join(tmpdir(), 'pyrepo-registry-'));
+// yo, run as root, switches to uid 1000, which must reach the install and the target.
+chmodSync(work, 0o755);
+const prefix = join(work, 'prefix');
+const npmrc = join(work, 'npmrc');
+let registry = '';
+let verdaccio: ChildProcess | undefined;
+
+test.after(() => {
+  verdaccio?.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** npm, with the registry's config only (no user or global .npmrc), bounded in time. */
+function npm(args: string[], cwd: string, timeout = 120_000) {
+  const result = spawnSync('npm', [...args, '--userconfig', npmrc, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_registry: registry, npm_config_globalconfig: join(work, 'no-global-npmrc'), npm_config_cache: join(work, 'npm-cache') },
+  });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${result.stdout}${result.stderr}${result.error ?? ''}`);
+  return result.stdout;
+}
+
+test('verdaccio starts on 127.0.0.1 with temporary storage, and takes a user', async () => {
+  const port = await freePort();
+  registry = `http://127.0.0.1:${port}/`;
+  const ours = { access: '$all', publish: '$authenticated' };
+  // pyrepo's and the team's names are served from here only; everything else through npmjs.org.
+  writeFileSync(
+    join(work, 'config.yaml'),
+    [
+      `storage: ${join(work, 'storage')}`,
+      `auth: { htpasswd: { file: ${join(work, 'htpasswd')}, max_users: 10 } }`,
+      'uplinks: { npmjs: { url: "https://registry.npmjs.org/", timeout: 60s, agent_options: { keepAlive: true, maxSockets: 50 } } }',
+      'packages:',
+      ...['"@pyrepo/*"', '"@acme/*"', 'pyrepo', 'generator-pyrepo'].map(name => `  ${name}: ${JSON.stringify(ours)}`),
+      `  "**": ${JSON.stringify({ ...ours, proxy: 'npmjs' })}`,
+      `listen: 127.0.0.1:${port}`,
+      'log: { type: stdout, format: pretty, level: error }',
+    ].join('\n'),
+  );
+  verdaccio = spawn(join(repoRoot, 'test', 'node_modules', '.bin', 'verdaccio'), ['--config', join(work, 'config.yaml')], { stdio: 'ignore' });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${registry}-/ping`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 100) throw new Error('verdaccio did not start within 20 s');
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  const response = await fetch(`${registry}-/user/org.couchdb.user:ci`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'ci', password: 'ci-password', email: 'ci@example.invalid' }),
+  });
+  const { token } = (await response.json()) as { token?: string };
+  assert.ok(token, `a token for publishing (HTTP ${response.status})`);
+  writeFileSync(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+});
+
+/** Run a command to its end, bounded in time; its output comes with a failure. */
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, timeout: 120_000 });
+    let output = '';
+    child.stdout.on('data', chunk => (output += chunk));
+    child.stderr.on('data', chunk => (output += chunk));
+    child.on('close', code => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited ${code}:\n${output}`))));
+  });
+}
+
+test("pyrepo's packages and a team preset and generator made by pyrepo init are published to it", async () => {
+  // What `npm i -g pyrepo` needs: the CLI, core, the Yeoman entry and every built-in. pnpm pack
+  // writes the versions of workspace: dependencies into each package.json; npm publishes.
+  const folders = (parent: string) => readdirSync(parent).map(name => join(parent, name));
+  const dirs = [...['core', 'generator-pyrepo', 'cli'].map(name => join(repoRoot, 'packages', name)), ...folders(join(repoRoot, 'packages', 'generators')), ...folders(join(repoRoot, 'presets'))];
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  const pnpm = join(repoRoot, 'node_modules', '.bin', 'pnpm');
+  for (let start = 0; start < dirs.length; start += 4) {
+    await Promise.all(dirs.slice(start, start + 4).map(dir => run(pnpm, ['pack', '--pack-destination', tarballs], dir)));
+  }
+  const packed = readdirSync(tarballs);
+  assert.is(packed.length, dirs.length, packed.join(', '));
+  for (let start = 0; start < packed.length; start += 4) {
+    await Promise.all(packed.slice(start, start + 4).map(file => run('npm', ['publish', join(tarballs, file), '--userconfig', npmrc, `--registry=${registry}`, '--loglevel=error'], work)));
+  }
+
+  const team = join(work, 'team');
+  mkdirSync(team);
+  assert.is(workspacePyrepo(['init', 'generator', '@acme/sentry', '--dir', join(team, 'sentry')], team).code, 0);
+  assert.is(workspacePyrepo(['init', 'preset', '@acme/web', '--dir', join(team, 'web'), '--extends', 'wpmedia-django'], team).code, 0);
+  // The team's changes: its generator in the preset, and its own uwsgi.ini template.
+  const presetFile = join(team, 'web', 'preset.json');
+  writeFileSync(presetFile, JSON.stringify({ ...JSON.parse(readFileSync(presetFile, 'utf8')), templates: { uwsgi: './templates/uwsgi' }, generators: [['@acme/sentry', { owner: 'Team Web' }]] }, null, 2));
+  const wpmediaUwsgi = readFileSync(join(repoRoot, 'packages', 'generators', 'uwsgi', 'templates', 'uwsgi.ini.ejs'), 'utf8');
+  mkdirSync(join(team, 'web', 'templates', 'uwsgi'), { recursive: true });
+  writeFileSync(join(team, 'web', 'templates', 'uwsgi', 'uwsgi.ini.ejs'), wpmediaUwsgi.replace(/\n/, '\n; acme: our uwsgi.ini, from the team preset\n'));
+  for (const name of ['sentry', 'web']) npm(['publish'], join(team, name));
+});
+
+test('a fresh prefix installs pyrepo and the team packages from the registry only', () => {
+  mkdirSync(prefix);
+  npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 420_000);
+  assert.ok(existsSync(join(prefix, 'bin', 'pyrepo')));
+  const list = spawnSync(join(prefix, 'bin', 'pyrepo'), ['list'], { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
+  assert.is(list.status, 0, list.stderr);
+  assert.match(list.stdout, /@acme\/web +A pyrepo preset built on wpmedia-django\n +\(@acme\/pyrepo-preset-web@0\.1\.0\)/);
+  assert.match(list.stdout, /@acme\/sentry +A pyrepo generator\n +\(@acme\/pyrepo-generator-sentry@0\.1\.0\)/);
+  assert.match(list.stdout, /wpmedia-django .*\n +\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
+});
+
+test('pyrepo new @acme/web from that install writes the team generator\'s file and template, and passes the real-tool checks', async () => {
+  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', 'shop', '--yes', '--skip-install'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
+  assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
+  const shop = join(work, 'shop');
+  assert.match(readFileSync(join(shop, 'docs', 'OWNERS.md'), 'utf8'), /Team Web owns this repository/);
+  assert.match(readFileSync(join(shop, 'uwsgi.ini'), 'utf8'), /; acme: our uwsgi\.ini, from the team preset/);
+  await checkRepositories([shop]);
+});
+
+test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, writes the same repository', () => {
+  const home = join(work, 'yo-home');
+  const target = join(work, 'yo', 'shop');
+  mkdirSync(home);
+  mkdirSync(target, { recursive: true });
+  // yo refuses to run as root and switches to uid 1000, which must own what it writes.
+  if (asRoot) for (const dir of [home, join(work, 'yo'), target]) chownSync(dir, 1000, 1000);
+  // The workspace's yo 7 (installing yo too would double the install); it finds generator-pyrepo
+  // in the prefix's global node_modules, as after `npm i -g pyrepo yo`.
+  const result = spawnSync(join(repoRoot, 'test', 'node_modules', '.bin', 'yo'), ['pyrepo', '--preset', '@acme/web', '--yes', '--skip-install'], {
+    cwd: target,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, HOME: home, npm_config_prefix: prefix, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0', PATH: `${join(prefix, 'bin')}:${process.env.PATH}` },
+  });
+  assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
+  assert.equal(readTree(target), readTree(join(work, 'shop')));
+});
+
+test.run();
