@@ -163,6 +163,8 @@ if (!process.argv.includes('--clean')) {
     define: { 'import.meta.url': '__pyrepoUrl', 'import.meta.resolve': '__pyrepoResolve' },
     banner: { js: `${cjsMetaUrl.js}\nconst __pyrepoResolve = specifier => require('node:url').pathToFileURL(require.resolve(specifier)).href;` },
   }, lazyFiles);
+  // load-bundle.ts reads it as one-byte (latin1) text: it must stay ASCII.
+  if (readFileSync(join(cliOut, 'pyrepo.cjs')).some(byte => byte > 0x7f)) throw new Error('bundle: pyrepo.cjs is not ASCII; load-bundle.ts reads it as latin1.');
   for (const [name, file] of lazyFiles) {
     await bundle(cliOut, { entryPoints: { [`lazy-${name}`]: file }, format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmRequire });
   }
