@@ -66,13 +66,17 @@ const presetFile = (name, generators) => {
   writeFileSync(file, JSON.stringify({ name, description: `Bench: ${name}`, generators }));
   return file;
 };
+// The copies sit side by side in one node_modules, with the @pyrepo/core they import beside
+// them, as `npm install` lays out a team's packages.
+const installed = join(work, 'node_modules');
+mkdirSync(join(installed, '@pyrepo'), { recursive: true });
+symlinkSync(join(repoRoot, 'packages', 'core'), join(installed, '@pyrepo', 'core'));
 const copies = Array.from({ length: 50 }, (_, index) => {
-  const dir = join(work, 'generators', `g${String(index).padStart(2, '0')}`);
+  const name = `pyrepo-generator-bench-g${String(index).padStart(2, '0')}`;
+  const dir = join(installed, name);
   cpSync(filesGenerator, dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name: `pyrepo-generator-bench-g${String(index).padStart(2, '0')}` }));
-  // The fixture imports @pyrepo/core; the copy finds it through the test package's node_modules.
-  symlinkSync(join(repoRoot, 'test', 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name }));
   return dir;
 });
 
