@@ -36,6 +36,12 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
   return {
     name: 'pyrepo-bundle',
     setup(build) {
+      /** The real module a shim stands for, resolved from where the shimmed name was imported. */
+      const resolveReal = async (name, kind) => {
+        const result = await build.resolve(name, { kind, resolveDir: importerDirs.get(name), pluginData: 'real' });
+        if (result.errors.length > 0) throw new Error(`bundle: cannot resolve ${name}: ${result.errors.map(error => error.text).join('; ')}`);
+        return result.path;
+      };
       build.onResolve({ filter: new RegExp(`^(${leftOut.join('|')})$`) }, () => ({ path: join(shims, 'left-out.js') }));
       // Core itself, not its package entry (which hands out a bundle's core: scripts/core-entry.mjs).
       build.onResolve({ filter: /^@pyrepo\/core$/ }, () => ({ path: join(root, 'packages', 'core', 'dist', 'src', 'index.js') }));
@@ -51,10 +57,9 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
       }
       build.onResolve({ filter: /^lazy:/ }, async args => {
         const name = args.path.slice('lazy:'.length);
-        const result = await build.resolve(name, { kind: 'dynamic-import', resolveDir: importerDirs.get(name), pluginData: 'real' });
-        if (result.errors.length > 0) return { errors: result.errors };
-        lazyFiles?.set(name, result.path);
-        return { path: name, namespace: 'lazy', pluginData: result.path };
+        const real = await resolveReal(name, 'dynamic-import');
+        lazyFiles?.set(name, real);
+        return { path: name, namespace: 'lazy', pluginData: real };
       });
       build.onLoad({ filter: /.*/, namespace: 'lazy' }, args => ({
         contents: lazyFiles
@@ -64,9 +69,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
       }));
       build.onResolve({ filter: /^lazy-sync:/ }, async args => {
         const name = args.path.slice('lazy-sync:'.length);
-        const result = await build.resolve(name, { kind: 'require-call', resolveDir: importerDirs.get(name), pluginData: 'real' });
-        if (result.errors.length > 0) return { errors: result.errors };
-        lazySyncFiles.set(name, result.path);
+        lazySyncFiles.set(name, await resolveReal(name, 'require-call'));
         return { path: name, namespace: 'lazy-sync' };
       });
       // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL; require is Node's.)
@@ -82,8 +85,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
         return { path: 'lodash-es', namespace: 'lodash-namespace' };
       });
       build.onLoad({ filter: /.*/, namespace: 'lodash-namespace' }, async () => {
-        const real = await build.resolve('lodash-es', { kind: 'import-statement', resolveDir: importerDirs.get('lodash-es'), pluginData: 'real' });
-        const lodash = await import(pathToFileURL(real.path).href);
+        const lodash = await import(pathToFileURL(await resolveReal('lodash-es', 'import-statement')).href);
         const names = Object.keys(lodash).filter(name => name !== 'default' && typeof lodash[name] === 'function');
         const objects = Object.keys(lodash).filter(name => name !== 'default' && typeof lodash[name] !== 'function');
         return {

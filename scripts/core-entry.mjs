@@ -1,5 +1,5 @@
-// Writes @pyrepo/core's package entry (packages/core/dist/src/entry.js): the core a pyrepo CLI
-// bundle shares, when one runs this process, else this package's own. Generators import
+// Writes @pyrepo/core's package entry (packages/core/dist/src/entry.js): the core a pyrepo bundle
+// running this process shares (core's shareCore, under sharedCoreKey), else this package's own. Generators import
 // @pyrepo/core from their own install (a peer dependency); run by the CLI, they so get the
 // bundle's PyrepoGenerator and Yeoman, loaded once. Needs the compiled core (tsc -b).
 import { writeFileSync } from 'node:fs';

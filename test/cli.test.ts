@@ -1,18 +1,13 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
-const folders: string[] = [];
-const work = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-cli-'));
-  folders.push(dir);
-  return dir;
-};
-test.after(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+const folders = tempFolders('pyrepo-cli-');
+const work = folders.make;
+test.after(folders.cleanup);
 
 test('--help works on every command and lists the flags derived from the schemas', () => {
   const dir = work();

@@ -2,21 +2,16 @@
 // unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
 // was), atomic replacement, install failures that keep the files. Runs the real CLI.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
-const folders: string[] = [];
-const work = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pyrepo-safety-'));
-  folders.push(dir);
-  return dir;
-};
-test.after(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+const folders = tempFolders('pyrepo-safety-');
+const work = folders.make;
+test.after(folders.cleanup);
 
 const fixture = (name: string) => join(fixtures, `${name}-generator`);
 /** Files pyrepo's commit leaves while it works (.<name>.pyrepo-<pid>-<n>); none may survive a run. */

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@pyrepo/testing';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,3 +22,16 @@ export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 }
 
 export { folderState } from '@pyrepo/testing';
+
+/** A maker of temporary folders for one test file; `cleanup` (for test.after) removes them all. */
+export function tempFolders(prefix: string): { make: () => string; cleanup: () => void } {
+  const made: string[] = [];
+  return {
+    make: () => {
+      const dir = tempDir(prefix);
+      made.push(dir);
+      return dir;
+    },
+    cleanup: () => made.forEach(dir => rmSync(dir, { recursive: true, force: true })),
+  };
+}

@@ -86,9 +86,9 @@ async function yieldToSignals(): Promise<void> {
 /**
  * Write every change or none: first each file to a temporary beside it (an error, or a signal,
  * removes them all), then rename them into place, which is atomic per file. The writes are
- * synchronous, 64 files at a time with a turn of the event loop between (concurrent creates in
- * one folder contend for it: 1,300 files took ~2 s on the thread pool, ~0.1 s this way); the
- * renames run in one synchronous pass, so no signal can stop them halfway.
+ * synchronous, 64 files at a time with a turn of the event loop between, so a signal is heard
+ * (on the thread pool, 1,300 small files took longer: 110 ms against 75 ms); the renames run in
+ * one synchronous pass, so no signal can stop them halfway.
  */
 async function writeAll(changes: Change[], root: string): Promise<void> {
   await checkInside(changes, root);

@@ -47,10 +47,7 @@ export interface FileSpec {
  * written as they are (each is validated for where it lands).
  */
 const verbatim = (value: unknown): string => String(value);
-/**
- * EJS settings of every template: values verbatim (no HTML escaping; each generator validates what
- * reaches its files), and compiled once per process (by file name) for repeated runs.
- */
+
 /**
  * A template's text, read once per process: templates are files of the generator's package, not
  * of the repository, so they stay out of mem-fs (whose every file each commit step walks).
@@ -69,6 +66,10 @@ function readTemplate(file: string, generatorName: string): string {
   return text;
 }
 
+/**
+ * EJS settings of every template: values verbatim (no HTML escaping; each generator validates what
+ * reaches its files), and compiled once per process (by file name) for repeated runs.
+ */
 const templateOptions = (filename?: string) => ({ escape: verbatim, cache: true, ...(filename ? { filename } : {}) });
 
 /** What every template sees. */

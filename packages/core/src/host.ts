@@ -12,6 +12,7 @@ export * from './pep508.js';
 export * from './requirements.js';
 export * from './schema.js';
 export * from './schema-docs.js';
+export * from './shared-core.js';
 export * from './stored-config.js';
 export * from './versions.js';
 export * from './frameworks.js';

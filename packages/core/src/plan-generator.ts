@@ -124,8 +124,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       await promptForDraft(draft, async question => (await this.prompt([question as never]))[question.name]);
     }
     this.#plan = finalizePlan(draft);
-    // Imported together: a module hook (the CLI bundle's shared core) answers each import on a
-    // thread of its own, and one at a time the round trips added up to ~3 ms per generator.
+    // Imported together, so that the file reads and resolutions of generators from packages overlap.
     const modules = await Promise.all(this.#plan.steps.map(step => step.entry.load()));
     for (const [index, step] of this.#plan.steps.entries()) await this.#compose(step, this.#plan, modules[index] as { default?: unknown });
   }

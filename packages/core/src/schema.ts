@@ -61,22 +61,41 @@ function createAjv(code?: AjvCodeOptions): AjvInstance {
 let ajvInstance: AjvInstance | undefined;
 /** Validators by schema key: compiled in this process, or precompiled at build time (`usePrecompiledValidators`). */
 const compiled = new Map<string, ValidateFunction>();
+/** Precompiled validators not keyed yet: keying them waits for the first validation (`list` and `--help` validate nothing). */
+const precompiled: Array<{ schemas: object[]; validators: Record<string, unknown> }> = [];
+const keys = new WeakMap<object, string>();
 
 /**
  * What identifies a schema's validator. Without $id (a schema file may be loaded more than once in
  * a process) and without $schema (generator schemas point editors at pyrepo's meta-schema by relative path).
  */
-function anonymousSchema(schema: object): { key: string; anonymous: object } {
+function anonymousSchema(schema: object): object {
   const { $id: _id, $schema: _meta, ...anonymous } = schema as { $id?: string; $schema?: string };
-  return { key: JSON.stringify(anonymous), anonymous };
+  return anonymous;
+}
+
+/** The key of a schema object, computed once per object (a run validates each schema several times). */
+function schemaKey(schema: object): string {
+  let key = keys.get(schema);
+  if (key === undefined) {
+    key = JSON.stringify(anonymousSchema(schema));
+    keys.set(schema, key);
+  }
+  return key;
 }
 
 function validatorFor(schema: object): ValidateFunction {
-  const { key, anonymous } = anonymousSchema(schema);
+  for (const { schemas, validators } of precompiled.splice(0)) {
+    [...coreSchemas(), ...schemas].forEach((known, index) => {
+      const validate = validators[`v${index}`];
+      if (typeof validate === 'function') compiled.set(schemaKey(known), validate as ValidateFunction);
+    });
+  }
+  const key = schemaKey(schema);
   let validate = compiled.get(key);
   if (!validate) {
     ajvInstance ??= createAjv();
-    validate = ajvInstance.compile(anonymous);
+    validate = ajvInstance.compile(anonymousSchema(schema));
     compiled.set(key, validate);
   }
   return validate;
@@ -87,10 +106,7 @@ function validatorFor(schema: object): ValidateFunction {
  * order of the schemas it was given (the same list): a run with only these schemas never loads Ajv's compiler.
  */
 export function usePrecompiledValidators(schemas: object[], validators: Record<string, unknown>): void {
-  [...coreSchemas(), ...schemas].forEach((schema, index) => {
-    const validate = validators[`v${index}`];
-    if (typeof validate === 'function') compiled.set(anonymousSchema(schema).key, validate as ValidateFunction);
-  });
+  precompiled.push({ schemas, validators });
 }
 
 /**
@@ -104,8 +120,7 @@ export function standaloneValidators(schemas: object[], formatsImport: string): 
   const instance = createAjv({ source: true, esm: true, formats: _`pyrepoFormats` });
   const refs: Record<string, string> = {};
   [...coreSchemas(), ...schemas].forEach((schema, index) => {
-    const { anonymous } = anonymousSchema(schema);
-    instance.addSchema({ ...anonymous, $id: `pyrepo-standalone:v${index}` });
+    instance.addSchema({ ...anonymousSchema(schema), $id: `pyrepo-standalone:v${index}` });
     refs[`v${index}`] = `pyrepo-standalone:v${index}`;
   });
   // Ajv's standalone code still require()s its runtime helpers: turn them into imports.
