@@ -27,6 +27,20 @@ function packageDirOf(file) {
 }
 
 /**
+ * yargs takes the application's folder to be the one above its own node_modules, and reads the
+ * version from the package.json it finds up from there. Bundled, yargs is in no node_modules, so it
+ * searched from the user's folder: without a package.json above it (a Python project), it failed an
+ * assertion whose error formats a stack through the whole bundle (~8 ms a run). The bundle's
+ * application folder is its own: it finds pyrepo's package.json.
+ */
+function withYargsAppRoot(file, contents) {
+  if (!/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/.test(file)) return contents;
+  const mainFilename = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+  if (!contents.includes(mainFilename)) throw new Error(`bundle: ${file} no longer sets mainFilename as expected; update withYargsAppRoot.`);
+  return contents.replace(mainFilename, "const mainFilename = fileURLToPath(new URL('./', import.meta.url));");
+}
+
+/**
  * The plugin of one bundle; `packagesUsingMetaUrl` collects the package.json files to copy. With
  * `lazyFiles`, the modules loaded on first use are left out of the bundle, as files of their own
  * (lazy-<name>.mjs beside it): `lazyFiles` collects where each is.
@@ -110,7 +124,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
         packagesUsingMetaUrl.set(name, packageDir);
         // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL.)
         const url = `new URL(${JSON.stringify(`./package-files/${name}/${relative(packageDir, args.path)}`)}, import.meta.url).href`;
-        return { contents: source.replaceAll('import.meta.url', url), loader: 'js', resolveDir: dirname(args.path) };
+        return { contents: withYargsAppRoot(args.path, source.replaceAll('import.meta.url', url)), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };

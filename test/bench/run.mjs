@@ -118,7 +118,8 @@ function runOnce(command) {
   command.prepare?.();
   const rssFile = join(work, 'rss');
   const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command.argv], { cwd: command.cwd, env: command.env ?? pyrepoEnv, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  // From the outputs' folder, as a user runs pyrepo from a folder of their own (not from pyrepo's repository).
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command.argv], { cwd: command.cwd ?? out, env: command.env ?? pyrepoEnv, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) fail(`${command.label} failed (exit ${result.status}):\n${result.stderr}`);
   return { ms, rssMb: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from './text.js';
+
 /** One thing wrong with the user's input, and how to fix it. */
 export interface Problem {
   message: string;
@@ -44,7 +46,7 @@ export function closestNames(input: string, candidates: Iterable<string>, max = 
     const limit = Math.max(2, Math.floor(candidate.length / 3));
     if (distance <= limit || candidate.includes(input) || input.includes(candidate)) scored.push([candidate, distance]);
   }
-  return scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max).map(([name]) => name);
+  return scored.sort((a, b) => a[1] - b[1] || compareCodeUnits(a[0], b[0])).slice(0, max).map(([name]) => name);
 }
 
 export function didYouMean(input: string, candidates: Iterable<string>, format = (s: string) => s): string {

@@ -15,6 +15,7 @@ import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js'
 import { describeFlag } from './schema-docs.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey } from './stored-config.js';
+import { compareCodeUnits } from './text.js';
 
 /** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */
 export interface PlanTarget {
@@ -134,8 +135,12 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     if (typeof Leaf !== 'function') {
       throw new PyrepoError(`Generator ${step.entry.name}: ${step.entry.module} has no default export (the generator class).`, 1);
     }
-    // Yeoman reads these statics when it instantiates; the namespace only labels logs here.
-    Object.assign(Leaf, { namespace: `pyrepo:${step.entry.name.replace(/^@/, '').replace(/\//g, '-')}`, resolved: step.entry.module });
+    // Yeoman reads these statics when it instantiates; the namespace only labels logs here. _meta is
+    // what yeoman-environment's own registry hands a generator: with the package.json the registry
+    // has read, Yeoman does not look it up from the module's folder for every generator.
+    const namespace = `pyrepo:${step.entry.name.replace(/^@/, '').replace(/\//g, '-')}`;
+    const packageJson = step.entry.packageJson;
+    Object.assign(Leaf, { namespace, resolved: step.entry.module, _meta: { namespace, resolved: step.entry.module, packagePath: step.entry.dir, getPackageJson: () => packageJson } });
     const pyrepo: StepInput = {
       name: step.entry.name,
       packageDir: step.entry.dir,
@@ -165,7 +170,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       markUnchangedSinceWritten(file, hashes[path], Boolean(this.options.dryRun)); // --dry-run shows the diff
       hashes[path] = contentHash(file.contents ?? Buffer.alloc(0));
     }
-    storage.set('files', Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))));
+    storage.set('files', Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => compareCodeUnits(a, b))));
   }
 
   /** Remember the project and the user's choices in .yo-rc.json, so later runs know them. */

@@ -27,6 +27,8 @@ export interface GeneratorEntry {
   /** Imports that module (a built-in through the catalog's static import, which a bundle follows). */
   load: () => Promise<unknown>;
   schema: GeneratorSchema;
+  /** The package's name and version, as its package.json says (Yeoman keys the generator's storage by them). */
+  packageJson: { name?: string; version?: string };
 }
 
 export interface PresetEntry {
@@ -203,7 +205,8 @@ export class Registry {
   #loadGenerator(dir: string, pkg: PackageJson, source: EntrySource): GeneratorEntry {
     const label = pkg.name ?? dir;
     const schema = readJsonFile(join(dir, 'schema.json'), `schema.json of ${label}:`);
-    const problems = checkGeneratorSchema(schema);
+    // Built-in schemas were checked when the catalog was built (scripts/build-catalog.mjs).
+    const problems = source.type === 'built-in' ? [] : checkGeneratorSchema(schema);
     if (problems.length > 0) throw new PyrepoError(`Generator ${label} has an invalid schema.json:\n  ${problems.join('\n  ')}`, 1);
     const name = pkg.name ? shortName(pkg.name, 'generator') : basename(dir);
     const module = packageEntry(dir, pkg);
@@ -217,6 +220,7 @@ export class Registry {
       module,
       load: builtInLoad ?? (() => (this.#options.importModule ?? (url => import(url)))(pathToFileURL(module).href)),
       schema: schema as GeneratorSchema,
+      packageJson: { name: pkg.name, version: pkg.version },
     };
   }
 
