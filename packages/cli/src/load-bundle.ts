@@ -41,7 +41,8 @@ export function loadBundle(url: URL): LoadedBundle {
     cachedData = undefined; // unreadable: compile as without one
   }
   // The bundle's import() calls go through the bin (see bin.ts): vm's own loader is experimental in Node 20.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // The bundle is already wrapped in the function Node gives a CommonJS module (scripts/bundle.mjs).
+  const script = new vm.Script(source, { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   return {
