@@ -1,8 +1,9 @@
 // Records the built-in generators and presets (generator-pyrepo's pyrepo dependencies) in
 // packages/generator-pyrepo/catalog.js, and writes one Yeoman entry per name under
-// generators/, so nothing is scanned at run time; and validators.js, every built-in schema's
-// validator compiled ahead (Ajv standalone code). Each generator is loaded by a static
-// `import()` there, which the CLI bundle follows (scripts/bundle.mjs). `--clean` removes both.
+// generators/, so nothing is scanned at run time; builtins.js, which imports every built-in
+// generator (catalog.js loads it with a static `import()`, which the CLI bundle follows:
+// scripts/bundle.mjs); and validators.js, every built-in schema's validator compiled ahead (Ajv
+// standalone code). `--clean` removes them all.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -17,11 +17,12 @@ const lazy = ['inquirer', 'latest-version', 'ora'];
 // Loaded on first use, synchronously (their callers are): CommonJS files of their own beside the bundle.
 const lazySync = ['execa', 'simple-git'];
 
-/** The package folder (the one holding package.json with a name) of a file in node_modules. */
-function packageDirOf(file) {
+/** The package (the folder holding a package.json with a name, and that name) of a file in node_modules. */
+function packageOf(file) {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name) return dir;
+    const name = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).name : undefined;
+    if (name) return { packageDir: dir, name };
   }
   throw new Error(`bundle: no package.json above ${file}`);
 }
@@ -61,7 +62,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
       build.onResolve({ filter: /^@pyrepo\/core$/ }, () => ({ path: join(root, 'packages', 'core', 'dist', 'src', 'index.js') }));
       // Loaded on first use: the shim calls the default export of `lazy:<name>`, which imports the
       // real module (resolved from where it was imported): a chunk of an ES module bundle, or a file
-      // of its own beside a CommonJS one, imported through the bin (packages/cli/src/bin.ts).
+      // of its own beside a CommonJS one, imported through packages/cli/src/load-bundle.ts.
       for (const name of [...lazy, ...lazySync]) {
         build.onResolve({ filter: new RegExp(`^${name}$`) }, args => {
           if (args.pluginData === 'real') return undefined; // resolving the real module, for lazy:<name>
@@ -119,8 +120,7 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
       build.onLoad({ filter: /node_modules.*\.(m?js)$/ }, args => {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
-        const packageDir = packageDirOf(args.path);
-        const name = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).name;
+        const { packageDir, name } = packageOf(args.path);
         packagesUsingMetaUrl.set(name, packageDir);
         // (In the CommonJS bundle, import.meta.url is defined as the bundle's own URL.)
         const url = `new URL(${JSON.stringify(`./package-files/${name}/${relative(packageDir, args.path)}`)}, import.meta.url).href`;

@@ -1,15 +1,15 @@
 // The bin runs the CLI bundle with V8's code cache (packages/cli/src/load-bundle.ts): kept per
 // bundle and Node version, made fuller by a generation, replaced when V8 rejects it, and never
 // needed: without a writable cache folder the CLI works the same.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pyrepo } from './helpers/cli.js';
+import { pyrepo, tempFolders } from './helpers/cli.js';
 
-const root = mkdtempSync(join(tmpdir(), 'pyrepo-code-cache-'));
-test.after(() => rmSync(root, { recursive: true, force: true }));
+const folders = tempFolders('pyrepo-code-cache-');
+const root = folders.make();
+test.after(folders.cleanup);
 
 const cacheFiles = (dir: string) => readdirSync(dir).sort();
 
@@ -22,10 +22,14 @@ test('the first start writes the cache; a generation writes the fuller one, whic
   assert.match(start!, new RegExp(`^pyrepo\\.cjs-${process.version.replace(/\./g, '\\.')}-${process.arch}-\\d+-\\d+\\.start\\.v8$`));
   assert.ok(statSync(join(cache, start!)).size > 100_000, 'the cache holds compiled code');
 
+  assert.is(pyrepo(['new', 'wpmedia-django', '--help'], root, env).code, 0);
+  assert.equal(cacheFiles(cache), [start], '`new --help` generates nothing: the start-up cache stays');
+
   const generated = pyrepo(['new', 'wpmedia-django', join(root, 'app'), '--yes', '--skip-install'], root, env);
   assert.is(generated.code, 0, generated.stderr);
   const full = cacheFiles(cache).find(name => name.endsWith('.full.v8'));
   assert.ok(full, 'a generation keeps the code it compiled');
+  assert.equal(cacheFiles(cache), [full], 'the fuller cache replaces the start-up one');
   const written = statSync(join(cache, full!)).mtimeMs;
   assert.is(pyrepo(['list'], root, env).code, 0);
   assert.is(statSync(join(cache, full!)).mtimeMs, written, 'a usable cache is not written again');

@@ -6,7 +6,6 @@
 // any value) to show the exit codes and that no stack trace is printed.
 //
 // Reproduce or widen: PYREPO_FUZZ_SEED=<n> PYREPO_FUZZ_CASES=<n> (see docs/testing.md).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { Registry, UsageError, contextSchema, resolveOption, resolvePreset, type JsonObject, type OptionSchema } from '@pyrepo/core';
 import { checkRepositories, folderState, runPyrepo } from '@pyrepo/testing';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
-import { bin } from './helpers/cli.js';
+import { pyrepo } from './helpers/cli.js';
 import { presetNames } from './helpers/walk.js';
 
 const seed = Number(process.env.PYREPO_FUZZ_SEED ?? 20261121);
@@ -112,9 +111,9 @@ const show = (fuzz: FuzzCase) => `case ${fuzz.index} (seed ${seed}): ${fuzz.pres
 const root = mkdtempSync(join(tmpdir(), 'pyrepo-fuzz-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Where a case runs: its own folder, the target inside it (absent until something is written). */
-function prepare(fuzz: FuzzCase): { home: string; target: string; preset: string } {
-  const home = join(root, String(fuzz.index));
+/** Where a case runs: its own folder (`name`), the target inside it (absent until something is written). */
+function prepare(fuzz: FuzzCase, name = String(fuzz.index)): { home: string; target: string; preset: string } {
+  const home = join(root, name);
   mkdirSync(home);
   if (!fuzz.presetFile) return { home, target: join(home, 'repo'), preset: fuzz.preset };
   writeFileSync(join(home, 'fuzzed.json'), JSON.stringify(fuzz.presetFile));
@@ -160,22 +159,16 @@ test('every file of every accepted case passes the tool that reads it', () => {
 test('the real CLI gives the same verdicts: exit 2 with the problem named and nothing written, or exit 0; never a stack trace', () => {
   const sample = (verdict: Verdict) => cases.filter(fuzz => verdicts.get(fuzz.index) === verdict).slice(0, cliSamples);
   for (const fuzz of [...sample('refused'), ...sample('accepted')]) {
-    const home = join(root, `cli-${fuzz.index}`);
-    mkdirSync(home);
+    const { home, target, preset } = prepare(fuzz, `cli-${fuzz.index}`);
     const answers = join(home, 'answers.json');
     writeFileSync(answers, JSON.stringify(fuzz.values));
-    let preset = fuzz.preset;
-    if (fuzz.presetFile) {
-      preset = join(home, 'fuzzed.json');
-      writeFileSync(preset, JSON.stringify(fuzz.presetFile));
-    }
-    const result = spawnSync(process.execPath, [bin, 'new', preset, 'repo', '--yes', '--skip-install', '--answers', answers], { cwd: home, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const result = pyrepo(['new', preset, target, '--yes', '--skip-install', '--answers', answers], home);
     const expected = verdicts.get(fuzz.index) === 'refused' ? 2 : 0;
-    assert.is(result.status, expected, `${show(fuzz)}\n${result.stderr}`);
+    assert.is(result.code, expected, `${show(fuzz)}\n${result.stderr}`);
     assert.not.match(result.stderr, /^\s+at .*:\d+:\d+\)?$/m, `${show(fuzz)}: a stack trace\n${result.stderr}`);
     if (expected === 2) {
       assert.match(result.stderr, /pyrepo: invalid input:\n\s+\S[\s\S]*fix: /);
-      assert.is(folderState(join(home, 'repo')), 'absent');
+      assert.is(folderState(target), 'absent');
     }
   }
 });

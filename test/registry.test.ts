@@ -7,14 +7,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkRepositories, readTree } from '@pyrepo/testing';
+import { checkRepositories, freePort, readTree } from '@pyrepo/testing';
 import { pyrepo as workspacePyrepo, repoRoot } from './helpers/cli.js';
+import { asRoot, yoBin } from './helpers/yo.js';
 
-const asRoot = process.getuid?.() === 0;
 const work = mkdtempSync(join(tmpdir(), 'pyrepo-registry-'));
 // yo, run as root, switches to uid 1000, which must reach the install and the target.
 chmodSync(work, 0o755);
@@ -27,16 +26,6 @@ test.after(() => {
   verdaccio?.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** npm, with the registry's config only (no user or global .npmrc), bounded in time. */
 function npm(args: string[], cwd: string, timeout = 120_000) {
@@ -140,13 +129,13 @@ test('a fresh prefix installs pyrepo and the team packages from the registry onl
   assert.match(list.stdout, /wpmedia-django .*\n +\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
 });
 
-test('pyrepo new @acme/web from that install writes the team generator\'s file and template, and passes the real-tool checks', async () => {
+test('pyrepo new @acme/web from that install writes the team generator\'s file and template, and passes the real-tool checks', () => {
   const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', 'shop', '--yes', '--skip-install'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
   const shop = join(work, 'shop');
   assert.match(readFileSync(join(shop, 'docs', 'OWNERS.md'), 'utf8'), /Team Web owns this repository/);
   assert.match(readFileSync(join(shop, 'uwsgi.ini'), 'utf8'), /; acme: our uwsgi\.ini, from the team preset/);
-  await checkRepositories([shop]);
+  assert.equal(checkRepositories([shop]), []);
 });
 
 test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, writes the same repository', () => {
@@ -158,7 +147,7 @@ test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, wri
   if (asRoot) for (const dir of [home, join(work, 'yo'), target]) chownSync(dir, 1000, 1000);
   // The workspace's yo 7 (installing yo too would double the install); it finds generator-pyrepo
   // in the prefix's global node_modules, as after `npm i -g pyrepo yo`.
-  const result = spawnSync(join(repoRoot, 'test', 'node_modules', '.bin', 'yo'), ['pyrepo', '--preset', '@acme/web', '--yes', '--skip-install'], {
+  const result = spawnSync(yoBin, ['pyrepo', '--preset', '@acme/web', '--yes', '--skip-install'], {
     cwd: target,
     encoding: 'utf8',
     timeout: 120_000,

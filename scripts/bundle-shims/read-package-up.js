@@ -1,5 +1,6 @@
-// yeoman-generator's one call, readPackageUpSync({ cwd, normalize: false }), finds the generator's
-// package.json for its name and version (several times per generator); read-package-up would also
+// yeoman-generator's one call, readPackageUpSync({ cwd, normalize: false }), finds the package.json
+// of a generator the environment gave no metadata for (pyrepo's plan generator: composed ones get
+// theirs from the registry), for its name and version, several times; read-package-up would also
 // load normalize-package-data and the SPDX license tables to do that.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -12,7 +12,7 @@ export const variables = { name: 'my-app', package: 'my_app', python: '3.12' };
 export function listFiles(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter(entry => entry.isFile())
-    .map(entry => relative(dir, join(entry.parentPath ?? entry.path, entry.name)))
+    .map(entry => relative(dir, join(entry.parentPath, entry.name)))
     .filter(file => !file.startsWith('.git/'))
     .sort();
 }

@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { repoRoot } from './cli.js';
 import { runInTerminal } from './terminal.js';
 
-const yoBin = join(repoRoot, 'test', 'node_modules', '.bin', 'yo');
-// yo refuses to run as root: it switches itself to uid 1000, which must own what it writes.
-const asRoot = process.getuid?.() === 0;
+/** The workspace's yo 7. */
+export const yoBin = join(repoRoot, 'test', 'node_modules', '.bin', 'yo');
+/** yo refuses to run as root: it switches itself to uid 1000, which must own what it writes. */
+export const asRoot = process.getuid?.() === 0;
 
 /** A sandbox for the real `yo`: its own HOME, and NODE_PATH holding generator-pyrepo, as `npm link` would. */
 export function yoSandbox() {

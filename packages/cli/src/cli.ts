@@ -31,6 +31,8 @@ export interface Io {
   cwd: string;
   /** Whether a person can answer prompts. */
   interactive: boolean;
+  /** Told once a generation has run (the bin then keeps a code cache with the code it compiled). */
+  generated?: () => void;
 }
 
 const epilogue = [
@@ -71,6 +73,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
+    io.generated?.();
     if (argv.dryRun) {
       io.out('Dry run: nothing was written.\n');
     } else if (report.skippedConflicts.length > 0) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -33,14 +33,20 @@ export function loadBundle(url: URL): LoadedBundle {
   const key = join(cacheDir(), `${basename(file)}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`);
   const full = `${key}.full.v8`;
   const start = `${key}.start.v8`;
-  const cached = [full, start].find(path => existsSync(path));
+  let cached: string | undefined;
   let cachedData: Buffer | undefined;
-  try {
-    cachedData = cached ? readFileSync(cached) : undefined;
-  } catch {
-    cachedData = undefined; // unreadable: compile as without one
+  for (const path of [full, start]) {
+    try {
+      cachedData = readFileSync(path);
+      cached = path;
+      break;
+    } catch {
+      // absent or unreadable: the next one, else compile without
+    }
   }
-  // The bundle's import() calls go through the bin (see bin.ts): vm's own loader is experimental in Node 20.
+  // A script has no import() of its own in Node 20 (vm's is experimental and warns): the bundle's
+  // import() calls (lazy modules, team generators) go through this module's.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('pyrepo.importModule')] = (specifier: string) => import(specifier);
   // The bundle is already wrapped in the function Node gives a CommonJS module (scripts/bundle.mjs).
   const script = new vm.Script(source, { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
@@ -49,19 +55,17 @@ export function loadBundle(url: URL): LoadedBundle {
     exports: module.exports,
     saveCodeCache(generated: boolean) {
       const target = generated ? full : start;
-      const usable = cachedData && !script.cachedDataRejected;
+      const usable = cachedData !== undefined && !script.cachedDataRejected;
       if (usable && (cached === full || !generated)) return;
       try {
-        if (cached && !usable) rmSync(cached, { force: true }); // rejected (or unreadable): it would be tried again
         mkdirSync(dirname(target), { recursive: true });
         const temporary = `${target}.${process.pid}`;
         writeFileSync(temporary, script.createCachedData());
         renameSync(temporary, target);
-        // Caches of earlier builds or Node versions are not used again.
+        // The bundle's other caches are not used again: other builds or Node versions, a rejected
+        // or smaller one of this build, a write cut short.
         for (const name of readdirSync(dirname(target))) {
-          if (name.startsWith(`${basename(file)}-`) && !name.startsWith(basename(key))) {
-            rmSync(join(dirname(target), name), { force: true });
-          }
+          if (name.startsWith(`${basename(file)}-`) && name !== basename(target)) rmSync(join(dirname(target), name), { force: true });
         }
       } catch {
         // A read-only home: every start compiles, as without the cache.

@@ -1,12 +1,8 @@
-import { createRequire } from 'node:module';
 import semver from 'semver';
+import { coreVersion } from './core-package.js';
 import { PyrepoError } from './errors.js';
 
-// Resolved by package name, as schema.ts does, so a bundle of the CLI reads core's own version.
-const require = createRequire(import.meta.resolve('@pyrepo/core/package.json'));
-
-/** The version of @pyrepo/core that runs: what team packages declare compatibility with. */
-export const coreVersion = (require('./package.json') as { version: string }).version;
+export { coreVersion };
 
 /**
  * A preset or generator package says which cores it works with in its peer dependency on

@@ -59,15 +59,13 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
   }
   const preset = data as PresetFile;
   const link = { name: preset.name, file: entry.file };
-  const parent = preset.extends
-    ? resolvePreset(registry, isPathRef(preset.extends) ? resolve(dirname(entry.file), preset.extends) : preset.extends, [...extendedBy, link])
-    : undefined;
+  // Paths in a preset are relative to its file, wherever pyrepo runs.
+  const fromPreset = (ref: string) => (isPathRef(ref) ? resolve(dirname(entry.file), ref) : ref);
+  const parent = preset.extends ? resolvePreset(registry, fromPreset(preset.extends), [...extendedBy, link]) : undefined;
 
   const steps: PresetStep[] = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options }, templateDirs: [...step.templateDirs] })) : [];
   const problems: Problem[] = [];
   const where = ` in preset "${preset.name}" (${entry.file})`;
-  // Paths in a preset are relative to its file, wherever pyrepo runs.
-  const fromPreset = (ref: string) => (isPathRef(ref) ? resolve(dirname(entry.file), ref) : ref);
   for (const [replaced, ref] of Object.entries(preset.replace ?? {})) {
     const index = steps.findIndex(step => step.entry.name === replaced);
     const generator = registry.findGenerator(fromPreset(ref));

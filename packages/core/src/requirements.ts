@@ -119,4 +119,3 @@ export function appendRequirements(text: string, specs: readonly string[], provi
   const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
   return `${base}${missing.join('\n')}\n`;
 }
-

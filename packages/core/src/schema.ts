@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type Problem, didYouMean } from './errors.js';
+import { coreRequire } from './core-package.js';
 import { showValue, toFlag, type JsonObject } from './json.js';
 import { isRequirement } from './pep508.js';
 
@@ -34,9 +34,7 @@ export interface GeneratorSchema {
   required?: string[];
 }
 
-// Resolved by package name, so core's schemas and Ajv are found from a bundle of the CLI too.
-const require = createRequire(import.meta.resolve('@pyrepo/core/package.json'));
-const schemaFile = (name: string): JsonObject => require(`./schemas/${name}`) as JsonObject;
+const schemaFile = (name: string): JsonObject => coreRequire(`./schemas/${name}`) as JsonObject;
 
 /** Formats the schemas use; standalone validators refer to them by this name (see `standaloneValidators`). */
 export const pyrepoFormats = {
@@ -55,14 +53,15 @@ type AjvCodeOptions = NonNullable<import('ajv').Options['code']>;
  * own check would compile draft-07's meta-schema first (~60 ms a run).
  */
 function createAjv(code?: AjvCodeOptions): AjvInstance {
-  const { Ajv } = require('ajv') as typeof import('ajv');
+  const { Ajv } = coreRequire('ajv') as typeof import('ajv');
   const settings = code ? { code } : { meta: false, validateSchema: false };
   const instance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false, ...settings });
   instance.addKeyword({ keyword: 'x-prompt' });
   instance.addKeyword({ keyword: 'x-rule' });
   for (const [name, format] of Object.entries(pyrepoFormats)) instance.addFormat(name, format);
+  // Without its $schema: draft-07 is Ajv's default where it checks, and not loaded where it does not.
   const { $schema: _draft, ...defs } = schemaFile('defs.schema.json');
-  instance.addSchema(code ? schemaFile('defs.schema.json') : defs);
+  instance.addSchema(defs);
   return instance;
 }
 
@@ -123,8 +122,8 @@ export function usePrecompiledValidators(schemas: object[], validators: Record<s
  * module specifier that gives `pyrepoFormats` to the generated code.
  */
 export function standaloneValidators(schemas: object[], formatsImport: string): string {
-  const { _ } = require('ajv') as typeof import('ajv');
-  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
+  const { _ } = coreRequire('ajv') as typeof import('ajv');
+  const standaloneCode = (coreRequire('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
   const instance = createAjv({ source: true, esm: true, formats: _`pyrepoFormats` });
   const refs: Record<string, string> = {};
   [...coreSchemas(), ...schemas].forEach((schema, index) => {

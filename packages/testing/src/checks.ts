@@ -7,13 +7,10 @@ const pythonDir = new URL('../../python/', import.meta.url);
 /** Debian's Python (it sees python3-* packages such as pip, packaging, django); else python3 on PATH. */
 export const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/**
- * Run a program and return its output (with `stderr: true`, what it wrote to stderr too); on
- * failure throw with all it said, so a test failure shows what the tool reported.
- */
-export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderr?: boolean; input?: string } = {}): string {
+/** Run a program and return its output; on failure throw with all it said, so a test failure shows what the tool reported. */
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): string {
   const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', input: options.input, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  if (result.status === 0) return options.stderr ? `${result.stdout}${result.stderr}` : result.stdout;
+  if (result.status === 0) return result.stdout;
   const status = result.status ?? result.error?.message ?? result.signal;
   throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }

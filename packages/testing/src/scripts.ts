@@ -6,14 +6,14 @@ export function checkShellScripts(paths: string[]): Map<string, string[]> {
   const problems = new Map(paths.map(path => [path, [] as string[]]));
   if (paths.length === 0) return problems;
   for (const path of paths) {
-    if ((statSync(path).mode & 0o111) === 0) problems.get(path)!.push(`${path} is not executable`);
+    if ((statSync(path).mode & 0o111) === 0) problems.get(path)!.push('not executable');
     const options = /^\s*set\s+-([a-z]+)/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
-    if (!options.includes('e') || !options.includes('u')) problems.get(path)!.push(`${path} does not set -eu`);
+    if (!options.includes('e') || !options.includes('u')) problems.get(path)!.push('does not set -eu');
   }
   const result = spawnSync('shellcheck', ['--format=json1', ...paths], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (result.status !== 0 && result.status !== 1) throw new Error(`shellcheck failed (${result.status ?? result.error?.message}): ${result.stderr}`);
   const report = JSON.parse(result.stdout) as { comments: Array<{ file: string; line: number; code: number; message: string }> };
-  for (const comment of report.comments) problems.get(comment.file)?.push(`${comment.file}:${comment.line}: SC${comment.code} ${comment.message}`);
+  for (const comment of report.comments) problems.get(comment.file)?.push(`line ${comment.line}: SC${comment.code} ${comment.message}`);
   return problems;
 }
 
