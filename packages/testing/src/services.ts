@@ -42,6 +42,12 @@ export interface RunningService {
   stop(): Promise<number>;
 }
 
+/** Stop a service; fail, with its output, if that took docker stop's grace period (10 s) or more. */
+export async function stopQuickly(server: RunningService): Promise<void> {
+  const stopped = await server.stop();
+  if (stopped >= 10_000) throw new Error(`stopped only after ${stopped} ms (SIGTERM; SIGKILL at 15 s):\n${server.output()}`);
+}
+
 /** Start a server process (as uid 1000 when the tests run as root) and wait until `url` answers (or fail with its output). */
 export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string }): Promise<RunningService> {
   makeReadable(options.cwd);
@@ -151,8 +157,9 @@ export async function startUwsgi(dir: string, env: NodeJS.ProcessEnv = {}): Prom
 
 /**
  * What is wrong with a uwsgi.ini beyond what uWSGI rejects: the defects found by running it
- * (options read from variables nothing sets, no die-on-term, an http-socket with the router's
- * proxy option, a locale the image lacks). Empty: none found.
+ * (options read from variables nothing sets, no die-on-term, no bound on how long a stop waits
+ * for a worker still loading the app, an http-socket with the router's proxy option, a locale
+ * the image lacks). Empty: none found.
  */
 export function checkUwsgiIni(text: string): string[] {
   const problems: string[] = [];
@@ -175,6 +182,8 @@ export function checkUwsgiIni(text: string): string[] {
   const has = (name: string) => options.some(([key, value]) => key === name && !/^(false|0)$/i.test(value));
   if (!has('die-on-term')) problems.push('no die-on-term: uWSGI 2.0 reloads on SIGTERM, so docker stop ends in SIGKILL');
   if (!has('master')) problems.push('no master process');
+  const mercy = options.find(([key]) => key === 'worker-reload-mercy')?.[1];
+  if (mercy === undefined || !(Number(mercy) <= 8)) problems.push('worker-reload-mercy unset or over 8 s: a worker that misses SIGINT while it loads the app holds a stop for that long (60 s unset), past docker stop\'s 10 s');
   if (has('http-socket') && has('http-enable-proxy-protocol')) problems.push('http-enable-proxy-protocol only affects the http router, not http-socket: use enable-proxy-protocol');
   for (const [, value] of options.filter(([key]) => key === 'env')) {
     const lang = /^LANG=(.*)$/.exec(value);

@@ -1,6 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkUwsgiIni, folderState, runPyrepo, startUwsgi } from '@pyrepo/testing';
+import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly } from '@pyrepo/testing';
 
 const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: '127.0.0.1' };
 
@@ -23,10 +25,27 @@ test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini 
       assert.equal(await response.json(), { message: 'hello world' });
       assert.is((server.output().match(/spawned uWSGI worker/g) ?? []).length, 2, 'UWSGI_PROCESSES overrides the default of 3');
     } finally {
-      assert.ok((await server.stop()) < 10_000);
+      await stopQuickly(server);
     }
   } finally {
     base.cleanup();
+  }
+});
+
+test('a worker that misses the stop signal while it loads the app is killed within seconds', async () => {
+  const run = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'uwsgi'], values: { name: 'blog', framework: 'django', skipGit: true } });
+  try {
+    // The race seen in CI: SIGINT reaching a worker as it finishes loading was caught by Python's
+    // handler (a flag nothing reads in uWSGI's C loop), and the stop waited 60 s for it. Here
+    // workers 2 and 3 ignore SIGINT while they load, so the stop depends on the mercy bound alone.
+    const wsgi = join(run.dir, 'blog', 'wsgi.py');
+    const stall = 'import signal, time, uwsgi\nif uwsgi.worker_id() > 1:\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    time.sleep(30)\n';
+    writeFileSync(wsgi, stall + readFileSync(wsgi, 'utf8'));
+    const server = await startUwsgi(run.dir, { ...prodEnv, UWSGI_PROCESSES: '3' });
+    await stopQuickly(server);
+    assert.match(server.output(), /worker 2 .* is taking too much time to die/);
+  } finally {
+    run.cleanup();
   }
 });
 
