@@ -95,7 +95,7 @@ test('a team preset replaces an inherited generator in place and shadows another
   assert.equal(order, ['repo', 'venv', 'requirements', 'pyproject', 'django', 'uwsgi', '@acme/sentry', 'docker-prod']);
 });
 
-test('a package built for another core, broken or incomplete, is refused by name; pyrepo list goes on', () => {
+test('a package built for another core, broken or incomplete, is refused by name; pyrepo list goes on; a failing template is named with its line', () => {
   const manifest = readJson(join(sentry, 'package.json'));
   writeFileSync(join(sentry, 'package.json'), JSON.stringify({ ...manifest, peerDependencies: { '@pyrepo/core': '^2.0.0' } }));
   const broken = join(work, 'broken');
@@ -127,6 +127,19 @@ test('a package built for another core, broken or incomplete, is refused by name
   const added = pyrepo(['add', 'incomplete', '--dir', repo, '--yes', '--name', 'shop'], project);
   assert.is(added.code, 1, added.stderr);
   assert.match(added.stderr, /Generator incomplete: template .*notes\.txt\.ejs cannot be read \(ENOENT\); its package is incomplete: reinstall it\. Nothing was written\./);
+  assert.equal(readdirSync(repo), []);
+
+  // Templates compile without EJS's line tracking; one that fails is rendered again with it.
+  const faulty = join(work, 'faulty');
+  mkdirSync(join(faulty, 'templates'), { recursive: true });
+  writeFileSync(join(faulty, 'package.json'), JSON.stringify({ name: 'pyrepo-generator-faulty', version: '1.0.0', type: 'module', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } }));
+  writeFileSync(join(faulty, 'schema.json'), JSON.stringify({ $id: 'pyrepo-generator://faulty', title: 'faulty', description: 'Its template reads an option it does not have.', type: 'object', additionalProperties: false, properties: {} }));
+  writeFileSync(join(faulty, 'index.js'), "import { PyrepoGenerator } from '@pyrepo/core';\nexport default class extends PyrepoGenerator {\n  writing() {\n    this.renderFiles([{ template: 'notes.txt.ejs' }]);\n  }\n}\n");
+  writeFileSync(join(faulty, 'templates', 'notes.txt.ejs'), '<%= project.name %>\n<%= options.owner.email %>\n');
+  install(faulty, 'pyrepo-generator-faulty');
+  const failed = pyrepo(['add', 'faulty', '--dir', repo, '--yes', '--name', 'shop'], project);
+  assert.is(failed.code, 1, failed.stderr);
+  assert.match(failed.stderr, /pyrepo: generation failed: .*faulty\/templates\/notes\.txt\.ejs:2\n.*\n >> 2\| <%= options\.owner\.email %>\n[^]*Cannot read properties of undefined \(reading 'email'\)/);
   assert.equal(readdirSync(repo), []);
 });
 

@@ -67,10 +67,18 @@ function readTemplate(file: string, generatorName: string): string {
 }
 
 /**
- * EJS settings of every template: values verbatim (no HTML escaping; each generator validates what
- * reaches its files), and compiled once per process (by file name) for repeated runs.
+ * Render a template: values verbatim (no HTML escaping; each generator validates what reaches its
+ * files), compiled once per process (by file name). Compiled without EJS's line tracking, which
+ * made compiling three times slower; a template that fails is rendered again with it, so that the
+ * error still says which line of which template.
  */
-const templateOptions = (filename?: string) => ({ escape: verbatim, cache: true, ...(filename ? { filename } : {}) });
+function renderTemplate(text: string, data: object, filename: string): string {
+  try {
+    return ejs.render(text, data, { escape: verbatim, cache: true, compileDebug: false, filename });
+  } catch {
+    return ejs.render(text, data, { escape: verbatim, compileDebug: true, filename });
+  }
+}
 
 /** What every template sees. */
 export interface TemplateData {
@@ -157,7 +165,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /** Render a fragment (fragments/<name>.ejs) to a string: README sections and other pieces merged into shared files. */
   protected renderFragment(name: string, extra: Record<string, unknown> = {}): string {
     const file = join(this.sourceRoot(), '..', 'fragments', name);
-    return ejs.render(readTemplate(file, this.generatorName), { ...this.templateData(), ...extra }, templateOptions(file));
+    return renderTemplate(readTemplate(file, this.generatorName), { ...this.templateData(), ...extra }, file);
   }
 
   /** Render a file table (templates/ mirrors the output tree); `extra` adds template data. */
@@ -175,7 +183,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       // Rendered here rather than through copyTpl, which compiles each destination path as a template
       // (uncached) and probes each file for binary content: a per-file toll at hundreds of files.
       const template = this.#templateFile(file.template);
-      const contents = ejs.render(readTemplate(template, this.generatorName), data, templateOptions(template));
+      const contents = renderTemplate(readTemplate(template, this.generatorName), data, template);
       // mem-fs-editor applies stat.mode when it commits; the conflicter compares it with the disk's
       // full st_mode, so the regular-file type bits are part of it.
       this.fs.write(destination, contents, file.executable ? { stat: { mode: 0o100755 } as Stats } : undefined);
