@@ -142,6 +142,9 @@ async function bundle(outdir, options, lazyFiles) {
     plugins: [bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles)],
     // --metafile: what went into each output (esbuild's analyzer reads it).
     metafile: process.argv.includes('--metafile'),
+    // --sourcemap: <output>.map beside each output, for attributing a CPU profile to the sources
+    // (test/bench/profile-by-source.mjs); the code itself is the same.
+    sourcemap: process.argv.includes('--sourcemap') ? 'external' : false,
     logLevel: 'warning',
     legalComments: 'none',
     // Less to read and to check against the code cache at every start; names stay as written, so
