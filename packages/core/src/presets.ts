@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Problem, UsageError } from './errors.js';
 import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
@@ -93,7 +93,7 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
     const step = steps.find(candidate => candidate.entry.name === name);
     const dir = resolve(dirname(entry.file), folder);
     if (!step) problems.push({ message: `Preset "${preset.name}" has templates for generator "${name}", which it does not run.`, fix: `remove "${name}" from "templates" in ${entry.file}, or add the generator.` });
-    else if (!existsSync(dir) || !statSync(dir).isDirectory()) problems.push({ message: `Preset "${preset.name}" points the templates of "${name}" at ${dir}, which is not a folder.`, fix: `create it (its files shadow the generator's templates/ by path), or correct "templates" in ${entry.file}.` });
+    else if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) problems.push({ message: `Preset "${preset.name}" points the templates of "${name}" at ${dir}, which is not a folder.`, fix: `create it (its files shadow the generator's templates/ by path), or correct "templates" in ${entry.file}.` });
     else step.templateDirs.unshift(dir);
   }
   if (problems.length > 0) throw new UsageError(problems);
