@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, repoRoot, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
 const folders = tempFolders('pyrepo-cli-');
@@ -143,6 +143,42 @@ test('a generator given by path renders its templates; a file the user changed i
   assert.is(forced.code, 0, forced.stderr);
   assert.match(readFileSync(join(dir, 'hello.txt'), 'utf8'), /Hello, demo/);
   assert.ok(existsSync(join(dir, '.yo-rc.json')));
+});
+
+test("Yeoman's .yo-resolve rules hold, from the repository's root and from a subfolder", () => {
+  const dir = work();
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, '.yo-resolve'), 'hello.txt skip\n');
+  writeFileSync(join(dir, 'bin', '.yo-resolve'), 'run.sh\n');
+  const result = pyrepo(['add', join(fixtures, 'sample-generator'), '--yes', '--name', 'demo'], dir);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stderr, /skip hello\.txt[\s\S]*skip bin\/run\.sh/);
+  assert.not.ok(existsSync(join(dir, 'hello.txt')) || existsSync(join(dir, 'bin', 'run.sh')), 'skipped files are not written');
+  assert.ok(existsSync(join(dir, '.yo-rc.json')));
+});
+
+test('a preset of 120 generator packages runs each of them, without Node warning of a listener leak', () => {
+  // Inside the workspace, where the copies find @pyrepo/core as installed packages do.
+  mkdirSync(join(repoRoot, 'test', '.work'), { recursive: true });
+  const packages = mkdtempSync(join(repoRoot, 'test', '.work', 'many-'));
+  try {
+    const generators = Array.from({ length: 120 }, (_, index) => {
+      const dir = join(packages, `g${index}`);
+      cpSync(join(repoRoot, 'test', 'bench', 'fixtures', 'files-generator'), dir, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as object;
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name: `pyrepo-generator-many-${index}` }));
+      return [dir, { count: 1 }];
+    });
+    writeFileSync(join(packages, 'preset.json'), JSON.stringify({ name: 'many', description: 'Many generators', generators }));
+    const dir = work();
+    const result = pyrepo(['new', join(packages, 'preset.json'), 'p', '--yes', '--skip-install'], dir);
+    assert.is(result.code, 0, result.stderr);
+    assert.not.match(result.stderr, /MaxListenersExceededWarning/, result.stderr);
+    // Each writes a module named after itself (test/bench/fixtures/files-generator).
+    assert.is(readdirSync(join(dir, 'p', 'src', 'p')).filter(name => /^many_\d+_0\.py$/.test(name)).length, 120);
+  } finally {
+    rmSync(packages, { recursive: true, force: true });
+  }
 });
 
 test('in a terminal, pyrepo new asks for the project facts; Ctrl-C at a prompt exits 130 and writes nothing', async () => {

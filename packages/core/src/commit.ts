@@ -131,8 +131,11 @@ function yoResolveTransform(sharedFs: Store<MemFsEditorFile>): Transform {
   const seen = new Set<string>();
   for (const file of sharedFs.all()) {
     if (!isFilePending(file)) continue;
-    // As YoResolve names them: from the file's own path up, with forward slashes.
-    for (let folder = file.path.replace(/\\/g, '/'); !seen.has(folder); folder = dirname(folder)) {
+    // As YoResolve names them: from the file's own path up, with forward slashes. The file's own
+    // path is a file (or nothing yet): it holds no .yo-resolve.
+    const path = file.path.replace(/\\/g, '/');
+    yoResolve.groupedYoResolve.set(path, null as never);
+    for (let folder = dirname(path); !seen.has(folder); folder = dirname(folder)) {
       seen.add(folder);
       if (!existsSync(resolve(folder, yoResolve.yoResolveFileName))) yoResolve.groupedYoResolve.set(folder, null as never);
       if (dirname(folder) === folder) break;

@@ -111,8 +111,10 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
 
   constructor(args: string[], options: BaseOptions & { pyrepo?: StepInput }, features?: BaseFeatures) {
     // The plan hands every option over as data; Yeoman's parsing of a command line for each of its
-    // own option declarations (~0.2 ms a generator) has nothing to parse.
-    super(args, options, { skipParseOptions: true, ...features });
+    // own option declarations (~0.2 ms a generator) has nothing to parse. A plan runs a generator
+    // once (its steps are unique by name): that name is its identity for Yeoman, which otherwise
+    // draws a random instance id for each generator.
+    super(args, options, { skipParseOptions: true, uniqueBy: options.pyrepo && `pyrepo-step:${options.pyrepo.name}`, ...features });
     const step = options.pyrepo;
     if (!step) {
       throw new PyrepoError(`${this.constructor.name} is a pyrepo generator: run it with \`pyrepo add\`, \`yo pyrepo:<name>\` or a preset, which validate its options first.`, 1);
@@ -139,6 +141,14 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       this.project.layout,
       `generator ${step.name}`,
     );
+  }
+
+  /**
+   * The project's name: a Python repository has no package.json, which Yeoman would look for (a
+   * file read and a storage for each generator) before falling back to the folder's name.
+   */
+  override determineAppname(): string {
+    return (this.options as { pyrepo?: StepInput }).pyrepo?.project.name ?? super.determineAppname();
   }
 
   /** A template's file: the first preset override that has it, else the generator's own. */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
@@ -127,6 +128,10 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     this.#plan = finalizePlan(draft);
     // Imported together, so that the file reads and resolutions of generators from packages overlap.
     const modules = await Promise.all(this.#plan.steps.map(step => step.entry.load()));
+    // The environment listens to itself twice for each generator composed ('run' and 'end'); past its
+    // limit of 100 listeners Node warns of a leak, which a preset of many generators is not.
+    const environment = this.env as unknown as EventEmitter;
+    environment.setMaxListeners(environment.getMaxListeners() + this.#plan.steps.length);
     for (const [index, step] of this.#plan.steps.entries()) await this.#compose(step, this.#plan, modules[index] as { default?: unknown });
   }
 
