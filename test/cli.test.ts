@@ -116,11 +116,12 @@ test('add into a repository pyrepo never touched detects the project from its fi
   assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^\[project\]\nname = "Ticket-AI"\nrequires-python = ">=3\.13"\n[\s\S]*target-version = "py313"[\s\S]*source = \[ "ticket_ai" \]/);
 });
 
-test("a generator given by path gets the CLI bundle's @pyrepo/core, and Yeoman's generator API (spawnSync, this._) works in it", () => {
+test("a generator given by path gets the CLI bundle's @pyrepo/core, and Yeoman's generator API (spawnSync, this._, appname) works in it", () => {
   const dir = work();
   const result = pyrepo(['add', join(fixtures, 'api-generator'), '--yes', '--name', 'demo'], dir);
   assert.is(result.code, 0, result.stderr);
-  assert.is(readFileSync(join(dir, 'api.txt'), 'utf8'), 'shared core: true\nspawned: spawned\nlodash: apiGenerator\n');
+  // appname: the project's name, not the folder's (a Python repository has no package.json to name it).
+  assert.is(readFileSync(join(dir, 'api.txt'), 'utf8'), 'shared core: true\nspawned: spawned\nlodash: apiGenerator\nappname: demo\n');
 });
 
 test('a generator given by path renders its templates; a file the user changed is kept with --yes (exit 3), replaced with --force', () => {
