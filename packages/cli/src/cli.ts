@@ -10,6 +10,7 @@ import {
   formatProblems,
   renderOptionsHelp,
   resolvePreset,
+  type EntrySource,
   type GeneratorEntry,
   type PlanRequest,
 } from '@pyrepo/core/host';
@@ -31,8 +32,8 @@ export interface Io {
   cwd: string;
   /** Whether a person can answer prompts. */
   interactive: boolean;
-  /** Told once a generation has run (the bin then keeps a code cache with the code it compiled). */
-  generated?: () => void;
+  /** Told once a generation has run, with where its generators came from (the bin keeps a code cache with the code it compiled). */
+  generated?: (sources: ReadonlyArray<EntrySource['type']>) => void;
 }
 
 const epilogue = [
@@ -73,7 +74,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
-    io.generated?.();
+    io.generated?.(draft.steps.map(step => step.entry.source.type));
     if (argv.dryRun) {
       io.out('Dry run: nothing was written.\n');
     } else if (report.skippedConflicts.length > 0) {

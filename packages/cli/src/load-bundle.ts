@@ -10,13 +10,28 @@ function cacheDir(): string {
   return process.env.PYREPO_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'pyrepo');
 }
 
+/**
+ * Code a run may compile beyond start-up: generating with built-in generators, or with generators
+ * from packages or paths (Ajv's compiler for their schemas, the module loader for their code).
+ */
+export type CodePath = 'built-in' | 'team';
+const codePaths: readonly CodePath[] = ['built-in', 'team'];
+
+/** A cache's name part: the code paths it holds (`built-in+team`), or `start`. */
+function cacheTag(paths: ReadonlySet<CodePath>): string {
+  return codePaths.filter(path => paths.has(path)).join('+') || 'start';
+}
+
+/** The caches a start looks for, fullest first. */
+const pathSets: Array<Set<CodePath>> = [new Set(codePaths), new Set(['built-in']), new Set(['team']), new Set()];
+
 export interface LoadedBundle {
   exports: Record<string, unknown>;
   /**
-   * Keep the compiled code for the next start, once per bundle and Node version: `generated` says
-   * this process ran a generation, whose code a cache made by `list` or `--help` lacks.
+   * Keep the compiled code for the next start, once per bundle, Node version and set of code
+   * paths: a run that took a path the loaded cache lacks (`taken`) writes one that has it too.
    */
-  saveCodeCache(generated: boolean): void;
+  saveCodeCache(taken: ReadonlySet<CodePath>): void;
 }
 
 /**
@@ -31,14 +46,13 @@ export function loadBundle(url: URL): LoadedBundle {
   const source = readFileSync(file, 'latin1');
   const { size, mtimeMs } = statSync(file);
   const key = join(cacheDir(), `${basename(file)}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`);
-  const full = `${key}.full.v8`;
-  const start = `${key}.start.v8`;
-  let cached: string | undefined;
+  const cacheFile = (paths: ReadonlySet<CodePath>) => `${key}.${cacheTag(paths)}.v8`;
+  let cachedPaths = new Set<CodePath>();
   let cachedData: Buffer | undefined;
-  for (const path of [full, start]) {
+  for (const paths of pathSets) {
     try {
-      cachedData = readFileSync(path);
-      cached = path;
+      cachedData = readFileSync(cacheFile(paths));
+      cachedPaths = paths;
       break;
     } catch {
       // absent or unreadable: the next one, else compile without
@@ -53,10 +67,12 @@ export function loadBundle(url: URL): LoadedBundle {
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   return {
     exports: module.exports,
-    saveCodeCache(generated: boolean) {
-      const target = generated ? full : start;
+    saveCodeCache(taken: ReadonlySet<CodePath>) {
+      // The new cache holds what this run compiled and what it loaded from the old one.
+      const paths = new Set([...cachedPaths, ...taken]);
+      const target = cacheFile(paths);
       const usable = cachedData !== undefined && !script.cachedDataRejected;
-      if (usable && (cached === full || !generated)) return;
+      if (usable && paths.size === cachedPaths.size) return;
       try {
         mkdirSync(dirname(target), { recursive: true });
         const temporary = `${target}.${process.pid}`;
