@@ -58,6 +58,12 @@ test('a cache V8 rejects is replaced, and caches of other builds are removed', (
   assert.match(result.stdout, /wpmedia-django/);
   assert.equal(cacheFiles(cache), [start], 'the older build is gone; the rejected cache was rewritten');
   assert.not.equal(readFileSync(join(cache, start!), 'utf8'), 'not V8 code');
+
+  // A rejected cache's code paths were not loaded: the one written instead does not claim them.
+  const builtIn = start!.replace('.start.v8', '.built-in.v8');
+  writeFileSync(join(cache, builtIn), 'not V8 code either');
+  assert.is(pyrepo(['list'], root, env).code, 0);
+  assert.equal(cacheFiles(cache), [start]);
 });
 
 test('without a writable cache folder the CLI works the same and says nothing about it', () => {

@@ -68,10 +68,10 @@ export function loadBundle(url: URL): LoadedBundle {
   return {
     exports: module.exports,
     saveCodeCache(taken: ReadonlySet<CodePath>) {
-      // The new cache holds what this run compiled and what it loaded from the old one.
-      const paths = new Set([...cachedPaths, ...taken]);
-      const target = cacheFile(paths);
+      // The new cache holds what this run compiled and what it loaded from the old one, if V8 took it.
       const usable = cachedData !== undefined && !script.cachedDataRejected;
+      const paths = new Set([...(usable ? cachedPaths : []), ...taken]);
+      const target = cacheFile(paths);
       if (usable && paths.size === cachedPaths.size) return;
       try {
         mkdirSync(dirname(target), { recursive: true });
