@@ -1,8 +1,8 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo, repoRoot, tempFolders } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, repoRoot, tempFolders, workspaceTempDir } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
 const folders = tempFolders('pyrepo-cli-');
@@ -159,9 +159,7 @@ test("Yeoman's .yo-resolve rules hold, from the repository's root and from a sub
 });
 
 test('a preset of 120 generator packages runs each of them, without Node warning of a listener leak', () => {
-  // Inside the workspace, where the copies find @pyrepo/core as installed packages do.
-  mkdirSync(join(repoRoot, 'test', '.work'), { recursive: true });
-  const packages = mkdtempSync(join(repoRoot, 'test', '.work', 'many-'));
+  const packages = workspaceTempDir('many-');
   try {
     const generators = Array.from({ length: 120 }, (_, index) => {
       const dir = join(packages, `g${index}`);

@@ -4,16 +4,15 @@
 // generator and shadows another's template); and a package built for another core, or broken,
 // is refused with its name and the problem while `pyrepo list` goes on.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkGeneratorSchema, checkPresetFile, coreVersion } from '@pyrepo/core/host';
-import { pyrepo, repoRoot } from './helpers/cli.js';
+import { pyrepo, workspaceTempDir } from './helpers/cli.js';
 
 // Inside the workspace, so the scaffolds' tests find @pyrepo/testing and uvu as an installed package would.
-mkdirSync(join(repoRoot, 'test', '.work'), { recursive: true });
-const work = mkdtempSync(join(repoRoot, 'test', '.work', 'team-'));
+const work = workspaceTempDir('team-');
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 const sentry = join(work, 'sentry');

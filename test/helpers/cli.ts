@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@pyrepo/testing';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +34,10 @@ export function tempFolders(prefix: string): { make: () => string; cleanup: () =
     },
     cleanup: () => made.forEach(dir => rmSync(dir, { recursive: true, force: true })),
   };
+}
+
+/** A temporary folder inside the workspace, where packages made in it find @pyrepo/core and the test tools as installed packages do. */
+export function workspaceTempDir(prefix: string): string {
+  mkdirSync(join(repoRoot, 'test', '.work'), { recursive: true });
+  return mkdtempSync(join(repoRoot, 'test', '.work', prefix));
 }
