@@ -3,12 +3,9 @@
 // services never run as root, .dockerignore keeps secrets and history out of images, base images
 // are current Debian releases, units verify and rate 2.5 or better, scripts are set -eu and
 // shellcheck-clean, uWSGI drops root.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkRepositories, runPyrepo, type RunPyrepoResult } from '@pyrepo/testing';
-import { repoRoot } from './helpers/cli.js';
 import { generatorNames, presetNames, runGeneratorAlone } from './helpers/walk.js';
 
 const runs = new Map<string, RunPyrepoResult>();
@@ -33,16 +30,6 @@ test('what the rules need is there to check: images, units, scripts and uWSGI co
   const files = [...runs.values()].flatMap(run => Object.keys(run.files()));
   for (const pattern of [/Dockerfile$/, /\.dockerignore$/, /\.service$/, /\.sh$/, /uwsgi\.ini$/, /supervisor\/.*\.conf$/]) {
     assert.ok(files.some(file => pattern.test(file)), `no generated file matches ${pattern}`);
-  }
-});
-
-test('every preset that generates a systemd unit starts its service through the unit in its tests (it still works, hardened)', () => {
-  for (const preset of presetNames) {
-    const run = runs.get(`preset ${preset}`)!;
-    if (!Object.keys(run.files()).some(file => file.endsWith('.service'))) continue;
-    const testDir = join(repoRoot, 'presets', preset, 'test');
-    const sources = readdirSync(testDir).filter(file => file.endsWith('.test.ts')).map(file => readFileSync(join(testDir, file), 'utf8'));
-    assert.ok(sources.some(source => /startSystemdUnit\(/.test(source)), `presets/${preset}/test: start the service with startSystemdUnit (see docs/security.md)`);
   }
 });
 

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { toolError } from './tools.js';
 
 const pythonDir = new URL('../../python/', import.meta.url);
 
@@ -10,6 +11,7 @@ export const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'pyt
 /** Run a program and return its output; on failure throw with all it said, so a test failure shows what the tool reported. */
 export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): string {
   const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', input: options.input, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw toolError(command, result.error);
   if (result.status === 0) return result.stdout;
   const status = result.status ?? result.error?.message ?? result.signal;
   throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);

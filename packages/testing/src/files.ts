@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkGroovyFiles, checkWithPython, type PythonCheckedKind } from './checks.js';
@@ -8,6 +7,7 @@ import { checkShellScripts } from './scripts.js';
 import { checkUwsgiIni } from './services.js';
 import { checkSystemdUnits } from './systemd.js';
 import { readTree } from './index.js';
+import { toolError } from './tools.js';
 
 /** What reads a generated file, and so how it is checked. */
 export type FileKind =
@@ -82,6 +82,7 @@ export function checkFiles(files: FileToCheck[]): Map<string, string[]> {
     if (file.kind === 'uwsgi') found.push(...checkUwsgi(file.path));
     if (file.kind === 'makefile') {
       const result = spawnSync('make', ['-n', '--no-print-directory', '-f', basename(file.path)], { cwd: dirname(file.path), encoding: 'utf8' });
+      if (result.error) throw toolError('make', result.error);
       if (result.status !== 0) found.push(`make -n: ${result.stderr.trim()}`);
     }
     if (file.kind === 'json') {
@@ -100,6 +101,7 @@ function checkUwsgi(path: string): string[] {
   const text = readFileSync(path, 'utf8');
   const found = checkUwsgiIni(text);
   const result = spawnSync('uwsgi', ['--plugins', 'python3,http', '--ini', path, '--strict', '--get', 'master'], { cwd: dirname(path), encoding: 'utf8' });
+  if (result.error) throw toolError('uwsgi', result.error);
   if (result.status !== 0) found.push(`uwsgi does not accept it: ${result.stderr.trim().split('\n').at(-1)}`);
   const uid = /^\s*uid\s*=\s*(\S+)/m.exec(text)?.[1];
   if (!uid || ['root', '0'].includes(uid)) found.push('no uid, or uid root: uWSGI started as root keeps running as root');
@@ -107,27 +109,22 @@ function checkUwsgi(path: string): string[] {
 }
 
 /**
- * Every file of generated repositories that a tool reads, checked with checkFiles; files with the
- * same kind and contents are checked once. Returns "repository/path: problem" lines, none when all pass.
+ * Every file of generated repositories that a tool reads, checked with checkFiles (each file on
+ * its own: two files with the same contents may differ in what else is checked, such as the
+ * executable bit). Returns "repository/path: problem" lines, none when all pass.
  */
 export function checkRepositories(dirs: string[]): string[] {
-  const seen = new Map<string, string>();
-  const files: Array<FileToCheck & { shown: string; sameAs?: string }> = [];
+  const files: Array<FileToCheck & { shown: string }> = [];
   for (const dir of dirs) {
     const tree = readTree(dir);
     const venvDir = storedVenvDir(tree['.yo-rc.json']);
     for (const [relativePath, contents] of Object.entries(tree)) {
       const kind = fileKind(relativePath, contents);
-      if (!kind) continue;
-      const path = join(dir, relativePath);
-      // Requirements and compose files read their neighbours; a .dockerignore depends on venvDir.
-      const key = ['requirements', 'compose', 'dockerignore'].includes(kind) ? path : `${kind}\0${createHash('sha256').update(contents).digest('hex')}`;
-      files.push({ path, kind, venvDir, shown: `${dir}/${relativePath}`, sameAs: seen.get(key) });
-      if (!seen.has(key)) seen.set(key, path);
+      if (kind) files.push({ path: join(dir, relativePath), kind, venvDir, shown: `${dir}/${relativePath}` });
     }
   }
-  const problems = checkFiles(files.filter(file => !file.sameAs));
-  return files.flatMap(file => (problems.get(file.sameAs ?? file.path) ?? []).map(problem => `${file.shown}: ${problem}`));
+  const problems = checkFiles(files);
+  return files.flatMap(file => (problems.get(file.path) ?? []).map(problem => `${file.shown}: ${problem}`));
 }
 
 function storedVenvDir(yoRc: string | undefined): string | undefined {

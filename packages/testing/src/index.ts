@@ -5,6 +5,9 @@ import { PassThrough } from 'node:stream';
 import { Registry, draftPlan, type Catalog, type JsonObject, type PlanRequest } from '@pyrepo/core';
 import { runDraft, type RunReport } from '@pyrepo/core/run';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
+import { requireTools } from './tools.js';
+
+requireTools();
 
 export interface RunPyrepoOptions {
   /** A preset to run (name, package or path)... */
@@ -42,6 +45,47 @@ export interface RunPyrepoResult {
 /** A fresh temporary folder, removed by `cleanup` in the result. */
 export function tempDir(prefix = 'pyrepo-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Run with environment variables set (undefined: unset) for the in-process generation, then put
+ * the environment back: generators run as child processes see exactly these (git, pip, venv).
+ */
+export async function withEnv<T>(variables: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(variables).map(name => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(variables);
+  try {
+    return await run();
+  } finally {
+    apply(saved);
+  }
+}
+
+/**
+ * The environment git gets in a test, whatever the machine's configuration: no global or system
+ * config (an empty HOME), never guessing an identity; with `identity`, that author and committer.
+ */
+export function gitEnvironment(home: string, identity?: { name: string; email: string }): Record<string, string | undefined> {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'user.useConfigOnly',
+    GIT_CONFIG_VALUE_0: 'true',
+    EMAIL: undefined,
+    GIT_AUTHOR_NAME: identity?.name,
+    GIT_AUTHOR_EMAIL: identity?.email,
+    GIT_COMMITTER_NAME: identity?.name,
+    GIT_COMMITTER_EMAIL: identity?.email,
+  };
 }
 
 /** Write files (path from `dir` to contents) into a folder. */
@@ -161,3 +205,4 @@ export * from './services.js';
 export * from './systemd.js';
 export * from './build.js';
 export * from './files.js';
+export { toolError } from './tools.js';

@@ -1,20 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { toolError } from './tools.js';
 
 const asRoot = process.getuid?.() === 0;
+/** The unprivileged user services run as when the tests run as root (CI). */
+export const serviceUid = 1000;
 
-/** A TCP port nothing listens on. */
+/**
+ * A TCP port nothing listened on a moment ago. Another process may take it before the server
+ * binds it: start servers through `onFreePort`, which tries another port when that happens.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Start a server on a free port; if the port was taken before the server bound it, try another (up to 5 times). */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= 5 || !/address already in use|EADDRINUSE|Errno 98/i.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 /** Let an unprivileged user read a generated tree (tests run as root in CI; services must not). */
@@ -31,7 +49,7 @@ export function makeReadable(dir: string): void {
 
 /** The command line that runs a program as uid/gid 1000 when the tests run as root (setpriv, util-linux). */
 export function unprivileged(command: string, args: string[]): [string, string[]] {
-  return asRoot ? ['setpriv', ['--reuid=1000', '--regid=1000', '--clear-groups', command, ...args]] : [command, args];
+  return asRoot ? ['setpriv', [`--reuid=${serviceUid}`, `--regid=${serviceUid}`, '--clear-groups', command, ...args]] : [command, args];
 }
 
 export interface RunningService {
@@ -48,111 +66,119 @@ export async function stopQuickly(server: RunningService): Promise<void> {
   if (stopped >= 10_000) throw new Error(`stopped only after ${stopped} ms (SIGTERM; SIGKILL at 15 s):\n${server.output()}`);
 }
 
-/** Start a server process (as uid 1000 when the tests run as root) and wait until `url` answers (or fail with its output). */
-export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string }): Promise<RunningService> {
+/** The pids of a process and all its descendants (uWSGI's master forks its workers). */
+function processTree(root: number): Set<number> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = new Set([root]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [pid, parent] of parents) if (tree.has(parent) && !tree.has(pid)) grown = tree.add(pid).size > 0;
+  }
+  return tree;
+}
+
+/** Whether one of these processes holds a socket listening on the TCP port (from /proc: no race with another listener). */
+function listensOn(pids: Set<number>, port: number): boolean {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && parseInt(fields[1]?.split(':')[1] ?? '', 16) === port) inodes.add(fields[9]!);
+    }
+  }
+  if (inodes.size === 0) return false;
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const link = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (link && inodes.has(link[1]!)) return true;
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
+}
+
+/** The real uid a process runs as (/proc/<pid>/status). */
+function processUid(pid: number): number {
+  return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+/**
+ * Start a server process as an unprivileged user (uid 1000 when the tests run as root, the
+ * tests' own user otherwise; never root), wait until it listens on the port of `url` (the socket
+ * must be its own), then until `url` answers. Fails with its output if it exits first.
+ */
+export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string; wrap?: (command: string, args: string[]) => [string, string[]] }): Promise<RunningService> {
   makeReadable(options.cwd);
-  const [program, programArgs] = unprivileged(command, args);
+  const [program, programArgs] = (options.wrap ?? unprivileged)(command, args);
   const child = spawn(program, programArgs, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited (${child.exitCode ?? child.signalCode}) before serving:\n${output}`);
-    try {
-      await fetch(options.url, { redirect: 'manual', signal: AbortSignal.timeout(1000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`${command} did not answer ${options.url} within 20 s:\n${output}`);
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
+  let failure: Error | undefined;
+  child.once('error', error => (failure = (error as NodeJS.ErrnoException).code === 'ENOENT' ? toolError(program) : error));
+  const exited = new Promise<void>(resolve => child.once('close', () => resolve()));
+  const port = Number(new URL(options.url).port);
+  const alive = () => failure === undefined && child.exitCode === null && child.signalCode === null;
+  const started = Date.now();
+  // Waits on the process: it listens, or it exits. The bound only keeps a hung server from hanging the suite.
+  while (alive() && !listensOn(processTree(child.pid!), port)) {
+    if (Date.now() - started > 120_000) {
+      child.kill('SIGKILL');
+      throw new Error(`${command} neither listened on port ${port} nor exited within 120 s:\n${output}`);
     }
+    await new Promise(resolve => setTimeout(resolve, 25));
   }
-  return {
+  if (!alive()) {
+    await exited;
+    throw failure ?? new Error(`${command} exited (${child.exitCode ?? child.signalCode}) before serving:\n${output}`);
+  }
+  const service: RunningService = {
     url: options.url,
     process: child,
     output: () => output,
     stop: async () => {
-      const started = Date.now();
+      const stopping = Date.now();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-      return Date.now() - started;
+      return Date.now() - stopping;
     },
   };
-}
-
-/** The settings of a unit's [Service] section: last value wins, Environment= lines add up. */
-function serviceSettings(text: string): { values: Map<string, string>; environment: Record<string, string> } {
-  const values = new Map<string, string>();
-  const environment: Record<string, string> = {};
-  let section = '';
-  for (const line of text.split('\n')) {
-    const header = /^\[(.+)\]$/.exec(line.trim());
-    if (header) section = header[1]!;
-    const setting = /^(\w+)=(.*)$/.exec(line);
-    if (section !== 'Service' || !setting) continue;
-    const [, key, value] = setting as unknown as [string, string, string];
-    if (key === 'Environment') {
-      if (/["'\s]/.test(value.replace(/^[^=]*=/, ''))) throw new Error(`Environment=${value}: quoting is not simulated`);
-      const [name = '', ...rest] = value.split('=');
-      environment[name] = rest.join('=');
-    } else values.set(key, value);
-  }
-  return { values, environment };
-}
-
-/**
- * Start what a systemd unit runs, the way systemd would on a server: its ExecStart, in its
- * WorkingDirectory, as an unprivileged user (its User=; uid 1000 here), with systemd's minimal
- * environment plus its Environment= lines and STATE_DIRECTORY. `release` stands in for the
- * WorkingDirectory (the deployed release), which the service can read but not write; the
- * StateDirectory is a fresh folder it owns, the one place it may write. `env` overrides
- * (the port, so tests do not collide).
- */
-export async function startSystemdUnit(unitPath: string, options: { release: string; url: string; env?: Record<string, string> }): Promise<RunningService> {
-  const { values, environment } = serviceSettings(readFileSync(unitPath, 'utf8'));
-  const workingDirectory = values.get('WorkingDirectory');
-  const execStart = values.get('ExecStart');
-  if (!workingDirectory || !execStart || !values.get('User')) throw new Error(`${unitPath}: the simulation needs WorkingDirectory, ExecStart and User`);
-  const state = mkdtempSync(join(tmpdir(), 'pyrepo-state-'));
-  if (asRoot) chownSync(state, 1000, 1000);
-  const stateDirectory = values.get('StateDirectory');
-  const mapPaths = (value: string) => {
-    let mapped = value.replaceAll(workingDirectory, options.release);
-    if (stateDirectory) mapped = mapped.replaceAll(`/var/lib/${stateDirectory}`, state);
-    return mapped;
-  };
-  const env: NodeJS.ProcessEnv = {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin',
-    LANG: 'C.UTF-8',
-    HOME: '/nonexistent',
-    ...Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, mapPaths(value)])),
-    ...(stateDirectory ? { STATE_DIRECTORY: state } : {}),
-    ...options.env,
-  };
-  const [command = '', ...args] = mapPaths(execStart.replace(/^[-@:+!]+/, '')).split(/\s+/);
   try {
-    const service = await startService(command, args, { cwd: options.release, env, url: options.url });
-    return { ...service, stop: () => service.stop().finally(() => rmSync(state, { recursive: true, force: true })) };
+    const uid = processUid(child.pid!);
+    if (uid === 0) throw new Error(`${command} runs as root: services in these tests run unprivileged`);
+    // Listening, the server answers once its application has loaded (no fixed deadline: it is its own).
+    await fetch(options.url, { redirect: 'manual', signal: AbortSignal.timeout(120_000) });
   } catch (error) {
-    rmSync(state, { recursive: true, force: true });
-    throw error;
+    await service.stop();
+    throw new Error(`${command}: ${(error as Error).message}\n${output}`);
   }
+  return service;
 }
-
 /** Serve a generated repository with Debian's uWSGI from its uwsgi.ini, overriding only the socket and chdir. */
-export async function startUwsgi(dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
-  const port = await freePort();
-  return startService('uwsgi', ['--plugins', 'python3,http', '--ini', 'uwsgi.ini'], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, ...env, UWSGI_CHDIR: dir, UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` },
-    url: `http://127.0.0.1:${port}/`,
-  });
+export function startUwsgi(dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+  return onFreePort(port =>
+    startService('uwsgi', ['--plugins', 'python3,http', '--ini', 'uwsgi.ini'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, ...env, UWSGI_CHDIR: dir, UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` },
+      url: `http://127.0.0.1:${port}/`,
+    }),
+  );
 }
 
 /**

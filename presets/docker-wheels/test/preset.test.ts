@@ -14,7 +14,7 @@ let run: RunPyrepoResult;
 test.before(async () => {
   run = await runPyrepo({ preset: 'docker-wheels', values: { name: 'polls', python: '3.11', skipGit: true } });
 });
-test.after(() => run.cleanup());
+test.after(() => run?.cleanup());
 
 test('the files and the snapshot', () => {
   const tree = run.files();

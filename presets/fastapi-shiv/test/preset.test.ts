@@ -1,6 +1,6 @@
 // "Python in Production": a src-layout FastAPI package, a zipapp, systemd, Jenkins, git.
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -10,7 +10,8 @@ import {
   checkShellScript,
   checkSnapshot,
   checkSystemdUnit,
-  freePort,
+  gitEnvironment,
+  onFreePort,
   python,
   renderTree,
   runPyrepo,
@@ -20,23 +21,24 @@ import {
   stopQuickly,
   systemdExposure,
   tempDir,
+  withEnv,
   type RunPyrepoResult,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
-const identity = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+const identity = { name: 'Test', email: 'test@example.com' };
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
+const home = tempDir('pyrepo-home-');
+// Set by the before hook; if that fails, uvu (patched) reports its error and runs no test.
 let run: RunPyrepoResult;
 
 test.before(async () => {
-  Object.assign(process.env, identity);
-  try {
-    run = await runPyrepo({ preset: 'fastapi-shiv', values: { name: 'inventory', python: '3.11' } });
-  } finally {
-    for (const key of Object.keys(identity)) delete process.env[key];
-  }
+  run = await withEnv(gitEnvironment(home, identity), () => runPyrepo({ preset: 'fastapi-shiv', values: { name: 'inventory', python: '3.11' } }));
 });
-test.after(() => run.cleanup());
+test.after(() => {
+  run?.cleanup();
+  rmSync(home, { recursive: true, force: true });
+});
 
 test('the files, the snapshot, and git init with a first commit of everything', () => {
   const tree = run.files();
@@ -55,8 +57,7 @@ test('the files, the snapshot, and git init with a first commit of everything', 
 
 test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test passes', async () => {
   assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
-  const port = await freePort();
-  const server = await startService(python, ['-m', 'inventory'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+  const server = await onFreePort(port => startService(python, ['-m', 'inventory'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
   try {
     assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
   } finally {
@@ -64,14 +65,15 @@ test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test
   }
 });
 
-test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit runs as an unprivileged user from a read-only release', async () => {
+test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit\'s ExecStart runs as uid 1000 with NoNewPrivileges, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
   const build = tempDir('pyrepo-zipapp-');
   const release = tempDir('pyrepo-release-');
   try {
     runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: run.dir, env });
     runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', join(release, 'inventory.pyz')], { env });
-    const port = await freePort();
-    const server = await startSystemdUnit(join(run.dir, 'deploy/inventory.service'), { release, env: { PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+    const unit = join(run.dir, 'deploy/inventory.service');
+    assert.equal(checkSystemdUnit(unit, { release }), [], 'systemd-analyze verify, with the release\'s inventory.pyz');
+    const server = await onFreePort(port => startSystemdUnit(unit, { release, env: { PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
     try {
       assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
     } finally {
@@ -95,12 +97,12 @@ test('the build script, the unit that runs the .pyz, the Jenkinsfile', () => {
   assert.match(run.read('Jenkinsfile'), /stage\('Zipapp'\)[\s\S]*archiveArtifacts artifacts: 'dist\/\*\.tar\.gz, dist\/\*\.pyz'/);
 });
 
-test('without a git identity the first commit is reported with the command to run, and the run succeeds', async () => {
-  const bare = await runPyrepo({ generators: ['repo'], values: { name: 'x', initialCommit: true } });
+test('without a git identity (none configured, none guessed) the first commit is reported with the command to run, and the run succeeds', async () => {
+  const bare = await withEnv(gitEnvironment(home), () => runPyrepo({ generators: ['repo'], values: { name: 'x', initialCommit: true } }));
   try {
-    const configured = execFileSync('sh', ['-c', 'git config user.email || true'], { cwd: bare.dir, encoding: 'utf8' }).trim();
-    if (configured === '') assert.match(bare.log, /repo: could not make the first commit[\s\S]*Run it yourself later, in .*: git commit --quiet --message Initial commit \(pyrepo\)/);
-    else assert.match(bare.log, /made the first commit/);
+    assert.match(bare.log, /repo: could not make the first commit[\s\S]*Run it yourself later, in .*: git commit --quiet --message Initial commit \(pyrepo\)/);
+    assert.ok(existsSync(join(bare.dir, '.git', 'HEAD')), 'git init ran');
+    assert.is(spawnSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: bare.dir }).status, 128, 'no commit');
   } finally {
     bare.cleanup();
   }

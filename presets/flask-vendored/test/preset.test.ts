@@ -12,7 +12,7 @@ import {
   checkSnapshot,
   checkSystemdUnit,
   checkUwsgiIni,
-  freePort,
+  onFreePort,
   offlinePip,
   parseRequirementsFiles,
   python,
@@ -39,7 +39,7 @@ test.before(async () => {
   run = await runPyrepo({ preset: 'flask-vendored', values: { name: 'shop', python: '3.11', base: ['tinydep==1.0'] } });
 });
 test.after(() => {
-  run.cleanup();
+  run?.cleanup();
   rmSync(wheels, { recursive: true, force: true });
 });
 
@@ -88,7 +88,7 @@ test('the app loads its dependency from vendors/, relative to itself, with the s
   assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
 });
 
-test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI serves / from the unpacked release, as an unprivileged user that cannot write to it', async () => {
+test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI, verified against the unpacked release, serves / from it as uid 1000 with NoNewPrivileges, ProtectSystem=strict and no write access to it (systemd\'s other sandboxing not simulated)', async () => {
   runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: run.dir, env });
   const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
   const listing = execFileSync('tar', ['-tzf', join(run.dir, 'dist', archive)], { encoding: 'utf8' }).split('\n');
@@ -101,8 +101,9 @@ test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s 
   try {
     execFileSync('tar', ['-xzf', join(run.dir, 'dist', archive), '-C', release, '--strip-components=1']);
     assert.equal(checkUwsgiIni(readFileSync(join(release, 'uwsgi.ini'), 'utf8')), []);
-    const port = await freePort();
-    const server = await startSystemdUnit(join(run.dir, 'deploy/shop.service'), { release, env: { UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` }, url: `http://127.0.0.1:${port}/` });
+    const unit = join(run.dir, 'deploy/shop.service');
+    assert.equal(checkSystemdUnit(unit, { release }), [], 'systemd-analyze verify, with the release\'s uwsgi.ini');
+    const server = await onFreePort(port => startSystemdUnit(unit, { release, env: { UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` }, url: `http://127.0.0.1:${port}/` }));
     try {
       const response = await fetch(server.url);
       assert.is(response.status, 200, server.output());

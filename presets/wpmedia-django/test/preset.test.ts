@@ -31,7 +31,7 @@ let run: RunPyrepoResult;
 test.before(async () => {
   run = await runPyrepo({ preset: 'wpmedia-django', values: { name: 'blog' } });
 });
-test.after(() => run.cleanup());
+test.after(() => run?.cleanup());
 
 const manage = (args: string[], env: Record<string, string> = {}) =>
   runTool(python, ['manage.py', ...args], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', ...env } });
@@ -84,7 +84,7 @@ test('Django (Debian\'s 3.2): check passes with the dev settings, check --deploy
   assert.ok(existsSync(join(run.dir, 'staticfiles', 'admin', 'css', 'base.css')));
 });
 
-test('uWSGI (Debian\'s, as uid 1000) serves / from uwsgi.ini with HTTP 200 and the JSON, static files too, and stops within 10 s of SIGTERM', async () => {
+test('uWSGI (Debian\'s, as an unprivileged user) serves / from uwsgi.ini with HTTP 200 and the JSON, static files too, and stops within 10 s of SIGTERM', async () => {
   assert.equal(checkUwsgiIni(run.read('uwsgi.ini')), []);
   const server = await startUwsgi(run.dir, prodEnv);
   try {

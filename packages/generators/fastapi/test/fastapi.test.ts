@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, python, runPyrepo, runTool, startService } from '@pyrepo/testing';
+import { onFreePort, python, runPyrepo, runTool, startService } from '@pyrepo/testing';
 
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
 
@@ -11,8 +11,7 @@ test('src/<package>: python -m <package> serves / on HOST and PORT; pytest finds
     assert.match(run.read('requirements/base.txt'), /^fastapi==0\.163\.2\nuvicorn==0\.54\.0$/m);
     assert.match(run.read('requirements/ci.txt'), /^httpx==0\.28\.1$/m);
     assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
-    const port = await freePort();
-    const server = await startService(python, ['-m', 'stock_api'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+    const server = await onFreePort(port => startService(python, ['-m', 'stock_api'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
     try {
       assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });
     } finally {

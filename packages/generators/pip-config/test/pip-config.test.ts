@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { python, runPyrepo, runTool } from '@pyrepo/testing';
+import { rmSync } from 'node:fs';
+import { buildWheel, onFreePort, python, runPyrepo, runTool, startService, tempDir, withEnv } from '@pyrepo/testing';
 
 const settings = (dir: string) =>
   runTool(python, ['-m', 'pip', 'config', 'list'], { env: { PATH: process.env.PATH, PIP_CONFIG_FILE: join(dir, 'pip.conf') } })
@@ -33,12 +34,30 @@ test('addresses that would not stay one INI value are refused', async () => {
   }
 });
 
-test('the venv install step and the images use it', async () => {
-  const run = await runPyrepo({ generators: ['pip-config', 'docker-prod'], values: { name: 'x', framework: 'tornado' } });
+test('the venv install step installs from the index pip.conf names (a local index over HTTP); the production Dockerfile (read, not built) copies pip.conf before its pip install', async () => {
+  const index = tempDir('pyrepo-index-');
+  // A PEP 503 simple index is a folder per project with links to its files: http.server's listings are that.
+  buildWheel(join(index, 'simple', 'alpha'), 'alpha', '2.0', 'VALUE = "from the configured index"\n');
+  const server = await onFreePort(port => startService(python, ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], { cwd: index, env: { PATH: process.env.PATH }, url: `http://127.0.0.1:${port}/simple/` }));
   try {
-    assert.match(run.read('docker/app/Dockerfile'), /COPY pip\.conf \/etc\/pip\.conf/);
+    const run = await withEnv({ PIP_NO_INDEX: undefined, PIP_FIND_LINKS: undefined, PIP_INDEX_URL: undefined, PIP_CONFIG_FILE: undefined }, () =>
+      runPyrepo({ generators: ['pip-config', 'venv'], values: { name: 'x', layout: 'single', indexUrl: `${server.url}` }, files: { 'requirements.txt': 'alpha==2.0\n' }, skipInstall: false }),
+    );
+    try {
+      assert.match(run.log, /venv: \.venv holds requirements\.txt/, run.log);
+      assert.is(runTool(join(run.dir, '.venv', 'bin', 'python'), ['-c', 'import alpha; print(alpha.VALUE)']).trim(), 'from the configured index');
+    } finally {
+      run.cleanup();
+    }
   } finally {
-    run.cleanup();
+    await server.stop();
+    rmSync(index, { recursive: true, force: true });
+  }
+  const images = await runPyrepo({ generators: ['pip-config', 'docker-prod'], values: { name: 'x', framework: 'tornado' } });
+  try {
+    assert.match(images.read('docker/app/Dockerfile'), /COPY pip\.conf \/etc\/pip\.conf\n(.*\n)*RUN \/opt\/venv\/bin\/pip install/);
+  } finally {
+    images.cleanup();
   }
 });
 

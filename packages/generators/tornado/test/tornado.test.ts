@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, python, runPyrepo, runTool, startService, stopQuickly } from '@pyrepo/testing';
+import { onFreePort, python, runPyrepo, runTool, startService, stopQuickly } from '@pyrepo/testing';
 
 test('server.py answers / with Hello World where HOST and PORT say; its test passes', async () => {
   const run = await runPyrepo({ generators: ['tornado'], values: { name: 'hello', framework: 'tornado', port: 8888 } });
@@ -9,8 +9,7 @@ test('server.py answers / with Hello World where HOST and PORT say; its test pas
     assert.match(run.read('requirements/base.txt'), /^tornado==6\.6\.1$/m);
     const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
     assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: run.dir, env }), /1 passed/);
-    const port = await freePort();
-    const server = await startService(python, ['server.py'], { cwd: run.dir, env: { ...env, PORT: String(port) }, url: `http://127.0.0.1:${port}/` });
+    const server = await onFreePort(port => startService(python, ['server.py'], { cwd: run.dir, env: { ...env, PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
     try {
       assert.is(await (await fetch(server.url)).text(), 'Hello World');
     } finally {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runPyrepo } from '@pyrepo/testing';
+import { buildWheel, offlinePip, runPyrepo, runTool, tempDir, withEnv } from '@pyrepo/testing';
 
 test('the venv folder is ignored and explained, with the layout\'s development requirements', async () => {
   const run = await runPyrepo({ generators: ['venv'], values: { name: 'shop', venvDir: 'env', layout: 'app-dev-frozen' } });
@@ -15,19 +15,25 @@ test('the venv folder is ignored and explained, with the layout\'s development r
   }
 });
 
-test('the install step creates the venv and installs the development requirements', async () => {
-  const run = await runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': '# nothing yet\n' }, skipInstall: false });
+test('the install step creates the venv and installs the development requirements into it', async () => {
+  const wheels = tempDir('pyrepo-wheels-');
+  buildWheel(wheels, 'alpha', '2.0', 'VALUE = 2\n');
   try {
-    assert.ok(existsSync(join(run.dir, '.venv', 'bin', 'python')), run.log);
-    assert.match(run.log, /venv: \.venv holds requirements\.txt; activate it with \. \.venv\/bin\/activate/);
+    const run = await withEnv(offlinePip(wheels), () => runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': 'alpha==2.0\n' }, skipInstall: false }));
+    try {
+      assert.match(run.log, /venv: \.venv holds requirements\.txt; activate it with \. \.venv\/bin\/activate/);
+      const venvPython = join(run.dir, '.venv', 'bin', 'python');
+      assert.is(runTool(venvPython, ['-c', 'import alpha, sys; print(alpha.VALUE, sys.prefix)']).trim(), `2 ${join(run.dir, '.venv')}`);
+    } finally {
+      run.cleanup();
+    }
   } finally {
-    run.cleanup();
+    rmSync(wheels, { recursive: true, force: true });
   }
 });
 
 test('an install that fails (no index reachable) is reported with the command to run later; the files stay and the run succeeds', async () => {
-  process.env.PIP_NO_INDEX = '1';
-  try {
+  await withEnv({ PIP_NO_INDEX: '1' }, async () => {
     const run = await runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': 'Django==6.1.3\n' }, skipInstall: false });
     try {
       assert.match(run.log, /venv: could not install requirements\.txt:/);
@@ -37,9 +43,7 @@ test('an install that fails (no index reachable) is reported with the command to
     } finally {
       run.cleanup();
     }
-  } finally {
-    delete process.env.PIP_NO_INDEX;
-  }
+  });
 });
 
 test.run();
