@@ -1,12 +1,12 @@
 // The user's files are never lost: updates without questions only where pyrepo's own file is
 // unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
 // was), atomic replacement, install failures that keep the files. Runs the real CLI.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
+import { bin, cliEnv, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
 const folders = tempFolders('pyrepo-safety-');
@@ -115,22 +115,25 @@ test('a file that cannot be written (a file where a folder must go) fails the ru
   assert.equal(temporaries(dir), []);
 });
 
-/** Run the CLI in the background and deliver a signal once `ready` says so. */
-function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: () => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Run the CLI in the background and deliver a signal when a file appears in `watched` whose name
+ * passes `ready`: on the file system's own event (inotify), not a poll that may miss the moment.
+ */
+function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, watched: string, ready: (name: string) => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+  let signalled = false;
+  let child: ChildProcess | undefined;
+  const watcher = watch(watched, (_event, name) => {
+    if (!signalled && child && name && ready(name)) {
+      signalled = child.kill(signal);
+    }
+  });
+  child = spawn(process.execPath, [bin, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let signalled = false;
-  const poll = setInterval(() => {
-    if (!signalled && ready()) {
-      signalled = true;
-      child.kill(signal);
-    }
-  }, 2);
   return new Promise(resolve => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', code => {
-      clearInterval(poll);
+      watcher.close();
       clearTimeout(timer);
       resolve({ code, stderr, signalled });
     });
@@ -140,10 +143,11 @@ function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: (
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`${signal} while the generators write (before the commit): exit ${code}, the folder as it was`, async () => {
     const dir = work();
-    const marker = join(dir, '..', `${dir.split('/').at(-1)}.marker`);
+    const markerName = `${dir.split('/').at(-1)}.marker`;
+    const marker = join(dir, '..', markerName);
     writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
     const before = folderState(dir);
-    const result = await interrupt(['add', fixture('slow'), '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, () => existsSync(marker));
+    const result = await interrupt(['add', fixture('slow'), '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, join(dir, '..'), name => name === markerName);
     rmSync(marker, { force: true });
     assert.ok(result.signalled, 'the run reached the pause');
     assert.is(result.code, code, result.stderr);
@@ -161,7 +165,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.is(first.code, 0, first.stderr);
     const old = folderState(dir);
     // The signal goes as soon as the commit's first temporary file appears.
-    const result = await interrupt(args(2), dir, signal, () => temporaries(join(dir, 'data')).length > 0);
+    const result = await interrupt(args(2), dir, signal, join(dir, 'data'), name => /\.pyrepo-\d+-\d+$/.test(name));
     assert.ok(result.signalled, 'the signal arrived during the commit');
     assert.is(result.code, signal === 'SIGINT' ? 130 : 143, result.stderr);
     assert.equal(temporaries(dir), []);

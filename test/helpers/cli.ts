@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '@pyrepo/testing';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +16,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The CLI's code cache folder for this test process: its own, never the user's ~/.cache/pyrepo
+ * (or a PYREPO_CACHE_DIR the shell set), so no test depends on what an earlier run left there.
+ */
+export const cacheDir = mkdtempSync(join(tmpdir(), 'pyrepo-test-cache-'));
+process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** The environment the CLI runs with in tests: this process's, with its own cache folder and no colours. */
+export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NO_COLOR: '1', PYREPO_CACHE_DIR: cacheDir, ...env };
+}
+
 /** Run the real `pyrepo` binary (no terminal: it never prompts). */
 export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: cliEnv(env), timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 

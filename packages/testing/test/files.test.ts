@@ -1,5 +1,5 @@
 // checkRepositories is what the hardening and fuzz tests trust: each check must be able to fail.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,6 +70,18 @@ test('a unit without its hardening is rated above 2.5 and reported', async () =>
     assert.ok(problems.some(line => /hello\.service: systemd-analyze security rates it (\d+\.\d+), above 2\.5/.test(line)), problems.join('\n'));
   } finally {
     run.cleanup();
+  }
+});
+
+test('a file is checked on its own even when another file has the same contents: a non-executable copy of a script is reported', async () => {
+  const runs = [await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } }), await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } })];
+  try {
+    const [checked, copy] = runs.map(run => run.dir) as [string, string];
+    assert.is(readFileSync(join(copy, 'docker/app/entrypoint.sh'), 'utf8'), readFileSync(join(checked, 'docker/app/entrypoint.sh'), 'utf8'));
+    chmodSync(join(copy, 'docker/app/entrypoint.sh'), 0o644);
+    assert.equal(checkRepositories([checked, copy]), [`${copy}/docker/app/entrypoint.sh: not executable`]);
+  } finally {
+    runs.forEach(run => run.cleanup());
   }
 });
 
