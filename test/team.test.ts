@@ -11,22 +11,47 @@ import * as assert from 'uvu/assert';
 import { checkGeneratorSchema, checkPresetFile, coreVersion } from '@pyrepo/core/host';
 import { pyrepo, workspaceTempDir } from './helpers/cli.js';
 
-// Inside the workspace, so the scaffolds' tests find @pyrepo/testing and uvu as an installed package would.
-const work = workspaceTempDir('team-');
-test.after(() => rmSync(work, { recursive: true, force: true }));
+// Each test makes its own folder inside the workspace, so the scaffolds' tests find
+// @pyrepo/testing and uvu as an installed package would; no test depends on another's files.
+const made: string[] = [];
+const workFolder = () => {
+  const dir = workspaceTempDir('team-');
+  made.push(dir);
+  return dir;
+};
+test.after(() => made.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
-const sentry = join(work, 'sentry');
-const web = join(work, 'web');
-const project = join(work, 'project');
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 /** Install a package folder into the project's node_modules, as `npm install` would (a link). */
-function install(dir: string, packageName: string): void {
+function install(project: string, dir: string, packageName: string): void {
   mkdirSync(join(project, 'node_modules', packageName, '..'), { recursive: true });
   symlinkSync(dir, join(project, 'node_modules', packageName));
 }
 
+/** A team's generator and preset, scaffolded by pyrepo init, installed in a new project. */
+function teamPackages(): { work: string; sentry: string; web: string; project: string } {
+  const work = workFolder();
+  const [sentry, web, project] = ['sentry', 'web', 'project'].map(name => join(work, name)) as [string, string, string];
+  for (const args of [['init', 'generator', '@acme/sentry', '--dir', sentry, '--description', 'Who owns the repository'], ['init', 'preset', '@acme/web', '--dir', web, '--extends', 'wpmedia-django']]) {
+    const result = pyrepo(args, work);
+    if (result.code !== 0) throw new Error(`pyrepo ${args.join(' ')} failed:\n${result.stderr}`);
+  }
+  mkdirSync(project);
+  install(project, sentry, '@acme/pyrepo-generator-sentry');
+  install(project, web, '@acme/pyrepo-preset-web');
+  return { work, sentry, web, project };
+}
+
+/** The team preset replaces docker-dev with the team's generator and runs it with an owner. */
+function useSentry(web: string): void {
+  const preset = readJson(join(web, 'preset.json'));
+  writeFileSync(join(web, 'preset.json'), JSON.stringify({ ...preset, replace: { 'docker-dev': '@acme/sentry' }, generators: [['@acme/sentry', { owner: 'Team Web' }]] }, null, 2));
+}
+
 test('pyrepo init generator scaffolds a publishable package whose own test passes', () => {
+  const work = workFolder();
+  const sentry = join(work, 'sentry');
   const result = pyrepo(['init', 'generator', '@acme/sentry', '--dir', sentry, '--description', 'Who owns the repository'], work);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /Created @acme\/pyrepo-generator-sentry in .*sentry:\n  README\.md\n  index\.js\n  package\.json\n  schema\.json\n  templates\/docs\/OWNERS\.md\.ejs\n  test\/generator\.test\.js\n/);
@@ -42,6 +67,8 @@ test('pyrepo init generator scaffolds a publishable package whose own test passe
 });
 
 test('pyrepo init preset scaffolds a preset on an existing one, whose own test passes; bad names and folders write nothing', () => {
+  const work = workFolder();
+  const web = join(work, 'web');
   const result = pyrepo(['init', 'preset', '@acme/web', '--dir', web, '--extends', 'wpmedia-django'], work);
   assert.is(result.code, 0, result.stderr);
   const preset = readJson(join(web, 'preset.json'));
@@ -64,9 +91,7 @@ test('pyrepo init preset scaffolds a preset on an existing one, whose own test p
 });
 
 test('installed team packages are found by short and full names and listed with their source', () => {
-  mkdirSync(project);
-  install(sentry, '@acme/pyrepo-generator-sentry');
-  install(web, '@acme/pyrepo-preset-web');
+  const { project } = teamPackages();
   const list = pyrepo(['list', '--json'], project);
   assert.is(list.code, 0, list.stderr);
   const rows = JSON.parse(list.stdout) as Array<{ kind: string; name: string; source: { type: string; packageName?: string; version?: string } }>;
@@ -76,13 +101,11 @@ test('installed team packages are found by short and full names and listed with 
 });
 
 test('a team preset replaces an inherited generator in place and shadows another one\'s template', () => {
+  const { web, project } = teamPackages();
+  useSentry(web);
   mkdirSync(join(web, 'templates', 'uwsgi'), { recursive: true });
   writeFileSync(join(web, 'templates', 'uwsgi', 'uwsgi.ini.ejs'), '[uwsgi]\n# acme: our uWSGI settings for <%= project.name %>\nmodule = <%= project.package %>.wsgi\n');
-  const preset = readJson(join(web, 'preset.json'));
-  writeFileSync(
-    join(web, 'preset.json'),
-    JSON.stringify({ ...preset, replace: { 'docker-dev': '@acme/sentry' }, templates: { uwsgi: './templates/uwsgi' }, generators: [['@acme/sentry', { owner: 'Team Web' }]] }, null, 2),
-  );
+  writeFileSync(join(web, 'preset.json'), JSON.stringify({ ...readJson(join(web, 'preset.json')), templates: { uwsgi: './templates/uwsgi' } }, null, 2));
   const result = pyrepo(['new', '@acme/web', 'shop', '--yes', '--skip-install'], project);
   assert.is(result.code, 0, result.stderr);
   const repo = join(project, 'shop');
@@ -95,13 +118,15 @@ test('a team preset replaces an inherited generator in place and shadows another
 });
 
 test('a package built for another core, broken or incomplete, is refused by name; pyrepo list goes on; a failing template is named with its line', () => {
+  const { work, sentry, web, project } = teamPackages();
+  useSentry(web);
   const manifest = readJson(join(sentry, 'package.json'));
   writeFileSync(join(sentry, 'package.json'), JSON.stringify({ ...manifest, peerDependencies: { '@pyrepo/core': '^2.0.0' } }));
   const broken = join(work, 'broken');
   mkdirSync(broken);
   writeFileSync(join(broken, 'package.json'), JSON.stringify({ name: 'pyrepo-generator-broken', version: '1.0.0', type: 'module', pyrepo: { kind: 'generator' } }));
   writeFileSync(join(broken, 'schema.json'), '{ "title": "broken", ');
-  install(broken, 'pyrepo-generator-broken');
+  install(project, broken, 'pyrepo-generator-broken');
 
   const run = pyrepo(['new', '@acme/web', 'other', '--yes', '--skip-install'], project);
   assert.is(run.code, 1, run.stderr);
@@ -120,7 +145,7 @@ test('a package built for another core, broken or incomplete, is refused by name
   writeFileSync(join(incomplete, 'package.json'), JSON.stringify({ name: 'pyrepo-generator-incomplete', version: '1.0.0', type: 'module', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } }));
   writeFileSync(join(incomplete, 'schema.json'), JSON.stringify({ $id: 'pyrepo-generator://incomplete', title: 'incomplete', description: 'Its templates/ did not make it into the package.', type: 'object', additionalProperties: false, properties: {} }));
   writeFileSync(join(incomplete, 'index.js'), "import { PyrepoGenerator } from '@pyrepo/core';\nexport default class extends PyrepoGenerator {\n  writing() {\n    this.renderFiles([{ template: 'notes.txt.ejs' }]);\n  }\n}\n");
-  install(incomplete, 'pyrepo-generator-incomplete');
+  install(project, incomplete, 'pyrepo-generator-incomplete');
   const repo = join(project, 'repo');
   mkdirSync(repo);
   const added = pyrepo(['add', 'incomplete', '--dir', repo, '--yes', '--name', 'shop'], project);
@@ -135,7 +160,7 @@ test('a package built for another core, broken or incomplete, is refused by name
   writeFileSync(join(faulty, 'schema.json'), JSON.stringify({ $id: 'pyrepo-generator://faulty', title: 'faulty', description: 'Its template reads an option it does not have.', type: 'object', additionalProperties: false, properties: {} }));
   writeFileSync(join(faulty, 'index.js'), "import { PyrepoGenerator } from '@pyrepo/core';\nexport default class extends PyrepoGenerator {\n  writing() {\n    this.renderFiles([{ template: 'notes.txt.ejs' }]);\n  }\n}\n");
   writeFileSync(join(faulty, 'templates', 'notes.txt.ejs'), '<%= project.name %>\n<%= options.owner.email %>\n');
-  install(faulty, 'pyrepo-generator-faulty');
+  install(project, faulty, 'pyrepo-generator-faulty');
   const failed = pyrepo(['add', 'faulty', '--dir', repo, '--yes', '--name', 'shop'], project);
   assert.is(failed.code, 1, failed.stderr);
   assert.match(failed.stderr, /pyrepo: generation failed: .*faulty\/templates\/notes\.txt\.ejs:2\n.*\n >> 2\| <%= options\.owner\.email %>\n[^]*Cannot read properties of undefined \(reading 'email'\)/);

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -117,6 +117,16 @@ function statSafe(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A copy of a generated repository in a new temporary folder, for a test that writes into it
+ * (builds, vendors, installs), so the tests sharing the generated one stay independent.
+ */
+export function copyOf(dir: string): { dir: string; read(path: string): string; cleanup(): void } {
+  const copy = tempDir('pyrepo-copy-');
+  cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+  return { dir: copy, read: path => readFileSync(join(copy, path), 'utf8'), cleanup: () => rmSync(copy, { recursive: true, force: true }) };
 }
 
 /** Every entry under a folder with its type, mode and bytes: equal states mean the folder is byte-for-byte unchanged. */

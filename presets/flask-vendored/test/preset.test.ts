@@ -12,6 +12,7 @@ import {
   checkSnapshot,
   checkSystemdUnit,
   checkUwsgiIni,
+  copyOf,
   onFreePort,
   offlinePip,
   parseRequirementsFiles,
@@ -38,10 +39,34 @@ test.before(async () => {
   // Debian's Python (3.11) runs the tests; the project targets it.
   run = await runPyrepo({ preset: 'flask-vendored', values: { name: 'shop', python: '3.11', base: ['tinydep==1.0'] } });
 });
+
 test.after(() => {
   run?.cleanup();
   rmSync(wheels, { recursive: true, force: true });
 });
+
+/**
+ * A copy of the generated repository, vendored: Flask has no wheel here (no PyPI) and Debian's
+ * python3-flask provides it, so the lock holds the one dependency a test can vendor, as
+ * scripts/freeze-requirements.sh would write it; vendor.sh fills vendors/ from it.
+ */
+function vendoredCopy(): { dir: string; read(path: string): string; cleanup(): void } {
+  const copy = copyOf(run.dir);
+  try {
+    writeFileSync(join(copy.dir, 'requirements.txt'), `${copy.read('requirements.txt')}tinydep==1.0\n`);
+    runTool('scripts/vendor.sh', [], { cwd: copy.dir, env });
+    return copy;
+  } catch (error) {
+    copy.cleanup();
+    throw error;
+  }
+}
+
+/** The release archive `python -m build --sdist` makes of a repository, in its dist/. */
+function sdist(dir: string): string {
+  runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: dir, env });
+  return readdirSync(join(dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
+}
 
 test('the files, and the snapshot of the whole repository', () => {
   const tree = run.files();
@@ -63,43 +88,45 @@ test('every script passes shellcheck, is executable and set -eu; the Jenkinsfile
 });
 
 test('vendor: pip install --target rebuilds vendors/ from the lock, from scratch', () => {
-  // Flask has no wheel here (no PyPI): Debian's python3-flask provides it, so the lock holds the
-  // one dependency this test can vendor, as scripts/freeze-requirements.sh would write it.
-  writeFileSync(join(run.dir, 'requirements.txt'), `${run.read('requirements.txt')}tinydep==1.0\n`);
-  mkdirSync(join(run.dir, 'vendors', 'stale-0.1.dist-info'), { recursive: true });
-  runTool('scripts/vendor.sh', [], { cwd: run.dir, env });
-  const vendored = readdirSync(join(run.dir, 'vendors')).filter(entry => entry !== '__pycache__');
-  assert.equal(vendored.sort(), ['tinydep-1.0.dist-info', 'tinydep.py'], 'rebuilt from scratch: no stale dist-info');
+  const copy = vendoredCopy();
+  try {
+    mkdirSync(join(copy.dir, 'vendors', 'stale-0.1.dist-info'), { recursive: true });
+    runTool('scripts/vendor.sh', [], { cwd: copy.dir, env });
+    const vendored = readdirSync(join(copy.dir, 'vendors')).filter(entry => entry !== '__pycache__');
+    assert.equal(vendored.sort(), ['tinydep-1.0.dist-info', 'tinydep.py'], 'rebuilt from scratch: no stale dist-info');
+  } finally {
+    copy.cleanup();
+  }
 });
 
 test('the app loads its dependency from vendors/, relative to itself, with the system site-packages out of the way', () => {
-  const app = run.read('app.py');
-  const bootstrap = app.slice(0, app.indexOf('from flask import'));
-  const probe = `${bootstrap}\nimport tinydep\nprint(tinydep.__file__, tinydep.GREETING)\n`;
-  const probeFile = join(run.dir, 'probe.py');
-  writeFileSync(probeFile, probe);
+  const copy = vendoredCopy();
   try {
+    const app = copy.read('app.py');
+    const bootstrap = app.slice(0, app.indexOf('from flask import'));
+    const probeFile = join(copy.dir, 'probe.py');
+    writeFileSync(probeFile, `${bootstrap}\nimport tinydep\nprint(tinydep.__file__, tinydep.GREETING)\n`);
     // -I: no user site, no PYTHON* variables; -S: no site-packages at all. Run from elsewhere.
     const output = runTool(python, ['-I', '-S', probeFile], { cwd: '/', env: { PATH: process.env.PATH } });
-    assert.is(output.trim(), `${join(run.dir, 'vendors', 'tinydep.py')} from a vendored wheel`);
-  } finally {
+    assert.is(output.trim(), `${join(copy.dir, 'vendors', 'tinydep.py')} from a vendored wheel`);
     rmSync(probeFile);
+    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: copy.dir, env }), /1 passed/);
+  } finally {
+    copy.cleanup();
   }
-  assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
 });
 
 test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI, verified against the unpacked release, serves / from it as uid 1000 with NoNewPrivileges, ProtectSystem=strict and no write access to it (systemd\'s other sandboxing not simulated)', async () => {
-  runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: run.dir, env });
-  const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
-  const listing = execFileSync('tar', ['-tzf', join(run.dir, 'dist', archive)], { encoding: 'utf8' }).split('\n');
-  for (const member of ['app.py', 'shop.conf', 'uwsgi.ini', 'vendors/tinydep.py', 'vendors/tinydep-1.0.dist-info/METADATA', 'requirements.txt', 'setup.py']) {
-    assert.ok(listing.some(line => line.endsWith(`/${member}`)), `${member} in ${archive}`);
-  }
-  assert.not.ok(listing.some(line => line.includes('/tests/')), 'tests stay out of the release');
-
+  const copy = vendoredCopy();
   const release = tempDir('pyrepo-release-');
   try {
-    execFileSync('tar', ['-xzf', join(run.dir, 'dist', archive), '-C', release, '--strip-components=1']);
+    const archive = sdist(copy.dir);
+    const listing = execFileSync('tar', ['-tzf', join(copy.dir, 'dist', archive)], { encoding: 'utf8' }).split('\n');
+    for (const member of ['app.py', 'shop.conf', 'uwsgi.ini', 'vendors/tinydep.py', 'vendors/tinydep-1.0.dist-info/METADATA', 'requirements.txt', 'setup.py']) {
+      assert.ok(listing.some(line => line.endsWith(`/${member}`)), `${member} in ${archive}`);
+    }
+    assert.not.ok(listing.some(line => line.includes('/tests/')), 'tests stay out of the release');
+    execFileSync('tar', ['-xzf', join(copy.dir, 'dist', archive), '-C', release, '--strip-components=1']);
     assert.equal(checkUwsgiIni(readFileSync(join(release, 'uwsgi.ini'), 'utf8')), []);
     const unit = join(run.dir, 'deploy/shop.service');
     assert.equal(checkSystemdUnit(unit, { release }), [], 'systemd-analyze verify, with the release\'s uwsgi.ini');
@@ -113,6 +140,7 @@ test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s 
     }
   } finally {
     rmSync(release, { recursive: true, force: true });
+    copy.cleanup();
   }
 });
 
@@ -154,14 +182,15 @@ test('the systemd unit: systemd-analyze verify accepts it; its exposure is "OK"'
 });
 
 test('deploy: --dry-run prints the commands; a run against stub ssh/scp/sudo unpacks, switches current and restarts', () => {
-  const dry = runTool('scripts/deploy.sh', ['--dry-run', 'dist/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: run.dir, env });
-  assert.match(dry, /^scp -q dist\/shop-0\.1\.0\.tar\.gz deploy@server:\/tmp\/shop-0\.1\.0\.tar\.gz$/m);
-  assert.match(dry, /^ssh deploy@server set -eu; mkdir -p \/srv\/shop\/releases\/shop-0\.1\.0; .*ln -sfn \/srv\/shop\/releases\/shop-0\.1\.0 \/srv\/shop\/current; sudo systemctl restart shop$/m);
-  const url = runTool('scripts/deploy.sh', ['--dry-run', 'https://ci.example.com/a/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: run.dir, env });
-  assert.match(url, /^curl --fail .* https:\/\/ci\.example\.com\/a\/shop-0\.1\.0\.tar\.gz$/m);
-
+  const copy = vendoredCopy();
   const stage = tempDir('pyrepo-deploy-');
   try {
+    const archive = sdist(copy.dir);
+    const dry = runTool('scripts/deploy.sh', ['--dry-run', 'dist/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: copy.dir, env });
+    assert.match(dry, /^scp -q dist\/shop-0\.1\.0\.tar\.gz deploy@server:\/tmp\/shop-0\.1\.0\.tar\.gz$/m);
+    assert.match(dry, /^ssh deploy@server set -eu; mkdir -p \/srv\/shop\/releases\/shop-0\.1\.0; .*ln -sfn \/srv\/shop\/releases\/shop-0\.1\.0 \/srv\/shop\/current; sudo systemctl restart shop$/m);
+    const url = runTool('scripts/deploy.sh', ['--dry-run', 'https://ci.example.com/a/shop-0.1.0.tar.gz', 'deploy@server'], { cwd: copy.dir, env });
+    assert.match(url, /^curl --fail .* https:\/\/ci\.example\.com\/a\/shop-0\.1\.0\.tar\.gz$/m);
     const bin = join(stage, 'bin');
     mkdirSync(bin);
     const stub = (name: string, body: string) => {
@@ -171,22 +200,22 @@ test('deploy: --dry-run prints the commands; a run against stub ssh/scp/sudo unp
     stub('scp', 'cp "$2" "${3#*:}"');
     stub('ssh', 'shift; sh -c "$1"');
     stub('sudo', `echo "$@" >> ${join(stage, 'sudo.log')}`);
-    const archive = readdirSync(join(run.dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
     const root = join(stage, 'srv');
-    runTool('scripts/deploy.sh', [`dist/${archive}`, 'deploy@server'], { cwd: run.dir, env: { ...env, PATH: `${bin}:${process.env.PATH}`, DEPLOY_ROOT: root } });
+    runTool('scripts/deploy.sh', [`dist/${archive}`, 'deploy@server'], { cwd: copy.dir, env: { ...env, PATH: `${bin}:${process.env.PATH}`, DEPLOY_ROOT: root } });
     const releaseName = archive.replace(/\.tar\.gz$/, '');
     assert.is(readlinkSync(join(root, 'current')), join(root, 'releases', releaseName));
     assert.ok(existsSync(join(root, 'current', 'app.py')));
     assert.ok(existsSync(join(root, 'current', 'vendors', 'tinydep.py')));
     assert.is(readFileSync(join(stage, 'sudo.log'), 'utf8'), 'systemctl restart shop\n');
     try {
-      runTool('scripts/deploy.sh', ['dist/../../etc/passwd;x.tar.gz', 'deploy@server'], { cwd: run.dir, env });
+      runTool('scripts/deploy.sh', ['dist/../../etc/passwd;x.tar.gz', 'deploy@server'], { cwd: copy.dir, env });
       assert.unreachable('accepted an unsafe archive name');
     } catch (error) {
       assert.match((error as Error).message, /not a release archive name/);
     }
   } finally {
     rmSync(stage, { recursive: true, force: true });
+    copy.cleanup();
   }
 });
 
