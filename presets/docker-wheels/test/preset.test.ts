@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDockerfile, checkShellScript, checkSnapshot, checkUwsgiIni, python, renderTree, runPyrepo, runTool, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
+import { checkDockerfile, checkShellScript, checkSnapshot, checkUwsgiIni, copyOf, python, renderTree, runPyrepo, runTool, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
@@ -73,8 +73,10 @@ test('the entrypoint: shellcheck, and it runs its arguments, quoted, inside the 
 
 test('the application builds as a wheel (the builder\'s pip wheel .), with manage.py as a script, and checks out installed', () => {
   const work = tempDir('pyrepo-wheelhouse-');
+  // Building writes build/ and *.egg-info into the source folder: a copy keeps the generated one as it was.
+  const source = copyOf(run.dir);
   try {
-    runTool(python, ['-m', 'pip', 'wheel', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--wheel-dir', join(work, 'wheelhouse'), '.'], { cwd: run.dir, env });
+    runTool(python, ['-m', 'pip', 'wheel', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--wheel-dir', join(work, 'wheelhouse'), '.'], { cwd: source.dir, env });
     const [wheel] = readdirSync(join(work, 'wheelhouse'));
     assert.match(wheel!, /^polls-0\.1\.0-py3-none-any\.whl$/);
     const members = execFileSync(python, ['-m', 'zipfile', '-l', join(work, 'wheelhouse', wheel!)], { encoding: 'utf8' });
@@ -85,6 +87,7 @@ test('the application builds as a wheel (the builder\'s pip wheel .), with manag
     assert.match(check, /no issues/);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    source.cleanup();
   }
 });
 

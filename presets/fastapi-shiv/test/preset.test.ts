@@ -10,6 +10,7 @@ import {
   checkShellScript,
   checkSnapshot,
   checkSystemdUnit,
+  copyOf,
   gitEnvironment,
   onFreePort,
   python,
@@ -68,8 +69,10 @@ test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test
 test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit\'s ExecStart runs as uid 1000 with NoNewPrivileges, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
   const build = tempDir('pyrepo-zipapp-');
   const release = tempDir('pyrepo-release-');
+  // Installing writes build/ and *.egg-info into the source folder: a copy keeps the generated one as it was.
+  const source = copyOf(run.dir);
   try {
-    runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: run.dir, env });
+    runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: source.dir, env });
     runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', join(release, 'inventory.pyz')], { env });
     const unit = join(run.dir, 'deploy/inventory.service');
     assert.equal(checkSystemdUnit(unit, { release }), [], 'systemd-analyze verify, with the release\'s inventory.pyz');
@@ -82,6 +85,7 @@ test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds 
   } finally {
     rmSync(build, { recursive: true, force: true });
     rmSync(release, { recursive: true, force: true });
+    source.cleanup();
   }
 });
 

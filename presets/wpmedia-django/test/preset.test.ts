@@ -13,6 +13,7 @@ import {
   checkShellScript,
   checkSnapshot,
   checkUwsgiIni,
+  copyOf,
   parseRequirementsFiles,
   python,
   renderTree,
@@ -35,6 +36,14 @@ test.after(() => run?.cleanup());
 
 const manage = (args: string[], env: Record<string, string> = {}) =>
   runTool(python, ['manage.py', ...args], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+
+/** A copy of the generated repository with its static files collected, by the production image's build step as the Dockerfile runs it. */
+function collectedCopy(): { dir: string; cleanup(): void } {
+  const copy = copyOf(run.dir);
+  const build = run.read('docker/app/Dockerfile').match(/^RUN (DJANGO_SECRET_KEY=.* collectstatic .*)$/m)![1]!;
+  runTool('sh', ['-c', build.replace(/\bpython\b/, python)], { cwd: copy.dir, env: { PATH: process.env.PATH, DJANGO_SETTINGS_MODULE: 'blog.settings.prod' } });
+  return copy;
+}
 
 test('the files of the seed, and the snapshot of the whole repository', () => {
   const tree = run.files();
@@ -78,24 +87,30 @@ test('Django (Debian\'s 3.2): check passes with the dev settings, check --deploy
   assert.not.match(deploy, /ERRORS:/);
   const tests = runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } });
   assert.match(tests, /1 passed/);
-  // The production image's build step, as the Dockerfile runs it.
-  const build = run.read('docker/app/Dockerfile').match(/^RUN (DJANGO_SECRET_KEY=.* collectstatic .*)$/m)![1]!;
-  runTool('sh', ['-c', build.replace(/\bpython\b/, python)], { cwd: run.dir, env: { PATH: process.env.PATH, DJANGO_SETTINGS_MODULE: 'blog.settings.prod' } });
-  assert.ok(existsSync(join(run.dir, 'staticfiles', 'admin', 'css', 'base.css')));
+  const collected = collectedCopy();
+  try {
+    assert.ok(existsSync(join(collected.dir, 'staticfiles', 'admin', 'css', 'base.css')));
+  } finally {
+    collected.cleanup();
+  }
 });
 
 test('uWSGI (Debian\'s, as an unprivileged user) serves / from uwsgi.ini with HTTP 200 and the JSON, static files too, and stops within 10 s of SIGTERM', async () => {
   assert.equal(checkUwsgiIni(run.read('uwsgi.ini')), []);
-  const server = await startUwsgi(run.dir, prodEnv);
+  const collected = collectedCopy();
   try {
-    const response = await fetch(server.url, { headers: { 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
-    assert.is(response.status, 200, server.output());
-    assert.equal(await response.json(), { message: 'hello world' });
-    assert.is((await fetch(`${server.url}static/admin/css/base.css`)).status, 200);
+    const server = await startUwsgi(collected.dir, prodEnv);
+    try {
+      const response = await fetch(server.url, { headers: { 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
+      assert.is(response.status, 200, server.output());
+      assert.equal(await response.json(), { message: 'hello world' });
+      assert.is((await fetch(`${server.url}static/admin/css/base.css`)).status, 200);
+    } finally {
+      await stopQuickly(server);
+    }
   } finally {
-    await stopQuickly(server);
+    collected.cleanup();
   }
-  rmSync(join(run.dir, 'staticfiles'), { recursive: true, force: true });
 });
 
 test('each generator added alone to a Django repository writes the same files as the preset', async () => {
