@@ -124,8 +124,10 @@ type Verdict = 'refused' | 'accepted';
 const verdicts = new Map<number, Verdict>();
 const accepted: Array<{ fuzz: FuzzCase; dir: string }> = [];
 
-test(`${caseCount} fuzzed cases: each refused with a usage error and nothing written, or accepted`, async () => {
-  const crashes: string[] = [];
+const crashes: string[] = [];
+
+// Every case runs once, here; the tests below read the verdicts, so none depends on another's run.
+test.before(async () => {
   for (const fuzz of cases) {
     const { target, preset } = prepare(fuzz);
     try {
@@ -141,6 +143,9 @@ test(`${caseCount} fuzzed cases: each refused with a usage error and nothing wri
       if (folderState(target) !== 'absent') crashes.push(`${show(fuzz)}\n  refused, but wrote ${Object.keys(folderState(target)).join(', ')}`);
     }
   }
+});
+
+test(`${caseCount} fuzzed cases: each refused with a usage error and nothing written, or accepted`, () => {
   assert.equal(crashes, []);
   const refused = [...verdicts.values()].filter(verdict => verdict === 'refused').length;
   console.log(`  fuzz: seed ${seed}, ${caseCount} cases: ${refused} refused, ${accepted.length} accepted`);

@@ -74,12 +74,18 @@ export function checkFiles(files: FileToCheck[]): Map<string, string[]> {
   add(checkShellScripts(paths('shell')));
   add(checkSystemdUnits(paths('systemd')));
   add(checkGroovyFiles(paths('jenkinsfile')));
+  // uWSGI's parser reads nothing but the file's contents: each distinct one is parsed once.
+  const uwsgiVerdicts = new Map<string, string[]>();
   for (const file of files) {
     const found = problems.get(file.path)!;
     const text = () => readFileSync(file.path, 'utf8');
     if (file.kind === 'dockerfile' || file.kind === 'production-dockerfile') found.push(...checkDockerfile(text(), { production: file.kind === 'production-dockerfile' }));
     if (file.kind === 'dockerignore') found.push(...checkDockerignore(text(), file.venvDir ?? '.venv'));
-    if (file.kind === 'uwsgi') found.push(...checkUwsgi(file.path));
+    if (file.kind === 'uwsgi') {
+      const contents = text();
+      if (!uwsgiVerdicts.has(contents)) uwsgiVerdicts.set(contents, checkUwsgi(file.path));
+      found.push(...uwsgiVerdicts.get(contents)!);
+    }
     if (file.kind === 'makefile') {
       const result = spawnSync('make', ['-n', '--no-print-directory', '-f', basename(file.path)], { cwd: dirname(file.path), encoding: 'utf8' });
       if (result.error) throw toolError('make', result.error);

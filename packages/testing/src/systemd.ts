@@ -21,6 +21,16 @@ export const maxSystemdExposure = 2.5;
  * concerns them all. Problems by path.
  */
 export function checkSystemdUnits(paths: string[], options: { release?: string } = {}): Map<string, string[]> {
+  // Nothing but a unit's name and contents matters to these checks (its mode does not): without a
+  // release, units with the same name and contents are checked once and share the verdict.
+  if (!options.release) {
+    const first = new Map<string, string>();
+    for (const path of paths) if (!first.has(unitKey(path))) first.set(unitKey(path), path);
+    if (first.size < paths.length) {
+      const found = checkSystemdUnits([...first.values()]);
+      return new Map(paths.map(path => [path, [...found.get(first.get(unitKey(path))!)!]]));
+    }
+  }
   const problems = new Map(paths.map(path => [path, [] as string[]]));
   if (paths.length === 0) return problems;
   const root = mkdtempSync(join(tmpdir(), 'pyrepo-systemd-'));
@@ -72,6 +82,8 @@ export function checkSystemdUnit(path: string, options: { release?: string } = {
   return checkSystemdUnits([path], options).get(path)!;
 }
 
+const unitKey = (path: string) => `${basename(path)}\0${readFileSync(path, 'utf8')}`;
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -112,7 +124,7 @@ function serviceSettings(text: string): { values: Map<string, string>; environme
 }
 
 /** The [Service] settings startSystemdUnit applies; every other one in a unit is reported in `notApplied`. */
-export const appliedServiceSettings = ['Type', 'User', 'Group', 'WorkingDirectory', 'Environment', 'ExecStart', 'StateDirectory', 'UMask', 'NoNewPrivileges', 'ProtectSystem', 'ReadWritePaths'];
+export const appliedServiceSettings = ['Type', 'User', 'Group', 'WorkingDirectory', 'Environment', 'ExecStart', 'StateDirectory', 'UMask', 'NoNewPrivileges', 'ProtectSystem', 'ReadWritePaths', 'PrivateTmp'];
 
 /** What ProtectSystem= makes read-only (systemd.exec(5)); strict: every mount but the kernel's API file systems. */
 const protectedPaths: Record<string, string[] | 'all'> = { yes: ['/usr', '/boot', '/efi'], true: ['/usr', '/boot', '/efi'], full: ['/usr', '/boot', '/efi', '/etc'], strict: 'all' };
@@ -128,11 +140,12 @@ export interface RunningUnit extends RunningService {
  * Start what a systemd unit runs, applying what can be applied here (needs root, as CI runs):
  * its ExecStart, in its WorkingDirectory, as an unprivileged user (its User=; uid 1000 here,
  * with setpriv), with systemd's minimal environment plus its Environment= lines and
- * STATE_DIRECTORY, its UMask, NoNewPrivileges (setpriv --no-new-privs), and ProtectSystem with
- * ReadWritePaths (read-only mounts in a private mount namespace, unshare). `release` stands in
+ * STATE_DIRECTORY, its UMask, NoNewPrivileges (setpriv --no-new-privs), PrivateTmp, and
+ * ProtectSystem with ReadWritePaths (a private mount namespace, unshare: fresh /tmp and /var/tmp,
+ * read-only mounts, the writable paths bound writable again). `release` stands in
  * for the WorkingDirectory (the deployed release); before the start, a probe run the same way
  * must fail to write to it and succeed in writing to the StateDirectory (a fresh folder the user
- * owns). Every other setting (PrivateTmp, SystemCallFilter...) is not applied: `notApplied`
+ * owns). Every other setting (ProtectHome, SystemCallFilter...) is not applied: `notApplied`
  * names them. `env` overrides (the port, so tests do not collide).
  */
 export async function startSystemdUnit(unitPath: string, options: { release: string; url: string; env?: Record<string, string> }): Promise<RunningUnit> {
@@ -155,12 +168,21 @@ export async function startSystemdUnit(unitPath: string, options: { release: str
   };
   const writable = [...(stateDirectory ? [state] : []), ...readWritePaths.map(path => mapPaths(path.replace(/^-/, '')))];
   const readOnly = protect === undefined || !(protect in protectedPaths) ? [] : protectedPaths[protect]!;
+  const privateTmp = /^(yes|true)$/.test(values.get('PrivateTmp') ?? '');
+  // PrivateTmp: fresh /tmp and /var/tmp; the folders of the run that live in the old /tmp are
+  // bound into the new one from the old one, shown for the moment at /var/tmp (replaced next).
+  const underTmp = [...new Set([options.release, state, ...writable])].filter(path => path.startsWith('/tmp/')).map(path => path.slice('/tmp/'.length));
   const script = [
     'set -eu',
+    ...(privateTmp
+      ? ['mount --bind /tmp /var/tmp', 'mount -t tmpfs -o mode=1777 tmpfs /tmp', ...underTmp.map(path => `mkdir -p ${quote(`/tmp/${path}`)}; mount --bind ${quote(`/var/tmp/${path}`)} ${quote(`/tmp/${path}`)}`), 'umount /var/tmp', 'mount -t tmpfs -o mode=1777 tmpfs /var/tmp']
+      : []),
     readOnly === 'all'
-      ? 'findmnt -rno TARGET | grep -vE "^/(proc|sys|dev)(/|$)" | while read -r target; do mount -o remount,bind,ro "$target"; done'
+      ? `findmnt -rno TARGET | grep -vE '^/(proc|sys|dev)(/|$)${privateTmp ? '|^/(var/)?tmp$' : ''}' | while read -r target; do mount -o remount,bind,ro "$target"; done`
       : readOnly.map(path => `if [ -d ${path} ]; then mount --bind ${path} ${path}; mount -o remount,bind,ro ${path}; fi`).join('\n'),
     ...writable.map(path => `mount --bind ${quote(path)} ${quote(path)}; mount -o remount,bind,rw ${quote(path)}`),
+    // Through the new mounts, not the working folder inherited from before them.
+    `cd ${quote(options.release)}`,
     `umask ${values.get('UMask') ?? '0022'}`,
     `exec setpriv --reuid=${serviceUid} --regid=${serviceUid} --clear-groups ${/^(yes|true)$/.test(values.get('NoNewPrivileges') ?? '') ? '--no-new-privs ' : ''}"$@"`,
   ].join('\n');

@@ -66,7 +66,7 @@ test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test
   }
 });
 
-test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit\'s ExecStart runs as uid 1000 with NoNewPrivileges, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
+test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds the dependencies to the same structure), which the unit\'s ExecStart runs as uid 1000 with NoNewPrivileges, PrivateTmp, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
   const build = tempDir('pyrepo-zipapp-');
   const release = tempDir('pyrepo-release-');
   // Installing writes build/ and *.egg-info into the source folder: a copy keeps the generated one as it was.

@@ -116,7 +116,7 @@ test('the app loads its dependency from vendors/, relative to itself, with the s
   }
 });
 
-test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI, verified against the unpacked release, serves / from it as uid 1000 with NoNewPrivileges, ProtectSystem=strict and no write access to it (systemd\'s other sandboxing not simulated)', async () => {
+test('the sdist holds the code, the config, uwsgi.ini and vendors/; the unit\'s uWSGI, verified against the unpacked release, serves / from it as uid 1000 with NoNewPrivileges, PrivateTmp, ProtectSystem=strict and no write access to it (systemd\'s other sandboxing not simulated)', async () => {
   const copy = vendoredCopy();
   const release = tempDir('pyrepo-release-');
   try {

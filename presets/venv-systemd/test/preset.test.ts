@@ -50,7 +50,7 @@ test('the files, a pinned requirements.txt, and the snapshot', () => {
   assert.is(problem, undefined, problem);
 });
 
-test('the venv is created for real in env/ (with the system\'s Tornado); the unit\'s ExecStart, verified against it, serves / on 127.0.0.1 as uid 1000 with NoNewPrivileges, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
+test('the venv is created for real in env/ (with the system\'s Tornado); the unit\'s ExecStart, verified against it, serves / on 127.0.0.1 as uid 1000 with NoNewPrivileges, PrivateTmp, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
   assert.ok(existsSync(join(run.dir, 'env', 'pyvenv.cfg')), run.log);
   assert.match(run.log, /venv: could not install requirements\.txt/, 'offline, the pinned install is reported, not fatal');
   const unit = join(run.dir, 'deploy/hello.service');
