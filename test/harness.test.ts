@@ -82,4 +82,26 @@ test('an after hook, or an after.each hook (failing the test it follows), that t
   }
 });
 
+test('a missing tool stops the run before any test, named once with the command that installs it', () => {
+  const fixture = project(`import { checkShellScript } from '@pyrepo/testing';\ntest('uses shellcheck', () => assert.equal(checkShellScript('x.sh'), []));`);
+  try {
+    writeFileSync(join(fixture.dir, 'dist', 'y.test.js'), "import { test } from 'uvu';\nimport '@pyrepo/testing';\ntest('another', () => {});\ntest.run();\n");
+    mkdirSync(join(fixture.dir, 'node_modules', '@pyrepo'));
+    symlinkSync(join(repoRoot, 'packages', 'testing'), join(fixture.dir, 'node_modules', '@pyrepo', 'testing'));
+    // A PATH with node and the shell only: every Debian tool the checks run is missing from it.
+    const bin = join(fixture.dir, 'bin');
+    mkdirSync(bin);
+    for (const program of ['node', 'sh', 'env']) symlinkSync(program === 'node' ? process.execPath : `/usr/bin/${program}`, join(bin, program));
+    const result = spawnSync(process.execPath, [join(fixture.dir, 'node_modules', '.bin', 'uvu'), '.', 'dist/.*[.]test[.]js$'], { cwd: fixture.dir, encoding: 'utf8', env: { PATH: bin, NO_COLOR: '1' }, timeout: 60_000 });
+    const output = `${result.stdout}${result.stderr}`;
+    assert.is(result.status, 1, output);
+    assert.match(output, /Debian tools that are missing: [^\n]*\bshellcheck\b/);
+    assert.match(output, /sudo apt-get update && sudo apt-get install -y --no-install-recommends [^\n]*\bshellcheck\b[^\n]*\bgroovy\b/);
+    assert.is(output.match(/Debian tools that are missing/g)!.length, 1, 'named once');
+    assert.not.match(output, /Total:|uses shellcheck|another/, 'no test ran');
+  } finally {
+    fixture.cleanup();
+  }
+});
+
 test.run();
