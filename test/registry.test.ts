@@ -4,13 +4,13 @@
 // `pyrepo new @acme/web` and `yo pyrepo --preset @acme/web` run from that install, and what they
 // write passes the same real-tool checks as the base preset. Needs the network to npmjs.org;
 // takes a few minutes (the install).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkRepositories, freePort, readTree } from '@pyrepo/testing';
+import { checkRepositories, onFreePort, readTree, startService, type RunningService } from '@pyrepo/testing';
 import { pyrepo as workspacePyrepo, repoRoot } from './helpers/cli.js';
 import { asRoot, yoBin } from './helpers/yo.js';
 
@@ -20,10 +20,10 @@ chmodSync(work, 0o755);
 const prefix = join(work, 'prefix');
 const npmrc = join(work, 'npmrc');
 let registry = '';
-let verdaccio: ChildProcess | undefined;
+let verdaccio: RunningService | undefined;
 
-test.after(() => {
-  verdaccio?.kill('SIGTERM');
+test.after(async () => {
+  await verdaccio?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -39,43 +39,37 @@ function npm(args: string[], cwd: string, timeout = 120_000) {
   return result.stdout;
 }
 
-test('verdaccio starts on 127.0.0.1 with temporary storage, and takes a user', async () => {
-  const port = await freePort();
-  registry = `http://127.0.0.1:${port}/`;
+/** Verdaccio on a free port of 127.0.0.1, with temporary storage and one user; the npmrc that publishes as that user. */
+async function startRegistry(): Promise<void> {
   const ours = { access: '$all', publish: '$authenticated' };
-  // pyrepo's and the team's names are served from here only; everything else through npmjs.org.
-  writeFileSync(
-    join(work, 'config.yaml'),
-    [
-      `storage: ${join(work, 'storage')}`,
-      `auth: { htpasswd: { file: ${join(work, 'htpasswd')}, max_users: 10 } }`,
-      'uplinks: { npmjs: { url: "https://registry.npmjs.org/", timeout: 60s, agent_options: { keepAlive: true, maxSockets: 50 } } }',
-      'packages:',
-      ...['"@pyrepo/*"', '"@acme/*"', 'pyrepo', 'generator-pyrepo'].map(name => `  ${name}: ${JSON.stringify(ours)}`),
-      `  "**": ${JSON.stringify({ ...ours, proxy: 'npmjs' })}`,
-      `listen: 127.0.0.1:${port}`,
-      'log: { type: stdout, format: pretty, level: error }',
-    ].join('\n'),
-  );
-  verdaccio = spawn(join(repoRoot, 'test', 'node_modules', '.bin', 'verdaccio'), ['--config', join(work, 'config.yaml')], { stdio: 'ignore' });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${registry}-/ping`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (attempt > 100) throw new Error('verdaccio did not start within 20 s');
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
+  verdaccio = await onFreePort(port => {
+    // pyrepo's and the team's names are served from here only; everything else through npmjs.org.
+    writeFileSync(
+      join(work, 'config.yaml'),
+      [
+        `storage: ${join(work, 'storage')}`,
+        `auth: { htpasswd: { file: ${join(work, 'htpasswd')}, max_users: 10 } }`,
+        'uplinks: { npmjs: { url: "https://registry.npmjs.org/", timeout: 60s, agent_options: { keepAlive: true, maxSockets: 50 } } }',
+        'packages:',
+        ...['"@pyrepo/*"', '"@acme/*"', 'pyrepo', 'generator-pyrepo'].map(name => `  ${name}: ${JSON.stringify(ours)}`),
+        `  "**": ${JSON.stringify({ ...ours, proxy: 'npmjs' })}`,
+        `listen: 127.0.0.1:${port}`,
+        'log: { type: stdout, format: pretty, level: error }',
+      ].join('\n'),
+    );
+    return startService(join(repoRoot, 'test', 'node_modules', '.bin', 'verdaccio'), ['--config', join(work, 'config.yaml')], { cwd: work, env: process.env, url: `http://127.0.0.1:${port}/-/ping`, tool: true });
+  });
+  registry = verdaccio.url.replace(/-\/ping$/, '');
+  const port = new URL(registry).port;
   const response = await fetch(`${registry}-/user/org.couchdb.user:ci`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'ci', password: 'ci-password', email: 'ci@example.invalid' }),
   });
   const { token } = (await response.json()) as { token?: string };
-  assert.ok(token, `a token for publishing (HTTP ${response.status})`);
+  if (!token) throw new Error(`verdaccio gave no token for publishing (HTTP ${response.status})`);
   writeFileSync(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
-});
+}
 
 /** Run a command to its end, bounded in time; its output comes with a failure. */
 function run(command: string, args: string[], cwd: string): Promise<void> {
@@ -88,7 +82,8 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-test("pyrepo's packages and a team preset and generator made by pyrepo init are published to it", async () => {
+/** pyrepo's packages and a team preset and generator made by pyrepo init, published to the registry. */
+async function publish(): Promise<void> {
   // What `npm i -g pyrepo` needs: the CLI, core, the Yeoman entry and every built-in. pnpm pack
   // writes the versions of workspace: dependencies into each package.json; npm publishes.
   const folders = (parent: string) => readdirSync(parent).map(name => join(parent, name));
@@ -100,15 +95,17 @@ test("pyrepo's packages and a team preset and generator made by pyrepo init are 
     await Promise.all(dirs.slice(start, start + 4).map(dir => run(pnpm, ['pack', '--pack-destination', tarballs], dir)));
   }
   const packed = readdirSync(tarballs);
-  assert.is(packed.length, dirs.length, packed.join(', '));
+  if (packed.length !== dirs.length) throw new Error(`pnpm pack made ${packed.length} archives for ${dirs.length} packages: ${packed.join(', ')}`);
   for (let start = 0; start < packed.length; start += 4) {
     await Promise.all(packed.slice(start, start + 4).map(file => run('npm', ['publish', join(tarballs, file), '--userconfig', npmrc, `--registry=${registry}`, '--loglevel=error'], work)));
   }
 
   const team = join(work, 'team');
   mkdirSync(team);
-  assert.is(workspacePyrepo(['init', 'generator', '@acme/sentry', '--dir', join(team, 'sentry')], team).code, 0);
-  assert.is(workspacePyrepo(['init', 'preset', '@acme/web', '--dir', join(team, 'web'), '--extends', 'wpmedia-django'], team).code, 0);
+  for (const args of [['init', 'generator', '@acme/sentry', '--dir', join(team, 'sentry')], ['init', 'preset', '@acme/web', '--dir', join(team, 'web'), '--extends', 'wpmedia-django']]) {
+    const result = workspacePyrepo(args, team);
+    if (result.code !== 0) throw new Error(`pyrepo ${args.join(' ')} failed:\n${result.stderr}`);
+  }
   // The team's changes: its generator in the preset, and its own uwsgi.ini template.
   const presetFile = join(team, 'web', 'preset.json');
   writeFileSync(presetFile, JSON.stringify({ ...JSON.parse(readFileSync(presetFile, 'utf8')), templates: { uwsgi: './templates/uwsgi' }, generators: [['@acme/sentry', { owner: 'Team Web' }]] }, null, 2));
@@ -116,11 +113,23 @@ test("pyrepo's packages and a team preset and generator made by pyrepo init are 
   mkdirSync(join(team, 'web', 'templates', 'uwsgi'), { recursive: true });
   writeFileSync(join(team, 'web', 'templates', 'uwsgi', 'uwsgi.ini.ejs'), wpmediaUwsgi.replace(/\n/, '\n; acme: our uwsgi.ini, from the team preset\n'));
   for (const name of ['sentry', 'web']) npm(['publish'], join(team, name));
-});
+}
 
-test('a fresh prefix installs pyrepo and the team packages from the registry only', () => {
+// The registry, the packages on it and their install into a fresh prefix, once; each test uses that install.
+test.before(async () => {
+  await startRegistry();
+  await publish();
   mkdirSync(prefix);
   npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 420_000);
+});
+
+/** `pyrepo new @acme/web` from the install, into a new folder. */
+function newFromInstall(name: string): { result: ReturnType<typeof spawnSync>; dir: string } {
+  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', name, '--yes', '--skip-install'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
+  return { result, dir: join(work, name) };
+}
+
+test('a fresh prefix installs pyrepo and the team packages from the registry only', () => {
   assert.ok(existsSync(join(prefix, 'bin', 'pyrepo')));
   const list = spawnSync(join(prefix, 'bin', 'pyrepo'), ['list'], { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
   assert.is(list.status, 0, list.stderr);
@@ -130,9 +139,8 @@ test('a fresh prefix installs pyrepo and the team packages from the registry onl
 });
 
 test('pyrepo new @acme/web from that install writes the team generator\'s file and template, and passes the real-tool checks', () => {
-  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', 'shop', '--yes', '--skip-install'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
+  const { result, dir: shop } = newFromInstall('shop');
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
-  const shop = join(work, 'shop');
   assert.match(readFileSync(join(shop, 'docs', 'OWNERS.md'), 'utf8'), /Team Web owns this repository/);
   assert.match(readFileSync(join(shop, 'uwsgi.ini'), 'utf8'), /; acme: our uwsgi\.ini, from the team preset/);
   assert.equal(checkRepositories([shop]), []);
@@ -154,7 +162,9 @@ test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, wri
     env: { ...process.env, HOME: home, npm_config_prefix: prefix, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0', PATH: `${join(prefix, 'bin')}:${process.env.PATH}` },
   });
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
-  assert.equal(readTree(target), readTree(join(work, 'shop')));
+  const viaCli = newFromInstall('shop-for-yo');
+  assert.is(viaCli.result.status, 0, `${viaCli.result.stdout}${viaCli.result.stderr}`);
+  assert.equal(readTree(target), readTree(viaCli.dir));
 });
 
 test.run();

@@ -119,11 +119,12 @@ function processUid(pid: number): number {
 /**
  * Start a server process as an unprivileged user (uid 1000 when the tests run as root, the
  * tests' own user otherwise; never root), wait until it listens on the port of `url` (the socket
- * must be its own), then until `url` answers. Fails with its output if it exits first.
+ * must be its own), then until `url` answers. Fails with its output if it exits first. `tool`:
+ * a server the tests use (a package registry), run as the tests' own user.
  */
-export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string; wrap?: (command: string, args: string[]) => [string, string[]] }): Promise<RunningService> {
-  makeReadable(options.cwd);
-  const [program, programArgs] = (options.wrap ?? unprivileged)(command, args);
+export async function startService(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string; wrap?: (command: string, args: string[]) => [string, string[]]; tool?: boolean }): Promise<RunningService> {
+  if (!options.tool) makeReadable(options.cwd);
+  const [program, programArgs] = options.tool ? [command, args] : (options.wrap ?? unprivileged)(command, args);
   const child = spawn(program, programArgs, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -160,8 +161,7 @@ export async function startService(command: string, args: string[], options: { c
     },
   };
   try {
-    const uid = processUid(child.pid!);
-    if (uid === 0) throw new Error(`${command} runs as root: services in these tests run unprivileged`);
+    if (!options.tool && processUid(child.pid!) === 0) throw new Error(`${command} runs as root: services in these tests run unprivileged`);
     // Listening, the server answers once its application has loaded (no fixed deadline: it is its own).
     await fetch(options.url, { redirect: 'manual', signal: AbortSignal.timeout(120_000) });
   } catch (error) {
