@@ -1,12 +1,12 @@
 // Safe in a folder pyrepo did not make: what was there before is not pyrepo's to commit, a broken
 // .git is reported, and input that would land in the wrong place is refused (exit 2, the reason
 // and the fix, nothing written). Each test runs the real CLI.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { folderState, pyrepo, tempFolders } from './helpers/cli.js';
+import { bin, folderState, pyrepo, tempFolders } from './helpers/cli.js';
 
 const temp = tempFolders('pyrepo-input-');
 test.after(temp.cleanup);
@@ -52,6 +52,15 @@ test('a broken .git (a git init that failed) is reported with the fix, and nothi
     assert.ok(result.stderr.includes(`${join(target, '.git')} is not a working git repository`), result.stderr);
     assert.match(result.stderr, /fix: remove it \(rm -rf '.*\.git'\) and run again.*or pass --skip-git/);
     assert.equal(folderState(target), before, `${name}: nothing written`);
+  }
+});
+
+test('`pyrepo list | true` (a reader that stops reading) exits 0 quietly: no EPIPE stack trace', () => {
+  const home = temp.make();
+  for (const args of ['list', 'list --json', 'info wpmedia-django', '--help']) {
+    // `true` exits at once, long before pyrepo prints: every write meets a closed pipe.
+    const result = spawnSync('bash', ['-c', `"$0" "$1" ${args} | true; echo "status \${PIPESTATUS[0]}" >&2`, process.execPath, bin], { cwd: home, encoding: 'utf8' });
+    assert.is(result.stderr, 'status 0\n', `pyrepo ${args}`);
   }
 });
 
