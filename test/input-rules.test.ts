@@ -64,4 +64,46 @@ test('`pyrepo list | true` (a reader that stops reading) exits 0 quietly: no EPI
   }
 });
 
+/** The real CLI, killed (SIGKILL: a synchronous loop hears no other signal) if it does not finish in time. */
+function pyrepoWithin(seconds: number, args: string[], cwd: string): { code: number | null; signal: NodeJS.Signals | null; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: seconds * 1000, killSignal: 'SIGKILL' });
+  return { code: result.status, signal: result.signal, stderr: result.stderr };
+}
+
+test('an empty preset or generator name is a usage error (exit 2), and nothing is written', () => {
+  const home = temp.make();
+  const result = pyrepoWithin(30, ['new', '', 'x', '--yes', '--skip-install'], home);
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /The preset name is empty\.\n\s+fix: give a preset/);
+  assert.is(folderState(join(home, 'x')), 'absent');
+  const added = pyrepoWithin(30, ['add', ' ', '--yes', '--skip-install'], home);
+  assert.is(added.code, 2, added.stderr);
+  assert.match(added.stderr, /A generator name is empty\./);
+  assert.equal(folderState(home), {});
+});
+
+test('a target that cannot be a repository folder (under /proc, /sys, /dev, or below a file) is refused with exit 2 before anything, at once', () => {
+  const home = temp.make();
+  writeFileSync(join(home, 'a-file'), 'x\n');
+  const cases: Array<[string, RegExp]> = [
+    ['/proc/self/x', /\/proc\/self\/x is under \/proc, a file system of the kernel/],
+    ['/sys/kernel/x', /is under \/sys/],
+    ['/dev/shm/pyrepo-x', /is under \/dev/],
+    [join(home, 'a-file', 'sub'), /a-file\/sub cannot be created: .*a-file is a file, not a folder/],
+    [join(home, 'a-file'), /a-file exists and is not a folder/],
+  ];
+  for (const [target, problem] of cases) {
+    const started = Date.now();
+    const result = pyrepoWithin(20, ['new', 'fastapi-shiv', target, '--yes', '--skip-install'], home);
+    assert.is(result.signal, null, `${target}: killed after ${Date.now() - started} ms`);
+    assert.is(result.code, 2, `${target}: ${result.stderr}`);
+    assert.match(result.stderr, problem);
+    assert.match(result.stderr, /fix: give a folder/);
+  }
+  const added = pyrepoWithin(20, ['add', 'pyproject', '--dir', '/proc/self', '--yes'], home);
+  assert.is(added.code, 2, added.stderr);
+  assert.match(added.stderr, /\/proc\/self is under \/proc/);
+  assert.equal(Object.keys(folderState(home) as object), ['a-file']);
+});
+
 test.run();
