@@ -2,8 +2,8 @@
 // .git is reported, and input that would land in the wrong place is refused (exit 2, the reason
 // and the fix, nothing written). Each test runs the real CLI.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bin, folderState, pyrepo, tempFolders } from './helpers/cli.js';
@@ -104,6 +104,33 @@ test('a target that cannot be a repository folder (under /proc, /sys, /dev, or b
   assert.is(added.code, 2, added.stderr);
   assert.match(added.stderr, /\/proc\/self is under \/proc/);
   assert.equal(Object.keys(folderState(home) as object), ['a-file']);
+});
+
+test('`pyrepo init` writes valid JSON whatever --description and --extends hold: each value is data, not JSON text', () => {
+  const home = temp.make();
+  const parent = 'team "one", "x": 1.json';
+  writeFileSync(join(home, parent), JSON.stringify({ name: 'team-one', description: 'A team preset', extends: 'wpmedia-django', generators: [] }));
+  const description = 'Says "hi", \\ and {"injected": true}';
+  const result = pyrepo(['init', 'preset', 'web', '--dir', 'out/web', '--description', description, '--extends', `./${parent}`], home);
+  assert.is(result.code, 0, result.stderr);
+  const packageJson = JSON.parse(readFileSync(join(home, 'out', 'web', 'package.json'), 'utf8')) as Record<string, unknown>;
+  const presetJson = JSON.parse(readFileSync(join(home, 'out', 'web', 'preset.json'), 'utf8')) as Record<string, unknown>;
+  assert.is(packageJson.description, description);
+  assert.is(presetJson.description, description);
+  assert.not.ok('injected' in presetJson || 'x' in presetJson);
+  // The path is read from the new package's folder, where it still names the same file.
+  assert.is(presetJson.extends, `../../${parent}`);
+  assert.is(resolve(home, 'out', 'web', presetJson.extends as string), join(home, parent));
+});
+
+test('`pyrepo init` refuses a --description or --extends with a line break, a control or a bidirectional override: exit 2, nothing written', () => {
+  const home = temp.make();
+  for (const args of [['--description', 'evil\u202Etxt.exe'], ['--description', 'a\u0085b'], ['--description', 'two\nlines'], ['--extends', 'wpmedia-django\u009b']]) {
+    const result = pyrepo(['init', 'preset', 'web', ...args], home);
+    assert.is(result.code, 2, `${JSON.stringify(args)}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`The ${args[0]} value .* holds a line break, a control or a format character[\\s\\S]*fix: pass ${args[0]}`));
+    assert.equal(folderState(home), {});
+  }
 });
 
 test.run();
