@@ -6,9 +6,21 @@ import { loadBundle, type CodePath } from './load-bundle.js';
 const bundle = loadBundle(new URL('../bundle/pyrepo.cjs', import.meta.url));
 const { main } = bundle.exports as { main: typeof Main };
 const taken = new Set<CodePath>();
+// A reader that stopped reading (`pyrepo list | head -1`) is no failure: what is left to print has
+// nowhere to go, so it is dropped and the command finishes (a run still writes its files whole).
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    closed.add(stream);
+  });
+}
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  if (!closed.has(stream)) stream.write(text);
+};
 process.exitCode = await main(process.argv.slice(2), {
-  out: text => process.stdout.write(text),
-  err: text => process.stderr.write(text),
+  out: text => write(process.stdout, text),
+  err: text => write(process.stderr, text),
   cwd: process.cwd(),
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   generated: sources => {

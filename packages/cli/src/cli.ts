@@ -18,6 +18,7 @@ import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describePlan } from './output.js';
 import { initPackage } from './init.js';
+import { checkTargetFolder } from './target.js';
 import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
@@ -102,10 +103,9 @@ export async function main(args: string[], io: Io): Promise<number> {
           .example('$0 new wpmedia-django my-app --yes', 'A Django repository in ./my-app, with defaults')
           .example('$0 new wpmedia-django blog --python 3.13 --dry-run', 'Show what would be written'),
       async argv => {
+        if ((argv.preset as string).trim() === '') throw new UsageError({ message: 'The preset name is empty.', fix: 'give a preset: a name (see `pyrepo list`), an npm package or a path.' });
         const dir = resolve(io.cwd, argv.dir ?? '.');
-        if (existsSync(dir) && !statSync(dir).isDirectory()) {
-          throw new UsageError({ message: `${dir} exists and is not a folder.`, fix: 'give a folder path (new or existing) as the target.' });
-        }
+        checkTargetFolder(dir);
         await generate({ targetDir: dir, preset: argv.preset as string }, argv);
       },
     )
@@ -123,6 +123,8 @@ export async function main(args: string[], io: Io): Promise<number> {
         if (!existsSync(dir) || !statSync(dir).isDirectory()) {
           throw new UsageError({ message: `Folder ${dir} does not exist.`, fix: '`pyrepo add` works in an existing repository: pass --dir <folder>, or create one with `pyrepo new <preset> <folder>`.' });
         }
+        checkTargetFolder(dir);
+        if ((argv.generators as string[]).some(name => name.trim() === '')) throw new UsageError({ message: 'A generator name is empty.', fix: 'give generators by name (see `pyrepo list`), npm package or path.' });
         await generate({ targetDir: dir, generators: argv.generators as string[] }, argv);
       },
     )

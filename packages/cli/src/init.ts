@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { UsageError, candidatePackages, coreVersion, shortName, type PluginKind, type Registry } from '@pyrepo/core/host';
+import { UsageError, candidatePackages, coreVersion, isPathRef, shortName, unsafeTextCharacter, type PluginKind, type Registry } from '@pyrepo/core/host';
 
 export interface InitRequest {
   kind: PluginKind;
@@ -29,6 +29,33 @@ function templateFiles(dir: string): string[] {
     .sort();
 }
 
+/** Free text for the package's files: one line, no controls or format characters, at most 200 characters. */
+function checkText(value: string, flag: string, what: string): void {
+  if (value.trim() === '' || value.length > 200 || unsafeTextCharacter.test(value)) {
+    throw new UsageError({
+      message: `The ${flag} value ${JSON.stringify(value.slice(0, 80))}${value.length > 80 ? '...' : ''} is empty, longer than 200 characters, or holds a line break, a control or a format character (such as a bidirectional override).`,
+      fix: `pass ${flag} as ${what}: one line of at most 200 printable characters.`,
+    });
+  }
+}
+
+/** `target` as a path from `from`, starting with ./ or ../ so that it reads as a path. */
+function relativeRef(from: string, target: string): string {
+  const path = relative(from, target).split(sep).join('/');
+  return path.startsWith('../') ? path : `./${path}`;
+}
+
+/**
+ * Render a template of the package. In a JSON file each `<%= %>` value is JSON-escaped (every
+ * value there sits in a string) and the result must parse: a value cannot end its string or add keys.
+ */
+function render(template: string, data: object, path: string): string {
+  if (!path.endsWith('.json')) return ejs.render(template, data, { escape: String });
+  const contents = ejs.render(template, data, { escape: (value: unknown) => JSON.stringify(String(value)).slice(1, -1) });
+  JSON.parse(contents);
+  return contents;
+}
+
 /**
  * Scaffold a publishable preset or generator package: package.json (pyrepo kind, peer dependency on
  * this core's range, files, exports), the preset or the schema, generator and template, a README
@@ -47,23 +74,28 @@ export function initPackage(request: InitRequest, registry: Registry): { dir: st
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new UsageError({ message: `${dir} already exists and is not empty.`, fix: 'choose another folder with --dir, or remove that one.' });
   }
-  const extendsPreset = request.extendsPreset ?? 'wpmedia-django';
-  if (request.kind === 'preset' && !registry.findPreset(extendsPreset)) {
-    throw new UsageError(registry.unknown('preset', extendsPreset, ' (--extends)'));
+  const given = request.extendsPreset ?? 'wpmedia-django';
+  if (request.kind === 'preset') checkText(given, '--extends', 'a preset name, npm package or path');
+  if (request.kind === 'preset' && !registry.findPreset(given)) {
+    throw new UsageError(registry.unknown('preset', given, ' (--extends)'));
   }
+  const description = request.description ?? (request.kind === 'preset' ? `A pyrepo preset built on ${given}` : `A pyrepo generator`);
+  checkText(description, '--description', 'one line of text');
+  if (description.includes('*/')) throw new UsageError({ message: 'The --description holds "*/", which would end the comment it goes in.', fix: 'pass --description without "*/".' });
   const data = {
     packageName,
     shortName: short,
     bareName: basename(short),
-    description: request.description ?? (request.kind === 'preset' ? `A pyrepo preset built on ${extendsPreset}` : `A pyrepo generator`),
-    extendsPreset,
+    description,
+    // A path is written from the new package's folder, where its preset.json reads it.
+    extendsPreset: isPathRef(given) ? relativeRef(dir, resolve(request.cwd, given)) : given,
     coreRange: `^${coreVersion}`,
   };
-  if (/["\\\n]|\*\//.test(data.description)) {
-    throw new UsageError({ message: 'The description holds a quote, a backslash or a line break.', fix: 'pass --description as one line of plain text.' });
-  }
   const source = join(templatesRoot, request.kind);
-  const files = templateFiles(source).map(file => ({ path: file.replace(/\.ejs$/, ''), contents: ejs.render(readFileSync(join(source, file), 'utf8'), data, { escape: String }) }));
+  const files = templateFiles(source).map(file => {
+    const path = file.replace(/\.ejs$/, '');
+    return { path, contents: render(readFileSync(join(source, file), 'utf8'), data, path) };
+  });
   const created = !existsSync(dir);
   try {
     for (const file of files) {

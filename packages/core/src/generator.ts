@@ -11,6 +11,7 @@ import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import { requirementsLayouts, type RequirementRole } from './requirements.js';
 import { SharedFiles } from './shared-files.js';
+import { compareCodeUnits } from './text.js';
 import { pin, pinnedVersions } from './versions.js';
 
 /** What the plan hands each generator it composes (see PlanGenerator). */
@@ -241,12 +242,37 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   }
 
   /**
+   * The files of the repository that hold what this run generated (after the commit: install
+   * steps): written now, or found identical on disk. A file the user kept (a declined conflict)
+   * is not one; neither is anything pyrepo did not generate. Paths relative to the repository
+   * root, in a stable order.
+   */
+  protected filesOfThisRun(): string[] {
+    const root = this.destinationRoot();
+    const files: string[] = [];
+    for (const file of this.env.sharedFs.all()) {
+      const path = relative(root, file.path);
+      if (path === '' || path.startsWith('..') || isAbsolute(path) || !file.contents) continue;
+      // The commit clears each pending file's state into stateCleared (mem-fs-editor/state).
+      if ((file as { stateCleared?: string }).stateCleared !== 'modified') continue;
+      let disk: Buffer;
+      try {
+        disk = readFileSync(file.path);
+      } catch {
+        continue;
+      }
+      if (disk.equals(file.contents)) files.push(path);
+    }
+    return files.sort(compareCodeUnits);
+  }
+
+  /**
    * Run a command of an install step (creating a venv, pip install, git init) in the repository;
    * a relative command path is relative to it. A failure does not fail the run, whose files are
-   * written: it is reported with the command to run later.
+   * written: it is reported with the command to run later. `input` is given on its standard input.
    */
-  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
-    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}, input?: string): boolean {
+    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (result.status === 0) return true;
     const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n    ');
     this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later, in ${this.destinationRoot()}: ${[command, ...args].join(' ')}`);

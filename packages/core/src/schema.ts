@@ -202,6 +202,13 @@ export function validateOptions(schema: GeneratorSchema, values: JsonObject, sub
   return { value, problems: dedupe([...unencodable, ...problems]) };
 }
 
+/**
+ * A character no free text pyrepo writes may hold: controls (C0, DEL and C1, such as U+0085 and
+ * U+009B), format characters (bidirectional overrides such as U+202E, zero-width characters), line
+ * and paragraph separators. The free-text patterns of the generators' schemas refuse the same classes.
+ */
+export const unsafeTextCharacter = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 /** Half of a surrogate pair on its own (from a JSON answers file): written as UTF-8 it would become U+FFFD. */
 const loneSurrogate = /\p{Surrogate}/u;
 

@@ -5,6 +5,6 @@ export interface Options {
   description: string;
   /** Do not run git init at the end (it is skipped anyway inside an existing git work tree). Default: false. */
   skipGit: boolean;
-  /** After git init, commit everything generated as the first commit (needs git's user.name and user.email). Default: false. */
+  /** After git init, commit the files this run generated as the first commit, nothing else that is in the folder (needs git's user.name and user.email). Default: false. */
   initialCommit: boolean;
 }

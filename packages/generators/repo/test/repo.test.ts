@@ -46,8 +46,8 @@ test('no nested repository inside an existing work tree, and none on a dry run',
   }
 });
 
-test('the description must stay one line of text', async () => {
-  for (const description of ['two\nlines', 'a `command`', '<script>']) {
+test('the description must stay one line of text: no line breaks, C1 controls, bidirectional overrides or separators', async () => {
+  for (const description of ['two\nlines', 'a `command`', '<script>', 'evil\u202Etxt', 'a\u0085b', 'a\u009b31mb', 'a\u2028b', 'a\u2029b', 'zero\u200Bwidth']) {
     try {
       await runPyrepo({ generators: ['repo'], values: { name: 'x', description } });
       assert.unreachable(description);

@@ -56,4 +56,15 @@ test('the version must be a release version', async () => {
   }
 });
 
+test('the description reaches setup.py and PKG-INFO only as one line of printable text: C1 controls, bidirectional overrides and separators are refused', async () => {
+  for (const description of ['evil\u202Etxt', 'a\u0085b', 'a\u009b31mb', 'a\u2028b', 'zero\u200Bwidth', 'a\u0007b']) {
+    try {
+      await runPyrepo({ generators: ['requirements', 'flask', 'setuptools'], values: { name: 'shop', framework: 'flask', description } });
+      assert.unreachable(JSON.stringify(description));
+    } catch (error) {
+      assert.match((error as Error).message, /Invalid option --description of generator "setuptools": must be one line of at most 200 characters, without control or format characters/, JSON.stringify(description));
+    }
+  }
+});
+
 test.run();

@@ -1,0 +1,37 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
+import { UsageError } from '@pyrepo/core/host';
+
+/**
+ * Kernel file systems: no repository lives there, and Node's recursive mkdir never returns under
+ * /proc (mkdir in /proc/self answers ENOENT for a folder that exists, so it climbs and retries
+ * for ever, in one synchronous call that no signal interrupts).
+ */
+const systemRoots = ['/proc', '/sys', '/dev'];
+
+const under = (path: string, root: string) => path === root || path.startsWith(`${root}${sep}`);
+
+/**
+ * Refuse a target folder that cannot hold a repository, before anything is resolved or written: one
+ * under a kernel file system (the path as given, or where its nearest existing folder really is),
+ * or one whose nearest existing ancestor is a file. `dir` is absolute.
+ */
+export function checkTargetFolder(dir: string): void {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const real = existsSync(existing) ? realpathSync(existing) : existing;
+  const system = systemRoots.find(root => under(dir, root) || under(real, root));
+  if (system) {
+    throw new UsageError({
+      message: `${dir} is under ${system}, a file system of the kernel: a repository cannot live there.`,
+      fix: 'give a folder in your own work area (e.g. ~/src/my-app) as the target.',
+    });
+  }
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(
+      existing === dir
+        ? { message: `${dir} exists and is not a folder.`, fix: 'give a folder path (new or existing) as the target.' }
+        : { message: `${dir} cannot be created: ${existing} is a file, not a folder.`, fix: 'give a folder path whose parents are folders as the target.' },
+    );
+  }
+}
