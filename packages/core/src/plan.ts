@@ -4,9 +4,10 @@ import { detectProject } from './detect.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
 import { fromFlag, isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
 import { resolvePreset, type ResolvedPreset } from './presets.js';
-import type { GeneratorEntry, Registry } from './registry.js';
+import type { GeneratorEntry, PresetEntry, Registry } from './registry.js';
 import { contextSchema, resolveOption, validateOptions, type GeneratorSchema, type OptionSchema, type PromptSpec } from './schema.js';
 import { readStoredConfig, type StoredConfig } from './stored-config.js';
+import type { Trust } from './trust.js';
 
 /** What the user asked for: a preset or a list of generators, into a folder, with option values. */
 export interface PlanRequest {
@@ -31,6 +32,8 @@ export interface DraftStep {
   sources: Record<string, ValueSource>;
   /** Template folders the preset puts before the generator's own. */
   templateDirs: string[];
+  /** The presets those folders belong to. */
+  templatesFrom: PresetEntry[];
 }
 
 /** A plan whose values may still be prompted for; nothing is validated as a whole yet. */
@@ -41,6 +44,8 @@ export interface PlanDraft {
   steps: DraftStep[];
   stored: StoredConfig;
   interactive: boolean;
+  /** What the user trusts (the registry's): nothing outside it is loaded (see trust.ts). */
+  trust?: Trust;
 }
 
 export interface PlanStep {
@@ -122,10 +127,11 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
         sources[key] = source;
       }
     }
-    return { entry, values, sources, templateDirs: presetSteps.get(entry.name)?.templateDirs ?? [] };
+    const presetStep = presetSteps.get(entry.name);
+    return { entry, values, sources, templateDirs: presetStep?.templateDirs ?? [], templatesFrom: presetStep?.templatesFrom ?? [] };
   });
 
-  const draft: PlanDraft = { targetDir, preset, context, steps, stored, interactive: request.interactive };
+  const draft: PlanDraft = { targetDir, preset, context, steps, stored, interactive: request.interactive, trust: registry.trust };
   problems.push(...draftProblems(draft, !request.interactive));
   if (problems.length > 0) throw new UsageError(problems);
   return draft;
