@@ -4,12 +4,14 @@
 // repository's .yo-rc.json names no code by path; a package or path that did not ship with pyrepo
 // is imported or has its templates rendered (a dry run included) only once the user trusts it:
 // --trust, the trusted list, or the question in a terminal. list and info never load it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bin, folderState, pyrepo, repoRoot, workspaceTempDir } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
+import { asRoot, yoSandbox } from './helpers/yo.js';
 
 // Inside the workspace: a trusted team generator imports @pyrepo/core as an installed package does.
 const work = workspaceTempDir('trust-');
@@ -118,15 +120,21 @@ test("a repository's .yo-rc.json that names its preset by path is refused: exit 
   for (const name of ['preset-template', 'team-import', 'team-template']) assert.not.ok(existsSync(marker(name)), name);
 });
 
-test("a preset package named by a repository's .yo-rc.json, planted in its node_modules, does not render its templates until trusted", () => {
-  const { repo, env, marker } = setup();
+/** A repository whose .yo-rc.json names a preset package planted in its node_modules, which shadows uwsgi.ini with a template that leaves a marker. */
+function plantStoredPreset(repo: string, marker: string): string {
   const presetDir = join(repo, 'node_modules', 'pyrepo-preset-house');
   write({
     [join(repo, '.yo-rc.json')]: { 'generator-pyrepo': { preset: 'house', project: { name: 'shop', framework: 'django' } } },
     [join(presetDir, 'package.json')]: { name: 'pyrepo-preset-house', version: '0.0.1', pyrepo: { kind: 'preset' } },
     [join(presetDir, 'preset.json')]: { name: 'house', description: 'Shadows uwsgi.ini.', templates: { uwsgi: './tpl' }, generators: ['uwsgi'] },
-    [join(presetDir, 'tpl', 'uwsgi.ini.ejs')]: markTemplate(marker('preset-template')),
+    [join(presetDir, 'tpl', 'uwsgi.ini.ejs')]: markTemplate(marker),
   });
+  return presetDir;
+}
+
+test("a preset package named by a repository's .yo-rc.json, planted in its node_modules, does not render its templates until trusted", () => {
+  const { repo, env, marker } = setup();
+  const presetDir = plantStoredPreset(repo, marker('preset-template'));
   const before = folderState(repo);
   for (const extra of [['--dry-run'], []]) {
     const run = pyrepo(['add', 'uwsgi', '--yes', ...extra], repo, env);
@@ -230,6 +238,28 @@ test('in a terminal, pyrepo asks once before loading an untrusted package: no ru
   assert.match(records[0]!.covers!, /imports its code and renders its templates/);
   // Agreed once: a later run without a terminal loads it.
   assert.is(pyrepo(['add', 'notes', '--yes', ...facts], repo, env).code, 0);
+});
+
+test('yo holds the same boundary: an untrusted preset named by .yo-rc.json is refused (exit 2, nothing written) unless --trust', () => {
+  const yo = yoSandbox();
+  try {
+    const repo = yo.folder('repo');
+    const markers = yo.folder('markers');
+    plantStoredPreset(repo, join(markers, 'yo-template'));
+    // yo runs as uid 1000 (see yoSandbox), which owns the repository as a user would.
+    if (asRoot) execFileSync('chown', ['-R', '1000:1000', repo]);
+    const before = folderState(repo);
+    const refused = yo.run(['pyrepo:uwsgi', '--yes'], repo);
+    assert.is(refused.code, 2, refused.output);
+    assert.match(refused.output, /The preset package pyrepo-preset-house 0\.0\.1 \(found in .*\) did not ship with pyrepo and is not trusted/);
+    assert.equal(folderState(repo), before);
+    assert.not.ok(existsSync(join(markers, 'yo-template')));
+    const trusted = yo.run(['pyrepo:uwsgi', '--yes', '--trust'], repo);
+    assert.is(trusted.code, 0, trusted.output);
+    assert.ok(existsSync(join(markers, 'yo-template')), '--trust renders its template');
+  } finally {
+    yo.cleanup();
+  }
 });
 
 test.run();

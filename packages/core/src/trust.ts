@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { type Problem, UsageError } from './errors.js';
+import { type Problem, PyrepoError, UsageError } from './errors.js';
 import { isPlainObject, readJsonFile } from './json.js';
 import type { PlanDraft } from './plan.js';
 import type { GeneratorEntry, PluginKind, PresetEntry } from './registry.js';
@@ -86,10 +86,14 @@ export class Trust {
     const trustedAt = new Date().toISOString();
     const added = origins.map(({ kind, name, version, path, found }): TrustRecord => (found === 'package' ? { kind, name, version, path, covers, trustedAt } : { kind, path, covers, trustedAt }));
     const records = [...this.#read(), ...added];
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ trusted: records }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.file);
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify({ trusted: records }, null, 2)}\n`, { mode: 0o600 });
+      renameSync(temporary, this.file);
+    } catch (error) {
+      throw new PyrepoError(`Cannot record what you trust in ${this.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written. Re-run with --trust, or make that folder writable.`, 1);
+    }
     this.#records = records;
   }
 
