@@ -5,7 +5,7 @@
 // is imported or has its templates rendered (a dry run included) only once the user trusts it:
 // --trust, the trusted list, or the question in a terminal. list and info never load it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -240,7 +240,7 @@ test('in a terminal, pyrepo asks once before loading an untrusted package: no ru
   assert.is(pyrepo(['add', 'notes', '--yes', ...facts], repo, env).code, 0);
 });
 
-test('yo holds the same boundary: an untrusted preset named by .yo-rc.json is refused (exit 2, nothing written) unless --trust', () => {
+test('yo holds the same boundary: an untrusted preset named by .yo-rc.json is refused (exit 2, nothing written) unless --trust; a .yo-rc.json holding null is a usage error', () => {
   const yo = yoSandbox();
   try {
     const repo = yo.folder('repo');
@@ -257,6 +257,14 @@ test('yo holds the same boundary: an untrusted preset named by .yo-rc.json is re
     const trusted = yo.run(['pyrepo:uwsgi', '--yes', '--trust'], repo);
     assert.is(trusted.code, 0, trusted.output);
     assert.ok(existsSync(join(markers, 'yo-template')), '--trust renders its template');
+
+    // Yeoman reads .yo-rc.json as it starts a generator: one holding null is the user's error there too.
+    const odd = yo.folder('odd');
+    writeFileSync(join(odd, '.yo-rc.json'), 'null');
+    const refusedOdd = yo.run(['pyrepo:uwsgi', '--yes', '--name', 'shop'], odd);
+    assert.is(refusedOdd.code, 2, refusedOdd.output);
+    assert.match(refusedOdd.output, /\.yo-rc\.json holds null, not a JSON object[\s\S]*fix: replace its content with \{\} or delete it/);
+    assert.equal(readdirSync(odd), ['.yo-rc.json']);
   } finally {
     yo.cleanup();
   }

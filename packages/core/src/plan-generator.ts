@@ -15,7 +15,7 @@ import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
 import { describeFlag } from './schema-docs.js';
 import { Registry, type RegistryOptions } from './registry.js';
-import { configKey } from './stored-config.js';
+import { configKey, readStoredConfig } from './stored-config.js';
 import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
@@ -52,6 +52,16 @@ function optionValues(options: JsonObject): JsonObject {
 }
 
 /**
+ * Yeoman reads .yo-rc.json while it constructs a generator, and fails on one that is not an object
+ * ("not a valid Storage", exit 1): check it first, for the error that names the file and the fix.
+ * (A CLI draft was checked when it was made.)
+ */
+function withStoredConfigChecked(options: PlanGeneratorOptions): PlanGeneratorOptions {
+  if (!options.pyrepoDraft) readStoredConfig(options.destinationRoot ?? (options.env as { cwd?: string } | undefined)?.cwd ?? process.cwd());
+  return options;
+}
+
+/**
  * The composition root: resolves a plan (or takes the CLI's), asks for what is missing, validates
  * the whole composition, then composes each generator with its options. Nothing is written before
  * every option of every generator is valid.
@@ -66,7 +76,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
   constructor(args: string[], options: PlanGeneratorOptions) {
     // inheritTasks: subclasses made by createPlanGenerator run these lifecycle methods.
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
-    super(args, options, { inheritTasks: true, customInstallTask: true });
+    super(args, withStoredConfigChecked(options), { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
     addPyrepoStatuses(this.env.adapter.log as never);
     // pyrepo commits the files itself: inside the repository only, all or none, each atomically.
