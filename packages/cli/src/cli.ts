@@ -7,6 +7,7 @@ import {
   Trust,
   UsageError,
   codeOrigin,
+  composePlan,
   confirmTrust,
   draftPlan,
   finalizePlan,
@@ -87,8 +88,9 @@ export async function main(args: string[], io: Io): Promise<number> {
     const values = collectValues(argv);
     const interactive = io.interactive && !argv.yes;
     const registry = registryFor(io.cwd, new Trust({ everything: Boolean(argv.trust) }), request.targetDir);
-    const draft = draftPlan({ ...request, values, interactive }, registry);
-    await confirmTrust(draft, interactive ? askYesNo : undefined);
+    const composition = composePlan(request, registry);
+    await confirmTrust(composition, interactive ? askYesNo : undefined);
+    const draft = draftPlan({ ...request, values, interactive }, registry, composition);
     if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });

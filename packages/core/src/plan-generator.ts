@@ -10,7 +10,7 @@ import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './mer
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
-import { draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
+import { composePlan, draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
 import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
 import { describeFlag } from './schema-docs.js';
@@ -118,12 +118,11 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const registry = new Registry({ ...statics.registryOptions, cwd: this.destinationRoot(), trust });
     const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
     const preset = statics.target.preset ?? this.options.preset ?? (statics.target.generators ? undefined : await this.#choosePreset(registry, interactive));
-    this.#draft = draftPlan(
-      { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive },
-      registry,
-    );
+    const request = { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive };
+    const composition = composePlan(request, registry);
     const ask = async (message: string) => (await this.prompt<{ trust: boolean }>([{ type: 'confirm', name: 'trust', message, default: false }])).trust;
-    await confirmTrust(this.#draft, interactive ? ask : undefined);
+    await confirmTrust(composition, interactive ? ask : undefined);
+    this.#draft = draftPlan(request, registry, composition);
   }
 
   async #choosePreset(registry: Registry, interactive: boolean): Promise<string> {

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { type Problem, PyrepoError, UsageError } from './errors.js';
 import { isPlainObject, readJsonFile } from './json.js';
-import type { PlanDraft } from './plan.js';
+import type { Composition } from './plan.js';
 import type { GeneratorEntry, PluginKind, PresetEntry } from './registry.js';
 
 /**
@@ -135,15 +135,18 @@ export function untrustedProblem(origin: CodeOrigin, trust: Trust): Problem {
 }
 
 /**
- * Every preset and generator a draft would load that is not pyrepo's own and not trusted yet: its
- * generators (their modules and templates), the presets it runs, and presets whose template folders
- * shadow a generator's (for `pyrepo add`, the stored preset's). Empty when the draft's registry has
- * no trust policy.
+ * Every preset and generator a composition (or a draft of it) would load that is not pyrepo's own
+ * and not trusted yet: its generators (their modules and templates), the presets it runs, and
+ * presets whose template folders shadow a generator's (for `pyrepo add`, the stored preset's).
+ * Empty when the registry it was composed with has no trust policy.
  */
-export function untrustedOrigins(draft: PlanDraft): CodeOrigin[] {
-  const trust = draft.trust;
+export function untrustedOrigins(composition: Composition): CodeOrigin[] {
+  const trust = composition.trust;
   if (!trust) return [];
-  const entries: Array<GeneratorEntry | PresetEntry> = [...(draft.preset?.entries ?? []), ...draft.steps.flatMap(step => [step.entry, ...step.templatesFrom])];
+  const entries: Array<GeneratorEntry | PresetEntry> = [
+    ...(composition.preset?.entries ?? []),
+    ...composition.generators.flatMap(entry => [entry, ...(composition.presetSteps.get(entry.name)?.templatesFrom ?? [])]),
+  ];
   const origins = new Map<string, CodeOrigin>();
   for (const entry of entries) {
     const origin = codeOrigin(entry);
@@ -162,14 +165,15 @@ export function trustQuestion(origins: CodeOrigin[], trust: Trust): string {
 }
 
 /**
- * The trust boundary of a run: nothing that did not ship with pyrepo is loaded (imported or rendered,
+ * The trust boundary of a run, between composing it and drafting it (`draftPlan`): nothing that did
+ * not ship with pyrepo is loaded (its schema compiled, its module imported, its templates rendered;
  * a dry run included) unless the user trusts it. `ask`, when a person can answer, asks once and
  * records a yes; otherwise the run is refused naming each package or path and how to trust it.
  */
-export async function confirmTrust(draft: PlanDraft, ask?: (question: string) => Promise<boolean>): Promise<void> {
-  const origins = untrustedOrigins(draft);
+export async function confirmTrust(composition: Composition, ask?: (question: string) => Promise<boolean>): Promise<void> {
+  const origins = untrustedOrigins(composition);
   if (origins.length === 0) return;
-  const trust = draft.trust!;
+  const trust = composition.trust!;
   if (ask && (await ask(trustQuestion(origins, trust)))) {
     trust.grant(origins, true);
     return;
@@ -177,8 +181,8 @@ export async function confirmTrust(draft: PlanDraft, ask?: (question: string) =>
   throw new UsageError(origins.map(origin => untrustedProblem(origin, trust)));
 }
 
-/** For code that runs a draft: refuse it if anything in it is untrusted (the CLI and yo asked before). */
-export function requireTrusted(draft: PlanDraft): void {
-  const origins = untrustedOrigins(draft);
-  if (origins.length > 0) throw new UsageError(origins.map(origin => untrustedProblem(origin, draft.trust!)));
+/** For code that drafts or runs a composition: refuse it if anything in it is untrusted (the CLI and yo asked before). */
+export function requireTrusted(composition: Composition): void {
+  const origins = untrustedOrigins(composition);
+  if (origins.length > 0) throw new UsageError(origins.map(origin => untrustedProblem(origin, composition.trust!)));
 }
