@@ -152,14 +152,18 @@ export class Registry {
     return undefined;
   }
 
-  /** A built-in's folder, resolved as Node resolves pyrepo's own dependencies: from its install only, never from the user's folders. */
+  /**
+   * A built-in's folder, resolved as Node resolves generator-pyrepo's dependencies, but within
+   * pyrepo's install only (up to the outermost node_modules holding it): never from the user's folders.
+   */
   #builtInDir(packageName: string): string | undefined {
-    for (let dir = resolve(this.#options.catalogDir); ; dir = dirname(dir)) {
-      if (basename(dir) !== 'node_modules') {
-        const candidate = join(dir, 'node_modules', packageName);
-        if (existsSync(join(candidate, 'package.json'))) return candidate;
-      }
-      if (dirname(dir) === dir) return undefined;
+    const catalogDir = resolve(this.#options.catalogDir);
+    let last = catalogDir;
+    for (let dir = catalogDir; dirname(dir) !== dir; dir = dirname(dir)) if (basename(dir) === 'node_modules') last = dirname(dir);
+    for (let dir = catalogDir; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', packageName);
+      if (basename(dir) !== 'node_modules' && existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dir === last || dirname(dir) === dir) return undefined;
     }
   }
 
@@ -261,7 +265,7 @@ export class Registry {
   }
 
   /** Refuse to load code the user has not trusted (the CLI and yo ask first: this holds for any other caller). */
-  #requireTrusted(entry: GeneratorEntry | PresetEntry): void {
+  #requireTrusted(entry: GeneratorEntry): void {
     const origin = codeOrigin(entry);
     const trust = this.#options.trust;
     if (origin && trust && !trust.has(origin)) throw new UsageError(untrustedProblem(origin, trust));
