@@ -36,7 +36,7 @@ test('the first start writes the cache; a generation writes a fuller one, and a 
   assert.is(statSync(join(cache, builtIn)).mtimeMs, written, 'a usable cache is not written again');
 
   // A generator from a path compiles more (Ajv's compiler, the module loader): kept with the rest.
-  const team = pyrepo(['add', join(fixtures, 'sample-generator'), '--yes', '--name', 'demo'], join(root, 'app'), env);
+  const team = pyrepo(['add', join(fixtures, 'sample-generator'), '--trust', '--yes', '--name', 'demo'], join(root, 'app'), env);
   assert.is(team.code, 0, team.stderr);
   const both = start!.replace('.start.v8', '.built-in+team.v8');
   assert.equal(cacheFiles(cache), [both]);

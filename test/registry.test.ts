@@ -123,9 +123,9 @@ test.before(async () => {
   npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 420_000);
 });
 
-/** `pyrepo new @acme/web` from the install, into a new folder. */
+/** `pyrepo new @acme/web --trust` from the install, into a new folder. */
 function newFromInstall(name: string): { result: ReturnType<typeof spawnSync>; dir: string } {
-  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', name, '--yes', '--skip-install'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
+  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', name, '--yes', '--skip-install', '--trust'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
   return { result, dir: join(work, name) };
 }
 
@@ -133,12 +133,14 @@ test('a fresh prefix installs pyrepo and the team packages from the registry onl
   assert.ok(existsSync(join(prefix, 'bin', 'pyrepo')));
   const list = spawnSync(join(prefix, 'bin', 'pyrepo'), ['list'], { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
   assert.is(list.status, 0, list.stderr);
-  assert.match(list.stdout, /@acme\/web +A pyrepo preset built on wpmedia-django\n +\(@acme\/pyrepo-preset-web@0\.1\.0\)/);
-  assert.match(list.stdout, /@acme\/sentry +A pyrepo generator\n +\(@acme\/pyrepo-generator-sentry@0\.1\.0\)/);
-  assert.match(list.stdout, /wpmedia-django .*\n +\(built-in @pyrepo\/preset-wpmedia-django@0\.1\.0\)/);
+  // Installed globally next to pyrepo: found there, and not trusted until the user says so.
+  const global = join(prefix, 'lib', 'node_modules');
+  assert.match(list.stdout, new RegExp(`@acme/web +A pyrepo preset built on wpmedia-django\\n +\\(@acme/pyrepo-preset-web@0\\.1\\.0\\)\\n +in ${global}/@acme/pyrepo-preset-web \\(not trusted`));
+  assert.match(list.stdout, new RegExp(`@acme/sentry +A pyrepo generator\\n +\\(@acme/pyrepo-generator-sentry@0\\.1\\.0\\)\\n +in ${global}/@acme/pyrepo-generator-sentry \\(not trusted`));
+  assert.match(list.stdout, new RegExp(`wpmedia-django .*\\n +\\(built-in @pyrepo/preset-wpmedia-django@0\\.1\\.0\\)\\n +in ${global}/\\S*@pyrepo/preset-wpmedia-django\\n`));
 });
 
-test('pyrepo new @acme/web from that install writes the team generator\'s file and template, and passes the real-tool checks', () => {
+test('pyrepo new @acme/web --trust from that install writes the team generator\'s file and template, and passes the real-tool checks', () => {
   const { result, dir: shop } = newFromInstall('shop');
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
   assert.match(readFileSync(join(shop, 'docs', 'OWNERS.md'), 'utf8'), /Team Web owns this repository/);
@@ -146,7 +148,7 @@ test('pyrepo new @acme/web from that install writes the team generator\'s file a
   assert.equal(checkRepositories([shop]), []);
 });
 
-test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, writes the same repository', () => {
+test('yo pyrepo --preset @acme/web --trust, with generator-pyrepo from that install, writes the same repository', () => {
   const home = join(work, 'yo-home');
   const target = join(work, 'yo', 'shop');
   mkdirSync(home);
@@ -155,7 +157,7 @@ test('yo pyrepo --preset @acme/web, with generator-pyrepo from that install, wri
   if (asRoot) for (const dir of [home, join(work, 'yo'), target]) chownSync(dir, 1000, 1000);
   // The workspace's yo 7 (installing yo too would double the install); it finds generator-pyrepo
   // in the prefix's global node_modules, as after `npm i -g pyrepo yo`.
-  const result = spawnSync(yoBin, ['pyrepo', '--preset', '@acme/web', '--yes', '--skip-install'], {
+  const result = spawnSync(yoBin, ['pyrepo', '--preset', '@acme/web', '--yes', '--skip-install', '--trust'], {
     cwd: target,
     encoding: 'utf8',
     timeout: 120_000,

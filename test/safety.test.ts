@@ -21,27 +21,27 @@ const temporaries = (dir: string): string[] =>
 test('a file pyrepo wrote and the user did not change is updated without a question ("update"); once the user edits it, it is theirs', () => {
   const dir = work();
   const sample = fixture('sample');
-  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
-  const updated = pyrepo(['add', sample, '--yes', '--greeting', 'Good morning'], dir);
+  assert.is(pyrepo(['add', sample, '--trust', '--yes', '--name', 'demo'], dir).code, 0);
+  const updated = pyrepo(['add', sample, '--trust', '--yes', '--greeting', 'Good morning'], dir);
   assert.is(updated.code, 0, updated.stderr);
   assert.match(updated.stderr, /update hello\.txt/);
   assert.match(readFileSync(join(dir, 'hello.txt'), 'utf8'), /Good morning, demo/);
 
   writeFileSync(join(dir, 'hello.txt'), 'Good morning, and my own words\n');
-  const kept = pyrepo(['add', sample, '--yes', '--greeting', 'Good evening'], dir);
+  const kept = pyrepo(['add', sample, '--trust', '--yes', '--greeting', 'Good evening'], dir);
   assert.is(kept.code, 3, kept.stderr);
   assert.match(kept.stderr, /left 1 file\(s\) you changed as they are:\n  hello\.txt/);
   assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'Good morning, and my own words\n');
   // Skipping does not make the file pyrepo's again: the next run asks (skips) again.
-  assert.is(pyrepo(['add', sample, '--yes', '--greeting', 'Good evening'], dir).code, 3);
+  assert.is(pyrepo(['add', sample, '--trust', '--yes', '--greeting', 'Good evening'], dir).code, 3);
 });
 
 test('in a terminal, a file the user changed gets Yeoman\'s conflict prompt, with the diff on request; skipping keeps it, the other files update', async () => {
   const dir = work();
   const sample = fixture('sample');
-  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
+  assert.is(pyrepo(['add', sample, '--trust', '--yes', '--name', 'demo'], dir).code, 0);
   writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
-  const answered = await runInTerminal([process.execPath, bin, 'add', sample, '--greeting', 'Good evening'], { cwd: dir }, [
+  const answered = await runInTerminal([process.execPath, bin, 'add', sample, '--trust', '--greeting', 'Good evening'], { cwd: dir }, [
     [/Overwrite hello\.txt\?/, 'd\r'],
     [/\+Good evening, demo[\s\S]*Overwrite hello\.txt\?/, 'n\r'],
   ]);
@@ -54,10 +54,10 @@ test('in a terminal, a file the user changed gets Yeoman\'s conflict prompt, wit
 test('Ctrl-C at the conflict prompt writes nothing of the run: exit 130, the updates that were due not made either', async () => {
   const dir = work();
   const sample = fixture('sample');
-  assert.is(pyrepo(['add', sample, '--yes', '--name', 'demo'], dir).code, 0);
+  assert.is(pyrepo(['add', sample, '--trust', '--yes', '--name', 'demo'], dir).code, 0);
   writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
   const before = folderState(dir);
-  const cancelled = await runInTerminal([process.execPath, bin, 'add', sample, '--greeting', 'Good evening'], { cwd: dir }, [[/Overwrite hello\.txt\?/, '\x03']]);
+  const cancelled = await runInTerminal([process.execPath, bin, 'add', sample, '--trust', '--greeting', 'Good evening'], { cwd: dir }, [[/Overwrite hello\.txt\?/, '\x03']]);
   assert.is(cancelled.code, 130, cancelled.output);
   assert.match(cancelled.output, /nothing was written/);
   assert.equal(folderState(dir), before);
@@ -74,7 +74,7 @@ for (const escape of ['template-path', 'fs-write', 'symlink', 'absolute']) {
     writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
     if (escape === 'symlink') symlinkSync(outside, join(dir, 'outside'));
     const before = folderState(root);
-    const result = pyrepo(['add', fixture('hostile'), '--yes', '--name', 'demo', '--escape', escape, '--target', target], dir);
+    const result = pyrepo(['add', fixture('hostile'), '--trust', '--yes', '--name', 'demo', '--escape', escape, '--target', target], dir);
     assert.is(result.code, 1, result.stderr);
     assert.match(result.stderr, /(Refused to write \S*escape\S*: it is outside the repository|tried to write \S*escape\S*, outside the repository)/);
     assert.match(result.stderr, /nothing was written/i);
@@ -87,7 +87,7 @@ test('a generator that throws while writing: exit 1 with its message, no file of
   const dir = work();
   writeFileSync(join(dir, '.gitignore'), '/mine/\n');
   const before = folderState(dir);
-  const result = pyrepo(['add', fixture('failing'), '--yes', '--name', 'demo'], dir);
+  const result = pyrepo(['add', fixture('failing'), '--trust', '--yes', '--name', 'demo'], dir);
   assert.is(result.code, 1, result.stderr);
   assert.match(result.stderr, /generation failed: the failing generator broke while writing\n\(run with --debug for the stack trace\)/);
   assert.equal(folderState(dir), before);
@@ -95,7 +95,7 @@ test('a generator that throws while writing: exit 1 with its message, no file of
 
 test('a generator that throws in the install step: exit 1, and the files it wrote stay', () => {
   const dir = work();
-  const result = pyrepo(['add', fixture('failing'), '--yes', '--name', 'demo', '--phase', 'install'], dir);
+  const result = pyrepo(['add', fixture('failing'), '--trust', '--yes', '--name', 'demo', '--phase', 'install'], dir);
   assert.is(result.code, 1, result.stderr);
   assert.match(result.stderr, /broke while installing/);
   assert.is(readFileSync(join(dir, 'first.txt'), 'utf8'), 'written before the failure\n');
@@ -147,7 +147,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const marker = join(dir, '..', markerName);
     writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
     const before = folderState(dir);
-    const result = await interrupt(['add', fixture('slow'), '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, join(dir, '..'), name => name === markerName);
+    const result = await interrupt(['add', fixture('slow'), '--trust', '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, join(dir, '..'), name => name === markerName);
     rmSync(marker, { force: true });
     assert.ok(result.signalled, 'the run reached the pause');
     assert.is(result.code, code, result.stderr);
@@ -160,7 +160,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} in the middle of the commit: every file is the old one or every file is the new one, whole, and no temporary is left`, async () => {
     const dir = work();
     const files = 200;
-    const args = (generation: number) => ['add', fixture('slow'), '--yes', '--name', 'demo', '--files', String(files), '--kilobytes', '128', '--generation', String(generation)];
+    const args = (generation: number) => ['add', fixture('slow'), '--trust', '--yes', '--name', 'demo', '--files', String(files), '--kilobytes', '128', '--generation', String(generation)];
     const first = pyrepo(args(1), dir);
     assert.is(first.code, 0, first.stderr);
     const old = folderState(dir);

@@ -1,8 +1,9 @@
 // A team's own packages, end to end through the real CLI: `pyrepo init` scaffolds a preset and a
 // generator whose own tests pass; installed in a project's node_modules they are found by short
-// and full names, listed with their source, composed (a preset that replaces an inherited
-// generator and shadows another's template); and a package built for another core, or broken,
-// is refused with its name and the problem while `pyrepo list` goes on.
+// and full names, listed with their source and folder, composed once trusted (--trust; see
+// test/trust.test.ts for the boundary itself: a preset that replaces an inherited generator and
+// shadows another's template); and a package built for another core, or broken, is refused with
+// its name and the problem while `pyrepo list` goes on.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,7 +96,13 @@ test('installed team packages are found by short and full names and listed with 
   const list = pyrepo(['list', '--json'], project);
   assert.is(list.code, 0, list.stderr);
   const rows = JSON.parse(list.stdout) as Array<{ kind: string; name: string; source: { type: string; packageName?: string; version?: string } }>;
-  assert.equal(rows.find(row => row.name === '@acme/web'), { kind: 'preset', name: '@acme/web', description: 'A pyrepo preset built on wpmedia-django', source: { type: 'package', packageName: '@acme/pyrepo-preset-web', version: '0.1.0' } } as never);
+  assert.equal(rows.find(row => row.name === '@acme/web'), {
+    kind: 'preset',
+    name: '@acme/web',
+    description: 'A pyrepo preset built on wpmedia-django',
+    source: { type: 'package', packageName: '@acme/pyrepo-preset-web', version: '0.1.0', path: join(project, 'node_modules', '@acme', 'pyrepo-preset-web') },
+    trusted: false,
+  } as never);
   assert.ok(rows.some(row => row.name === '@acme/sentry' && row.source.packageName === '@acme/pyrepo-generator-sentry'));
   for (const name of ['@acme/sentry', '@acme/pyrepo-generator-sentry']) assert.match(pyrepo(['info', name], project).stdout, /@acme\/sentry \(generator, @acme\/pyrepo-generator-sentry@0\.1\.0\)/);
 });
@@ -106,7 +113,7 @@ test('a team preset replaces an inherited generator in place and shadows another
   mkdirSync(join(web, 'templates', 'uwsgi'), { recursive: true });
   writeFileSync(join(web, 'templates', 'uwsgi', 'uwsgi.ini.ejs'), '[uwsgi]\n# acme: our uWSGI settings for <%= project.name %>\nmodule = <%= project.package %>.wsgi\n');
   writeFileSync(join(web, 'preset.json'), JSON.stringify({ ...readJson(join(web, 'preset.json')), templates: { uwsgi: './templates/uwsgi' } }, null, 2));
-  const result = pyrepo(['new', '@acme/web', 'shop', '--yes', '--skip-install'], project);
+  const result = pyrepo(['new', '@acme/web', 'shop', '--yes', '--skip-install', '--trust'], project);
   assert.is(result.code, 0, result.stderr);
   const repo = join(project, 'shop');
   assert.is(readFileSync(join(repo, 'uwsgi.ini'), 'utf8'), '[uwsgi]\n# acme: our uWSGI settings for shop\nmodule = shop.wsgi\n');
@@ -148,7 +155,7 @@ test('a package built for another core, broken or incomplete, is refused by name
   install(project, incomplete, 'pyrepo-generator-incomplete');
   const repo = join(project, 'repo');
   mkdirSync(repo);
-  const added = pyrepo(['add', 'incomplete', '--dir', repo, '--yes', '--name', 'shop'], project);
+  const added = pyrepo(['add', 'incomplete', '--dir', repo, '--yes', '--trust', '--name', 'shop'], project);
   assert.is(added.code, 1, added.stderr);
   assert.match(added.stderr, /Generator incomplete: template .*notes\.txt\.ejs cannot be read \(ENOENT\); its package is incomplete: reinstall it\. Nothing was written\./);
   assert.equal(readdirSync(repo), []);
@@ -161,7 +168,7 @@ test('a package built for another core, broken or incomplete, is refused by name
   writeFileSync(join(faulty, 'index.js'), "import { PyrepoGenerator } from '@pyrepo/core';\nexport default class extends PyrepoGenerator {\n  writing() {\n    this.renderFiles([{ template: 'notes.txt.ejs' }]);\n  }\n}\n");
   writeFileSync(join(faulty, 'templates', 'notes.txt.ejs'), '<%= project.name %>\n<%= options.owner.email %>\n');
   install(project, faulty, 'pyrepo-generator-faulty');
-  const failed = pyrepo(['add', 'faulty', '--dir', repo, '--yes', '--name', 'shop'], project);
+  const failed = pyrepo(['add', 'faulty', '--dir', repo, '--yes', '--trust', '--name', 'shop'], project);
   assert.is(failed.code, 1, failed.stderr);
   assert.match(failed.stderr, /pyrepo: generation failed: .*faulty\/templates\/notes\.txt\.ejs:2\n.*\n >> 2\| <%= options\.owner\.email %>\n[^]*Cannot read properties of undefined \(reading 'email'\)/);
   assert.equal(readdirSync(repo), []);

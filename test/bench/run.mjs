@@ -83,7 +83,8 @@ const copies = Array.from({ length: 50 }, (_, index) => {
 const node = process.execPath;
 // pyrepo's compiled-code cache (packages/cli/src/load-bundle.ts) lives with the bench; warm-up runs fill it.
 const pyrepoEnv = { ...process.env, PYREPO_CACHE_DIR: join(work, 'code-cache') };
-const pyrepoNew = (preset, target) => [node, pyrepoBin, 'new', preset, target, '--yes', '--skip-install'];
+// --trust: the scaling presets compose generators from the bench's own folders (no question asked).
+const pyrepoNew = (preset, target) => [node, pyrepoBin, 'new', preset, target, '--yes', '--skip-install', '--trust'];
 const commands = {
   node: { label: "node -e ''", argv: [node, '-e', ''] },
   floor: { label: 'plain Node script, same files (floor)', argv: [node, join(benchDir, 'floor.mjs'), join(out, 'floor')], prepare: fresh(join(out, 'floor')) },

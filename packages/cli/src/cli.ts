@@ -4,7 +4,11 @@ import yargs, { type Argv, type Options } from 'yargs';
 import {
   PyrepoError,
   Registry,
+  Trust,
   UsageError,
+  codeOrigin,
+  composePlan,
+  confirmTrust,
   draftPlan,
   finalizePlan,
   formatProblems,
@@ -13,6 +17,7 @@ import {
   type EntrySource,
   type GeneratorEntry,
   type PlanRequest,
+  type PresetEntry,
 } from '@pyrepo/core/host';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
@@ -44,8 +49,21 @@ const epilogue = [
   'Docs: docs/getting-started.md',
 ].join('\n');
 
-function registryFor(cwd: string): Registry {
-  return new Registry({ catalog, catalogDir, cwd, importModule: importWithSharedCore });
+/** The registry of a command: it finds team packages (see Registry) and loads only what `trust` allows. */
+function registryFor(cwd: string, trust = new Trust(), projectDir?: string): Registry {
+  return new Registry({ catalog, catalogDir, cwd, projectDir, trust, importModule: importWithSharedCore });
+}
+
+/** A yes/no question on the terminal (the trust question: asked before Yeoman's prompts exist). */
+async function askYesNo(question: string): Promise<boolean> {
+  // Loaded when asked only (the bundle runs as a script: a built-in module through getBuiltinModule, not import()).
+  const { createInterface } = process.getBuiltinModule('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim());
+  } finally {
+    terminal.close();
+  }
 }
 
 /** Options of the generators a preset or generator list names, for `--help` (only built when help is asked). */
@@ -70,8 +88,10 @@ export async function main(args: string[], io: Io): Promise<number> {
   const generate = async (request: Omit<PlanRequest, 'values' | 'interactive'>, argv: Record<string, unknown>) => {
     const values = collectValues(argv);
     const interactive = io.interactive && !argv.yes;
-    const registry = registryFor(io.cwd);
-    const draft = draftPlan({ ...request, values, interactive }, registry);
+    const registry = registryFor(io.cwd, new Trust({ everything: Boolean(argv.trust) }), request.targetDir);
+    const composition = composePlan(request, registry);
+    await confirmTrust(composition, interactive ? askYesNo : undefined);
+    const draft = draftPlan({ ...request, values, interactive }, registry, composition);
     if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
@@ -157,7 +177,8 @@ export async function main(args: string[], io: Io): Promise<number> {
       'List presets and generators, with their source',
       y => y.option('json', { type: 'boolean', describe: 'Print JSON' }).epilogue(epilogue),
       argv => {
-        const rows = registryFor(io.cwd).listInstalled();
+        const registry = registryFor(io.cwd);
+        const rows = registry.listInstalled().map(row => ({ ...row, ...(row.source.type === 'built-in' ? {} : { trusted: isTrusted(registry, row) }) }));
         if (argv.json) {
           io.out(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -168,7 +189,8 @@ export async function main(args: string[], io: Io): Promise<number> {
           const width = Math.max(...list.map(row => row.name.length), 4);
           for (const row of list) {
             const source = row.source.type === 'path' ? row.source.path : `${row.source.type === 'built-in' ? 'built-in ' : ''}${row.source.packageName}@${row.source.version}`;
-            io.out(`  ${row.name.padEnd(width)}  ${row.error ? `BROKEN: ${row.error}` : row.description}\n  ${' '.repeat(width)}  (${source})\n`);
+            const location = row.source.type === 'path' ? '' : `\n  ${' '.repeat(width)}  in ${row.source.path}${trustNote(row.trusted)}`;
+            io.out(`  ${row.name.padEnd(width)}  ${row.error ? `BROKEN: ${row.error}` : row.description}\n  ${' '.repeat(width)}  (${source})${location}\n`);
           }
         }
       },
@@ -187,7 +209,7 @@ export async function main(args: string[], io: Io): Promise<number> {
             io.out(`${JSON.stringify({ kind: 'preset', ...preset, steps: preset.steps.map(s => ({ generator: s.entry.name, options: s.options })), source: presetEntry.source }, null, 2)}\n`);
             return;
           }
-          io.out(`${preset.name} (preset${sourceNote(presetEntry.source)})\n  ${preset.description}\n`);
+          io.out(`${preset.name} (preset${sourceNote(presetEntry.source)})\n  ${locationNote(registry, presetEntry)}\n  ${preset.description}\n`);
           if (preset.chain.length > 1) io.out(`  extends: ${preset.chain.slice(0, -1).join(' -> ')}\n`);
           io.out(`  project facts: ${Object.entries(preset.context).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '(defaults)'}\n\nGenerators, in order:\n`);
           for (const step of preset.steps) {
@@ -207,7 +229,7 @@ export async function main(args: string[], io: Io): Promise<number> {
           return;
         }
         const options = renderOptionsHelp(entry.schema);
-        io.out(`${entry.name} (generator${sourceNote(entry.source)})\n  ${entry.description}\n\nOptions:\n${options.length > 0 ? options.join('\n') : '  (none of its own)'}\n\nRun: pyrepo add ${entry.name}   (in a repository)\n`);
+        io.out(`${entry.name} (generator${sourceNote(entry.source)})\n  ${locationNote(registry, entry)}\n  ${entry.description}\n\nOptions:\n${options.length > 0 ? options.join('\n') : '  (none of its own)'}\n\nRun: pyrepo add ${entry.name}   (in a repository)\n`);
       },
     )
     .option('debug', { type: 'boolean', describe: 'Print stack traces of unexpected errors', global: true })
@@ -238,6 +260,21 @@ export async function main(args: string[], io: Io): Promise<number> {
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+/** Whether the user trusts a listed package (list reads its package.json only: nothing of it is loaded). */
+function isTrusted(registry: Registry, row: { kind: 'preset' | 'generator'; source: EntrySource }): boolean {
+  const origin = codeOrigin({ kind: row.kind, source: row.source } as PresetEntry);
+  return !origin || registry.trust!.has(origin);
+}
+
+function trustNote(trusted: boolean | undefined): string {
+  return trusted === false ? ' (not trusted: pyrepo runs it only with --trust, see docs/getting-started.md)' : '';
+}
+
+/** Where an entry comes from, for info: pyrepo's own copy or the folder it was found in, and whether it is trusted. */
+function locationNote(registry: Registry, entry: GeneratorEntry | PresetEntry): string {
+  return `${entry.source.type === 'built-in' ? 'built in, ' : ''}in ${entry.source.path}${trustNote(isTrusted(registry, entry))}`;
 }
 
 function sourceNote(source: GeneratorEntry['source']): string {

@@ -14,6 +14,7 @@ export * from './schema.js';
 export * from './schema-docs.js';
 export * from './shared-core.js';
 export * from './stored-config.js';
+export * from './trust.js';
 export * from './versions.js';
 export * from './frameworks.js';
 export * from './containers.js';

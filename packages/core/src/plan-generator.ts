@@ -10,13 +10,14 @@ import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './mer
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
-import { draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
+import { composePlan, draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
 import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
 import { describeFlag } from './schema-docs.js';
 import { Registry, type RegistryOptions } from './registry.js';
-import { configKey } from './stored-config.js';
+import { configKey, readStoredConfig } from './stored-config.js';
 import { compareCodeUnits } from './text.js';
+import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
 /** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */
 export interface PlanTarget {
@@ -33,6 +34,8 @@ export type PlanGeneratorOptions = BaseOptions & {
   preset?: string;
   /** Write nothing, run no install step. */
   dryRun?: boolean;
+  /** Load presets and generators that did not ship with pyrepo, this run only (`yo pyrepo:<name> --trust`). */
+  trust?: boolean;
 };
 
 /** Options Yeoman, yo or the environment pass that are not pyrepo options. */
@@ -40,12 +43,22 @@ const hostOptions = new Set([
   'env', 'resolved', 'namespace', '_meta', 'help', 'h', 'skipCache', 'skipInstall', 'forceInstall', 'askAnswered', 'sharedData',
   'forwardErrorToEnvironment', 'destinationRoot', 'skipLocalCache', 'localConfigOnly', 'skipCheckEnv', 'ignoreVersionCheck',
   'description', 'force', 'dryRun', 'yes', 'debug', 'preset', 'insight', 'color', 'localOnly', 'generators', 'version',
-  'environmentVersion', 'pyrepoDraft', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y',
+  'environmentVersion', 'pyrepoDraft', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
 ]);
 
 /** The pyrepo values among the options yo passes (it adds a kebab-case copy of each flag: skip those). */
 function optionValues(options: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(options).filter(([key]) => !hostOptions.has(key) && !key.includes('-') && !key.startsWith('_')));
+}
+
+/**
+ * Yeoman reads .yo-rc.json while it constructs a generator, and fails on one that is not an object
+ * ("not a valid Storage", exit 1): check it first, for the error that names the file and the fix.
+ * (A CLI draft was checked when it was made.)
+ */
+function withStoredConfigChecked(options: PlanGeneratorOptions): PlanGeneratorOptions {
+  if (!options.pyrepoDraft) readStoredConfig(options.destinationRoot ?? (options.env as { cwd?: string } | undefined)?.cwd ?? process.cwd());
+  return options;
 }
 
 /**
@@ -63,7 +76,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
   constructor(args: string[], options: PlanGeneratorOptions) {
     // inheritTasks: subclasses made by createPlanGenerator run these lifecycle methods.
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
-    super(args, options, { inheritTasks: true, customInstallTask: true });
+    super(args, withStoredConfigChecked(options), { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
     addPyrepoStatuses(this.env.adapter.log as never);
     // pyrepo commits the files itself: inside the repository only, all or none, each atomically.
@@ -76,6 +89,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const statics = this.constructor as typeof PlanGenerator;
     this.option('yes', { type: Boolean, description: 'Accept defaults and never prompt' });
     this.option('preset', { type: String, description: 'The preset to run (yo pyrepo)' });
+    this.option('trust', { type: Boolean, description: 'Load presets and generators that did not ship with pyrepo (this run only)' });
     const schemas: GeneratorSchema[] = [contextSchema];
     try {
       if (statics.registryOptions && (statics.target.preset || statics.target.generators)) {
@@ -100,13 +114,15 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     if (this.#draft) return;
     const statics = this.constructor as typeof PlanGenerator;
     if (!statics.registryOptions) throw new PyrepoError('This plan generator has no catalog: create it with createPlanGenerator().', 1);
-    const registry = new Registry({ ...statics.registryOptions, cwd: this.destinationRoot() });
+    const trust = new Trust({ everything: Boolean(this.options.trust) });
+    const registry = new Registry({ ...statics.registryOptions, cwd: this.destinationRoot(), trust });
     const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
     const preset = statics.target.preset ?? this.options.preset ?? (statics.target.generators ? undefined : await this.#choosePreset(registry, interactive));
-    this.#draft = draftPlan(
-      { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive },
-      registry,
-    );
+    const request = { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive };
+    const composition = composePlan(request, registry);
+    const ask = async (message: string) => (await this.prompt<{ trust: boolean }>([{ type: 'confirm', name: 'trust', message, default: false }])).trust;
+    await confirmTrust(composition, interactive ? ask : undefined);
+    this.#draft = draftPlan(request, registry, composition);
   }
 
   async #choosePreset(registry: Registry, interactive: boolean): Promise<string> {
@@ -126,6 +142,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       await promptForDraft(draft, async question => (await this.prompt([question as never]))[question.name]);
     }
     this.#plan = finalizePlan(draft);
+    requireTrusted(draft);
     // Imported together, so that the file reads and resolutions of generators from packages overlap.
     const modules = await Promise.all(this.#plan.steps.map(step => step.entry.load()));
     // The environment listens to itself twice for each generator composed ('run' and 'end'); past its

@@ -3,10 +3,11 @@ import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, d
 import { detectProject } from './detect.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
 import { fromFlag, isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
-import { resolvePreset, type ResolvedPreset } from './presets.js';
-import type { GeneratorEntry, Registry } from './registry.js';
+import { resolvePreset, type PresetStep, type ResolvedPreset } from './presets.js';
+import type { GeneratorEntry, PresetEntry, Registry } from './registry.js';
 import { contextSchema, resolveOption, validateOptions, type GeneratorSchema, type OptionSchema, type PromptSpec } from './schema.js';
 import { readStoredConfig, type StoredConfig } from './stored-config.js';
+import { requireTrusted, type Trust } from './trust.js';
 
 /** What the user asked for: a preset or a list of generators, into a folder, with option values. */
 export interface PlanRequest {
@@ -31,15 +32,30 @@ export interface DraftStep {
   sources: Record<string, ValueSource>;
   /** Template folders the preset puts before the generator's own. */
   templateDirs: string[];
+  /** The presets those folders belong to. */
+  templatesFrom: PresetEntry[];
+}
+
+/**
+ * What a request composes, found before any value is looked at: the preset and what it extends,
+ * the generators, and the preset steps that give them options and templates (this run's preset,
+ * or the one the repository was made from). What trust.ts asks about.
+ */
+export interface Composition {
+  targetDir: string;
+  preset?: ResolvedPreset;
+  generators: GeneratorEntry[];
+  /** Each generator's step in that preset, by generator name. */
+  presetSteps: Map<string, PresetStep>;
+  stored: StoredConfig;
+  /** What the user trusts (the registry's): nothing outside it is loaded (see trust.ts). */
+  trust?: Trust;
 }
 
 /** A plan whose values may still be prompted for; nothing is validated as a whole yet. */
-export interface PlanDraft {
-  targetDir: string;
-  preset?: ResolvedPreset;
+export interface PlanDraft extends Composition {
   context: ContextDraft;
   steps: DraftStep[];
-  stored: StoredConfig;
   interactive: boolean;
 }
 
@@ -61,18 +77,26 @@ export interface Plan {
   steps: PlanStep[];
 }
 
-/**
- * Resolve what a request means: the preset (and what it extends) or generators, the project facts
- * from every layer, and each generator's option values. Throws a UsageError naming every problem;
- * when not interactive, the draft is validated whole, so a returned draft is ready to finalize.
- */
-export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
+/** The composition a request names: its preset (and what it extends) or generators, and the repository's stored config. */
+export function composePlan(request: Pick<PlanRequest, 'targetDir' | 'preset' | 'generators'>, registry: Registry): Composition {
   const targetDir = resolve(request.targetDir);
   const preset = request.preset ? resolvePreset(registry, request.preset) : undefined;
-  const entries = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
+  const generators = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
   const stored = readStoredConfig(targetDir);
   // A generator added again to a repository made from a preset keeps that preset's options for it.
   const presetSteps = new Map((preset ?? storedPreset(stored, registry))?.steps.map(step => [step.entry.name, step]));
+  return { targetDir, preset, generators, presetSteps, stored, trust: registry.trust };
+}
+
+/**
+ * Resolve what a request means: its composition (`composePlan`, unless given), the project facts
+ * from every layer, and each generator's option values. Throws a UsageError naming every problem;
+ * when not interactive, the draft is validated whole, so a returned draft is ready to finalize.
+ * A composition with untrusted code is refused first: its schemas are not even compiled.
+ */
+export function draftPlan(request: PlanRequest, registry: Registry, composition: Composition = composePlan(request, registry)): PlanDraft {
+  requireTrusted(composition);
+  const { targetDir, preset, generators: entries, presetSteps, stored } = composition;
   const problems: Problem[] = [];
 
   const contextValues: JsonObject = {};
@@ -122,10 +146,11 @@ export function draftPlan(request: PlanRequest, registry: Registry): PlanDraft {
         sources[key] = source;
       }
     }
-    return { entry, values, sources, templateDirs: presetSteps.get(entry.name)?.templateDirs ?? [] };
+    const presetStep = presetSteps.get(entry.name);
+    return { entry, values, sources, templateDirs: presetStep?.templateDirs ?? [], templatesFrom: presetStep?.templatesFrom ?? [] };
   });
 
-  const draft: PlanDraft = { targetDir, preset, context, steps, stored, interactive: request.interactive };
+  const draft: PlanDraft = { ...composition, context, steps, interactive: request.interactive };
   problems.push(...draftProblems(draft, !request.interactive));
   if (problems.length > 0) throw new UsageError(problems);
   return draft;

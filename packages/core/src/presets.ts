@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Problem, UsageError } from './errors.js';
 import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
-import { isPathRef, type GeneratorEntry, type Registry } from './registry.js';
+import { isPathRef, type GeneratorEntry, type PresetEntry, type Registry } from './registry.js';
 import { checkPresetFile } from './schema.js';
 
 /** A preset as written in preset.json. */
@@ -24,6 +24,8 @@ export interface PresetStep {
   options: JsonObject;
   /** Template folders searched before the generator's own, the most derived preset's first. */
   templateDirs: string[];
+  /** The presets those folders belong to: rendering them runs those presets' code. */
+  templatesFrom: PresetEntry[];
 }
 
 /** A preset with its `extends` chain applied: the generators in order, each with the preset's options. */
@@ -32,6 +34,8 @@ export interface ResolvedPreset {
   description: string;
   /** Names from the root ancestor to this preset. */
   chain: string[];
+  /** The presets of the chain, root ancestor first: where each was found. */
+  entries: PresetEntry[];
   context: JsonObject;
   steps: PresetStep[];
 }
@@ -63,7 +67,7 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
   const fromPreset = (ref: string) => (isPathRef(ref) ? resolve(dirname(entry.file), ref) : ref);
   const parent = preset.extends ? resolvePreset(registry, fromPreset(preset.extends), [...extendedBy, link]) : undefined;
 
-  const steps: PresetStep[] = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options }, templateDirs: [...step.templateDirs] })) : [];
+  const steps: PresetStep[] = parent ? parent.steps.map(step => ({ ...step, options: { ...step.options }, templateDirs: [...step.templateDirs], templatesFrom: [...step.templatesFrom] })) : [];
   const problems: Problem[] = [];
   const where = ` in preset "${preset.name}" (${entry.file})`;
   for (const [replaced, ref] of Object.entries(preset.replace ?? {})) {
@@ -73,7 +77,7 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
     else if (!generator) problems.push(registry.unknown('generator', ref, where));
     else if (steps.some(step => step.entry.name === generator.name)) problems.push({ message: `Preset "${preset.name}" replaces generator "${replaced}" with "${ref}", which it already runs.`, fix: `drop "${replaced}" with ["${replaced}", false] instead, in ${entry.file}.` });
     // Options set for the generator it replaces were made for another schema: they do not carry over.
-    else steps[index] = { entry: generator, options: {}, templateDirs: steps[index]!.templateDirs };
+    else steps[index] = { ...steps[index]!, entry: generator, options: {} };
   }
   for (const item of preset.generators) {
     const [ref, options] = typeof item === 'string' ? [item, {}] : item;
@@ -86,7 +90,7 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
     if (options === false) {
       if (index === -1) problems.push({ message: `Preset "${preset.name}" drops generator "${ref}", which it does not inherit.`, fix: `remove ["${ref}", false] from ${entry.file}.` });
       else steps.splice(index, 1);
-    } else if (index === -1) steps.push({ entry: generator, options: { ...options }, templateDirs: [] });
+    } else if (index === -1) steps.push({ entry: generator, options: { ...options }, templateDirs: [], templatesFrom: [] });
     else steps[index]!.options = { ...steps[index]!.options, ...(isPlainObject(options) ? options : {}) };
   }
   for (const [name, folder] of Object.entries(preset.templates ?? {})) {
@@ -94,13 +98,17 @@ export function resolvePreset(registry: Registry, ref: string, extendedBy: Array
     const dir = resolve(dirname(entry.file), folder);
     if (!step) problems.push({ message: `Preset "${preset.name}" has templates for generator "${name}", which it does not run.`, fix: `remove "${name}" from "templates" in ${entry.file}, or add the generator.` });
     else if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) problems.push({ message: `Preset "${preset.name}" points the templates of "${name}" at ${dir}, which is not a folder.`, fix: `create it (its files shadow the generator's templates/ by path), or correct "templates" in ${entry.file}.` });
-    else step.templateDirs.unshift(dir);
+    else {
+      step.templateDirs.unshift(dir);
+      step.templatesFrom.unshift(entry);
+    }
   }
   if (problems.length > 0) throw new UsageError(problems);
   return {
     name: preset.name,
     description: preset.description,
     chain: [...(parent?.chain ?? []), preset.name],
+    entries: [...(parent?.entries ?? []), entry],
     context: { ...parent?.context, ...preset.context },
     steps,
   };

@@ -5,13 +5,14 @@ import { checkCoreRange } from './compat.js';
 import { PyrepoError, UsageError, didYouMean } from './errors.js';
 import { isPlainObject, readJsonFile } from './json.js';
 import { checkGeneratorSchema, type GeneratorSchema } from './schema.js';
+import { codeOrigin, untrustedProblem, type Trust } from './trust.js';
 
 export type PluginKind = 'generator' | 'preset';
 
 /** Where a generator or preset comes from, for `pyrepo list` and error messages. */
 export type EntrySource =
-  | { type: 'built-in'; packageName: string; version: string }
-  | { type: 'package'; packageName: string; version: string }
+  | { type: 'built-in'; packageName: string; version: string; path: string }
+  | { type: 'package'; packageName: string; version: string; path: string }
   | { type: 'path'; path: string };
 
 export interface GeneratorEntry {
@@ -97,10 +98,18 @@ function packageEntry(dir: string, pkg: PackageJson): string {
 
 export interface RegistryOptions {
   catalog: Catalog;
-  /** Folder built-in packages resolve from (generator-pyrepo's). */
+  /** Folder built-in packages resolve from (generator-pyrepo's): pyrepo's own install. */
   catalogDir: string;
-  /** The user's folder: local node_modules and relative paths resolve from it. */
+  /** The user's folder: relative paths resolve from it; its own node_modules (not its parents') holds team packages. */
   cwd: string;
+  /** The target repository, whose own node_modules holds team packages too (default: cwd). */
+  projectDir?: string;
+  /**
+   * Which code that did not ship with pyrepo may be loaded (imported, or its templates rendered).
+   * Absent: all of it, for programs that build a registry for code they chose (tests of a team
+   * package); the CLI and yo always pass one.
+   */
+  trust?: Trust;
   /** Imports a generator module that is not built in (default: `import()`; the CLI bundle shares its core). */
   importModule?: (url: string) => Promise<unknown>;
 }
@@ -114,18 +123,24 @@ export class Registry {
     this.#options = options;
   }
 
-  /** Folders whose node_modules may hold a package: the user's project, pyrepo's own install, NODE_PATH, the global prefix. */
+  get trust(): Trust | undefined {
+    return this.#options.trust;
+  }
+
+  /**
+   * Folders that may hold team packages, each a place the user chose: the target repository's and
+   * the working folder's own node_modules (never a parent's: anyone may write /tmp/node_modules),
+   * the node_modules pyrepo itself is installed in (`npm i -g` puts team packages beside it),
+   * absolute NODE_PATH entries, and npm's global prefix.
+   */
   #roots(): string[] {
-    const roots: string[] = [];
-    for (const start of [this.#options.cwd, this.#options.catalogDir]) {
-      for (let dir = resolve(start); ; dir = dirname(dir)) {
-        roots.push(join(dir, 'node_modules'));
-        if (dirname(dir) === dir) break;
-      }
-    }
-    for (const path of (process.env.NODE_PATH ?? '').split(delimiter)) if (path) roots.push(resolve(path));
+    const roots = [this.#options.projectDir ?? this.#options.cwd, this.#options.cwd].map(dir => join(resolve(dir), 'node_modules'));
+    const catalogDir = resolve(this.#options.catalogDir);
+    roots.push(join(catalogDir, 'node_modules'));
+    for (let dir = catalogDir; dirname(dir) !== dir; dir = dirname(dir)) if (basename(dir) === 'node_modules') roots.push(dir);
+    for (const path of (process.env.NODE_PATH ?? '').split(delimiter)) if (isAbsolute(path)) roots.push(path);
     const prefix = process.env.npm_config_prefix ?? join(dirname(process.execPath), '..');
-    roots.push(join(prefix, 'lib', 'node_modules'), join(prefix, 'node_modules'));
+    if (isAbsolute(prefix)) roots.push(join(prefix, 'lib', 'node_modules'), join(prefix, 'node_modules'));
     return [...new Set(roots)];
   }
 
@@ -135,6 +150,21 @@ export class Registry {
       if (existsSync(join(dir, 'package.json'))) return dir;
     }
     return undefined;
+  }
+
+  /**
+   * A built-in's folder, resolved as Node resolves generator-pyrepo's dependencies, but within
+   * pyrepo's install only (up to the outermost node_modules holding it): never from the user's folders.
+   */
+  #builtInDir(packageName: string): string | undefined {
+    const catalogDir = resolve(this.#options.catalogDir);
+    let last = catalogDir;
+    for (let dir = catalogDir; dirname(dir) !== dir; dir = dirname(dir)) if (basename(dir) === 'node_modules') last = dirname(dir);
+    for (let dir = catalogDir; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', packageName);
+      if (basename(dir) !== 'node_modules' && existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dir === last || dirname(dir) === dir) return undefined;
+    }
   }
 
   #builtIn(kind: PluginKind, ref: string) {
@@ -176,18 +206,22 @@ export class Registry {
       checkCoreRange(pkg.name ?? dir, pkg);
       return { dir, pkg, source: { type: 'path', path: dir } };
     }
+    // A built-in's name always means pyrepo's own copy: nothing in the user's folders shadows it.
     const builtIn = this.#builtIn(kind, ref);
-    const candidates = builtIn ? [builtIn.package] : candidatePackages(ref, kind);
-    for (const packageName of candidates) {
+    if (builtIn) {
+      const dir = this.#builtInDir(builtIn.package);
+      if (!dir) throw new PyrepoError(`Built-in ${kind} ${ref} (${builtIn.package}) is not installed next to pyrepo; reinstall pyrepo.`, 1);
+      const pkg = readPackageJson(dir, builtIn.package);
+      return { dir, pkg, source: { type: 'built-in', packageName: builtIn.package, version: pkg.version ?? '0.0.0', path: dir } };
+    }
+    for (const packageName of candidatePackages(ref, kind)) {
       const dir = this.#findPackageDir(packageName);
       if (!dir) continue;
       const pkg = readPackageJson(dir, packageName);
-      if (!builtIn && pkg.pyrepo?.kind !== kind) continue;
-      if (!builtIn) checkCoreRange(packageName, pkg);
-      const version = pkg.version ?? '0.0.0';
-      return { dir, pkg, source: builtIn ? { type: 'built-in', packageName, version } : { type: 'package', packageName, version } };
+      if (pkg.pyrepo?.kind !== kind) continue;
+      checkCoreRange(packageName, pkg);
+      return { dir, pkg, source: { type: 'package', packageName, version: pkg.version ?? '0.0.0', path: dir } };
     }
-    if (builtIn) throw new PyrepoError(`Built-in ${kind} ${ref} (${builtIn.package}) is not installed next to pyrepo; reinstall pyrepo.`, 1);
     return undefined;
   }
 
@@ -211,17 +245,30 @@ export class Registry {
     const name = pkg.name ? shortName(pkg.name, 'generator') : basename(dir);
     const module = packageEntry(dir, pkg);
     const builtInLoad = source.type === 'built-in' ? this.#options.catalog.generators.find(item => item.package === source.packageName)?.load : undefined;
-    return {
+    const entry: GeneratorEntry = {
       kind: 'generator',
       name,
       description: (schema as GeneratorSchema).description,
       source,
       dir,
       module,
-      load: builtInLoad ?? (() => (this.#options.importModule ?? (url => import(url)))(pathToFileURL(module).href)),
+      load:
+        builtInLoad ??
+        (async () => {
+          this.#requireTrusted(entry);
+          return (this.#options.importModule ?? (url => import(url)))(pathToFileURL(module).href);
+        }),
       schema: schema as GeneratorSchema,
       packageJson: { name: pkg.name, version: pkg.version },
     };
+    return entry;
+  }
+
+  /** Refuse to load code the user has not trusted (the CLI and yo ask first: this holds for any other caller). */
+  #requireTrusted(entry: GeneratorEntry): void {
+    const origin = codeOrigin(entry);
+    const trust = this.#options.trust;
+    if (origin && trust && !trust.has(origin)) throw new UsageError(untrustedProblem(origin, trust));
   }
 
   /** Like findGenerator, but an unknown name is a usage error that suggests the closest names. */
@@ -256,9 +303,9 @@ export class Registry {
     for (const kind of ['preset', 'generator'] as const) {
       for (const item of kind === 'preset' ? this.#options.catalog.presets : this.#options.catalog.generators) {
         seen.add(item.package);
-        const dir = this.#findPackageDir(item.package);
+        const dir = this.#builtInDir(item.package);
         const version = dir ? (readPackageJson(dir, item.package).version ?? '0.0.0') : 'missing';
-        rows.push({ kind, name: item.name, description: item.description, source: { type: 'built-in', packageName: item.package, version } });
+        rows.push({ kind, name: item.name, description: item.description, source: { type: 'built-in', packageName: item.package, version, path: dir ?? 'missing' } });
       }
     }
     for (const root of this.#roots()) {
@@ -271,7 +318,7 @@ export class Registry {
           const entry = kind === 'preset' ? this.findPreset(packageName) : this.findGenerator(packageName);
           if (entry) rows.push({ kind, name, description: entry.description, source: entry.source });
         } catch (error) {
-          rows.push({ kind, name, description: '', source: { type: 'package', packageName, version: '?' }, error: (error as Error).message });
+          rows.push({ kind, name, description: '', source: { type: 'package', packageName, version: '?', path: join(root, packageName) }, error: (error as Error).message });
         }
       }
     }

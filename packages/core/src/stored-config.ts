@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
+import { isPathRef } from './registry.js';
 
 /** The key of pyrepo's section in .yo-rc.json (Yeoman's per-generator config file). */
 export const configKey = 'generator-pyrepo';
@@ -21,13 +22,26 @@ export function readStoredConfig(dir: string): StoredConfig {
   const file = join(dir, '.yo-rc.json');
   if (!existsSync(file)) return {};
   const data = readJsonFile(file, 'Yeoman config', `correct ${file} or delete it (pyrepo then detects the project from its files).`);
-  const section = isPlainObject(data) ? data[configKey] : undefined;
+  if (!isPlainObject(data)) {
+    throw new UsageError({
+      message: `${file} holds ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not a JSON object (Yeoman's config file is an object keyed by generator).`,
+      fix: `replace its content with {} or delete it (pyrepo then detects the project from its files).`,
+    });
+  }
+  const section = data[configKey];
   if (section === undefined) return {};
   const valid = isPlainObject(section) && [section.project, section.generators].every(part => part === undefined || isPlainObject(part));
   if (!valid || (section.generators !== undefined && !Object.values(section.generators as JsonObject).every(isPlainObject))) {
     throw new UsageError({
       message: `${file}: "${configKey}" must be an object with optional "project" and "generators" objects.`,
       fix: `correct it or remove the "${configKey}" key.`,
+    });
+  }
+  // A repository is not a place the user chose code from: it names a preset by package name only.
+  if (section.preset !== undefined && (typeof section.preset !== 'string' || isPathRef(section.preset))) {
+    throw new UsageError({
+      message: `${file}: "${configKey}.preset" is ${JSON.stringify(section.preset)}; a repository's config may name its preset only by name or npm package, never by path (a path would load code the repository carries).`,
+      fix: `set it to the preset's name (as in \`pyrepo list\`) or remove the key; to run a preset from a folder, give its path on the command line: pyrepo new <path> <dir>.`,
     });
   }
   return section as StoredConfig;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError, draftPlan, finalizePlan, promptForDraft, resolvePreset, type PlanRequest, type Question } from '../src/index.js';
-import { fixture, write } from './fixtures.js';
+import { Registry, Trust, UsageError, composePlan, draftPlan, finalizePlan, promptForDraft, resolvePreset, untrustedOrigins, type PlanRequest, type Question } from '../src/index.js';
+import { fixture, generatorSchema, scratch, write } from './fixtures.js';
 
 function usageError(run: () => unknown): UsageError {
   try {
@@ -154,6 +154,27 @@ test('interactive drafts ask for prompted values; the package default follows th
   assert.equal([plan.project.name, plan.project.package, plan.project.python], ['shop-front', 'shop', '3.13']);
   assert.equal(plan.steps[0]!.options, { mode: 'fast', shared: 'b' });
   assert.equal(plan.steps[0]!.chosen, { mode: 'fast' });
+});
+
+test('a composition with an untrusted generator or preset template folder is refused before any of its values is validated', () => {
+  const { root, catalog } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'node_modules/pyrepo-generator-tool/package.json': { name: 'pyrepo-generator-tool', version: '1.0.0', pyrepo: { kind: 'generator' } },
+    'node_modules/pyrepo-generator-tool/schema.json': generatorSchema('tool', { size: { type: 'integer', minimum: 1, maximum: 3, description: 'A size.' } }),
+    'team.json': { name: 'team', description: 'Shadows alpha.', extends: 'base', templates: { alpha: './tpl' }, generators: [] },
+    'tpl/a.txt.ejs': 'x',
+  });
+  const registry = new Registry({ catalog, catalogDir: root, cwd: work, trust: new Trust({ file: join(scratch('pyrepo-trust-'), 'trusted.json') }) });
+  // An invalid value would be reported by compiling the generator's schema: the refusal comes first.
+  const tool = usageError(() => draftPlan({ targetDir: join(work, 'repo'), generators: ['tool'], values: { size: 99 }, interactive: false }, registry));
+  assert.is(tool.problems.length, 1);
+  assert.match(tool.message, /generator package pyrepo-generator-tool 1\.0\.0 \(found in .*\) did not ship with pyrepo and is not trusted/);
+  const team = composePlan({ targetDir: join(work, 'repo'), preset: './team.json' }, registry);
+  assert.equal(untrustedOrigins(team).map(origin => [origin.kind, origin.found, origin.name]), [['preset', 'path', join(work, 'team.json')]]);
+  // Built-ins alone, and a registry without a trust policy (a program's own choice), need no trust.
+  assert.equal(untrustedOrigins(composePlan({ targetDir: join(work, 'repo'), preset: 'child' }, registry)), []);
+  assert.equal(untrustedOrigins(composePlan({ targetDir: join(work, 'repo'), generators: ['tool'] }, new Registry({ catalog, catalogDir: root, cwd: work }))), []);
 });
 
 test.run();

@@ -1,8 +1,9 @@
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError, candidatePackages, coreVersion, shortName } from '../src/index.js';
-import { fixture, generatorSchema, write } from './fixtures.js';
+import { Registry, Trust, UsageError, candidatePackages, coreVersion, shortName } from '../src/index.js';
+import { fixture, generatorSchema, scratch, write } from './fixtures.js';
 
 test('package names and short names map both ways', () => {
   assert.is(shortName('@pyrepo/generator-uwsgi', 'generator'), 'uwsgi');
@@ -37,7 +38,7 @@ test('npm packages resolve from the working folder by short or full name, scoped
   for (const ref of ['@acme/web', '@acme/pyrepo-preset-web']) {
     const preset = r.findPreset(ref);
     assert.is(preset?.name, '@acme/web');
-    assert.equal(preset?.source, { type: 'package', packageName: '@acme/pyrepo-preset-web', version: '2.0.0' });
+    assert.equal(preset?.source, { type: 'package', packageName: '@acme/pyrepo-preset-web', version: '2.0.0', path: join(work, 'node_modules/@acme/pyrepo-preset-web') });
   }
   const sentry = r.findGenerator('sentry');
   assert.is(sentry?.module, join(work, 'node_modules/pyrepo-generator-sentry/lib/main.js'));
@@ -112,6 +113,56 @@ test('a package made for another @pyrepo/core is refused naming both versions; a
   assert.is(message('future'), `pyrepo-generator-future 2.3.4 is built for @pyrepo/core ^9.0.0, but this pyrepo has @pyrepo/core ${coreVersion}. Install a version of it made for @pyrepo/core ${coreVersion}, or a pyrepo whose core satisfies ^9.0.0.`);
   assert.match(message('odd'), /asks for @pyrepo\/core "soon", which is not a version range/);
   assert.is(message('fits'), 'no error');
+});
+
+test("a built-in is pyrepo's own copy: a package of the same name in the working folder or the target does not shadow it", () => {
+  const { root, catalog } = fixture();
+  const work = join(root, 'work');
+  const planted = { name: '@pyrepo/generator-alpha', version: '6.6.6', pyrepo: { kind: 'generator' } };
+  write(work, { 'node_modules/@pyrepo/generator-alpha/package.json': planted, 'node_modules/@pyrepo/generator-alpha/schema.json': generatorSchema('alpha') });
+  write(join(work, 'repo'), { 'node_modules/@pyrepo/generator-alpha/package.json': planted, 'node_modules/@pyrepo/generator-alpha/schema.json': generatorSchema('alpha') });
+  const r = new Registry({ catalog, catalogDir: root, cwd: work, projectDir: join(work, 'repo') });
+  const own = join(root, 'node_modules/@pyrepo/generator-alpha');
+  for (const ref of ['alpha', '@pyrepo/generator-alpha']) {
+    assert.equal(r.findGenerator(ref)?.source, { type: 'built-in', packageName: '@pyrepo/generator-alpha', version: '1.0.0', path: own });
+    assert.is(r.findGenerator(ref)?.dir, own);
+  }
+  assert.equal(r.listInstalled().filter(row => row.name === 'alpha').map(row => row.source), [{ type: 'built-in', packageName: '@pyrepo/generator-alpha', version: '1.0.0', path: own }]);
+});
+
+test("team packages come from the target's and the working folder's own node_modules and pyrepo's install, never a parent folder's", () => {
+  const { root, catalog } = fixture();
+  const team = (name: string) => ({ [`node_modules/pyrepo-generator-${name}/package.json`]: { name: `pyrepo-generator-${name}`, version: '1.0.0', pyrepo: { kind: 'generator' } }, [`node_modules/pyrepo-generator-${name}/schema.json`]: generatorSchema(name) });
+  const parent = join(root, 'parent');
+  write(parent, team('above'));
+  write(join(parent, 'work'), team('here'));
+  write(join(parent, 'repo'), team('target'));
+  write(root, team('beside')); // beside generator-pyrepo's own packages: pyrepo's install
+  const r = new Registry({ catalog, catalogDir: root, cwd: join(parent, 'work'), projectDir: join(parent, 'repo') });
+  assert.is(r.findGenerator('above'), undefined);
+  for (const name of ['here', 'target', 'beside']) assert.is(r.findGenerator(name)?.source.type, 'package', name);
+  assert.not.ok(r.listInstalled().some(row => row.name === 'above'));
+});
+
+test('a registry with a trust policy does not import a package it does not trust; --trust (everything) and a trusted record do', async () => {
+  const { root, catalog } = fixture();
+  const work = join(root, 'work');
+  write(work, {
+    'node_modules/pyrepo-generator-tool/package.json': { name: 'pyrepo-generator-tool', version: '1.0.0', type: 'module', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } },
+    'node_modules/pyrepo-generator-tool/schema.json': generatorSchema('tool'),
+    'node_modules/pyrepo-generator-tool/index.js': 'export default "loaded";\n',
+  });
+  const config = scratch('pyrepo-trust-');
+  const trustedFile = join(config, 'trusted.json');
+  const load = (trust: Trust) => new Registry({ catalog, catalogDir: root, cwd: work, trust }).findGenerator('tool')!.load();
+  await load(new Trust({ file: trustedFile })).then(
+    () => assert.unreachable('loaded untrusted code'),
+    (error: unknown) => assert.ok(error instanceof UsageError && /generator package pyrepo-generator-tool 1\.0\.0 \(found in .*\) did not ship with pyrepo and is not trusted/.test(error.message), String(error)),
+  );
+  assert.is(((await load(new Trust({ file: trustedFile, everything: true }))) as { default: string }).default, 'loaded');
+  const trust = new Trust({ file: trustedFile });
+  trust.grant([{ kind: 'generator', found: 'package', name: 'pyrepo-generator-tool', version: '1.0.0', path: realpathSync(join(work, 'node_modules/pyrepo-generator-tool')) }], true);
+  assert.is(((await load(new Trust({ file: trustedFile }))) as { default: string }).default, 'loaded', 'recorded for later runs');
 });
 
 test.run();
