@@ -48,7 +48,7 @@ const cases: Record<string, Case> = {
   'preset extending itself': { args: ['new', './self.json', 'out'], problem: /Preset "self" extends itself/, fix: /remove "extends"/ },
   'preset extending an unknown preset': { args: ['new', './orphan.json', 'out'], problem: /Unknown preset "wpmedia-djnago" \(extended by preset "orphan"\)\. Did you mean "wpmedia-django"\?/, fix: /use one of/ },
   'preset naming an unknown generator': { args: ['new', './unknown-generator.json', 'out'], problem: /Unknown generator "requirments" in preset "ug".*Did you mean "requirements"\?/, fix: /pyrepo list/ },
-  'preset setting an option the generator lacks': { args: ['new', './unknown-option.json', 'out'], problem: /Unknown option --line-lenght of generator "pyproject" \(set by preset "uo"\)\. Did you mean --line-length\?/, fix: /known options are --tools, --line-length, --test-paths/ },
+  'preset setting an option the generator lacks': { args: ['new', './unknown-option.json', 'out', '--trust'], problem: /Unknown option --line-lenght of generator "pyproject" \(set by preset "uo"\)\. Did you mean --line-length\?/, fix: /known options are --tools, --line-length, --test-paths/ },
   'unknown command': { args: ['neww', 'wpmedia-django'], problem: /Unknown argument: neww|Did you mean new/, fix: /pyrepo --help/ },
   'target is a file': { args: ['new', 'wpmedia-django', 'existing/keep.txt'], problem: /exists and is not a folder/, fix: /give a folder path/, target: 'existing' },
   'add into a missing folder': { args: ['add', 'pyproject', '--dir', 'nowhere'], problem: /Folder .*nowhere does not exist/, fix: /pyrepo new/, target: 'nowhere' },

@@ -25,7 +25,9 @@ process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
 
 /** The environment the CLI runs with in tests: this process's, with its own cache folder and no colours. */
 export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, NO_COLOR: '1', PYREPO_CACHE_DIR: cacheDir, ...env };
+  // uvu sets FORCE_COLOR in its own process; with NO_COLOR beside it, Node warns on every start.
+  const { FORCE_COLOR: _forced, ...inherited } = process.env;
+  return { ...inherited, NO_COLOR: '1', PYREPO_CACHE_DIR: cacheDir, ...env };
 }
 
 /** Run the real `pyrepo` binary (no terminal: it never prompts). */
