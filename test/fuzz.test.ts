@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Registry, UsageError, contextSchema, resolveOption, resolvePreset, type JsonObject, type OptionSchema } from '@pyrepo/core';
+import { Registry, UsageError, contextSchema, resolveOption, resolvePreset, validateOptions, type JsonObject, type OptionSchema } from '@pyrepo/core';
 import { checkRepositories, folderState, runPyrepo } from '@pyrepo/testing';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { pyrepo } from './helpers/cli.js';
@@ -41,6 +41,8 @@ const hostile = [
   '/etc/passwd', 'a\0b', 'café', '日本語', '😀', '\u2028', '\ud800', 'x'.repeat(10_000), '', ' ', ' a', 'a ', '-rf', '--force',
   'a b', 'a\tb', '\\', 'a\\nb', 'a#b', 'a=b', '[x]', '{{x}}', '<%= 1 %>', '<script>', 'a:b', 'a,b', '*', '?', '~', '.', '..', '.git',
   'root', '0', '-1', '65536', '1e3', '3.9', '3.99', 'true', 'null', '[]', '{}',
+  // Unicode controls (C1), format characters (bidirectional overrides, zero-width), separators.
+  '\u0085', '\u009b', '\u202e', '\u2066', '\u200b', '\ufeff', '\u2029',
 ];
 const numbers: unknown[] = [0, -1, 1, 80, 1023, 65535, 65536, 2 ** 53, 1.5, -0.5, '8000', '8e3', 'NaN', 'x', true, null];
 
@@ -176,6 +178,29 @@ test('the real CLI gives the same verdicts: exit 2 with the problem named and no
       assert.is(folderState(target), 'absent');
     }
   }
+});
+
+test('a 120 KB value of any option of any preset is refused in bounded time: each validation under 100 ms', () => {
+  const shapes = ['a'.repeat(120_000), `a${' '.repeat(120_000)}!`, `a==1${' ,==1'.repeat(24_000)}!`, `a; ${"python_version<'3' and ".repeat(5000)}!`, `a[${'b,'.repeat(60_000)}`];
+  const slow: string[] = [];
+  for (const name of presetNames) {
+    for (const step of resolvePreset(registry, name).steps) {
+      for (const [key, option] of Object.entries(step.entry.schema.properties)) {
+        const resolved = resolveOption(option);
+        const isList = resolved.type === 'array';
+        if (resolved.type !== 'string' && !(isList && resolveOption((resolved.items ?? {}) as OptionSchema).type === 'string')) continue;
+        validateOptions(step.entry.schema, {}, n => n); // compiled once, outside the measure
+        for (const shape of shapes) {
+          const started = performance.now();
+          const { problems } = validateOptions(step.entry.schema, { [key]: isList ? [shape] : shape }, n => n);
+          const took = performance.now() - started;
+          assert.ok(problems.length > 0, `${step.entry.name} --${key}: a 120 KB value was accepted`);
+          if (took > 100) slow.push(`${step.entry.name} --${key} ${JSON.stringify(shape.slice(0, 12))}: ${Math.round(took)} ms`);
+        }
+      }
+    }
+  }
+  assert.equal(slow, []);
 });
 
 test.run();

@@ -133,4 +133,21 @@ test('`pyrepo init` refuses a --description or --extends with a line break, a co
   }
 });
 
+test('a team generator whose schema.json is far too big (20,000 options) is refused with a clear error, no stack overflow', () => {
+  const home = temp.make();
+  const generator = join(home, 'huge');
+  mkdirSync(generator);
+  const properties = Object.fromEntries(Array.from({ length: 20_000 }, (_, index) => [`option${index}`, { type: 'boolean', description: 'An option.' }]));
+  writeFileSync(join(generator, 'schema.json'), JSON.stringify({ $id: 'pyrepo-generator://huge', title: 'huge', description: 'Too big.', type: 'object', additionalProperties: false, properties }));
+  writeFileSync(join(generator, 'package.json'), JSON.stringify({ name: 'huge', version: '1.0.0', type: 'module', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } }));
+  writeFileSync(join(generator, 'index.js'), 'export default class {}\n');
+  const target = join(home, 'repo');
+  mkdirSync(target);
+  const result = pyrepo(['add', generator, '--yes', '--skip-install'], target);
+  assert.not.match(result.stderr, /Maximum call stack|RangeError/);
+  assert.match(result.stderr, /invalid schema\.json:\n\s+\(top level\) holds more than 5000 values/);
+  assert.ok(result.code === 1 || result.code === 2, `exit ${result.code}`);
+  assert.equal(folderState(target), {});
+});
+
 test.run();

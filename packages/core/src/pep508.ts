@@ -6,7 +6,21 @@ const markerString = `'[^'"]*'|"[^'"]*"`;
 const markerTerm = `(?:(?:${markerVariable}) *(?:${markerOperator}) *(?:${markerString})|(?:${markerString}) *(?:${markerOperator}) *(?:${markerVariable}))`;
 /** PEP 508 environment markers without parentheses: terms joined by and/or. */
 const markerPattern = new RegExp(`^${markerTerm}(?: +(?:and|or) +${markerTerm})*$`);
-const requirementParts = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) *(?:\[ *([^\]]*?) *\])? *([^;]*?) *(?:; *(.*?))? *$/;
+/**
+ * Name, [extras], specifiers and marker, each part ending where the next begins (no two quantifiers
+ * compete for the same characters, so the match takes linear time); the spaces around are trimmed after.
+ */
+const requirementParts = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) *(?:\[([^\]]*)\])?([^;]*)(?:;(.*))?$/;
+/** The longest requirement pyrepo takes (the requirement definition's maxLength). */
+export const maxRequirementLength = 200;
+
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (text[start] === ' ') start++;
+  while (end > start && text[end - 1] === ' ') end--;
+  return text.slice(start, end);
+}
 
 /**
  * A PEP 508 requirement as pip reads it in a requirements file: a name, optional extras, version
@@ -14,9 +28,12 @@ const requirementParts = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) *(?:\[ *
  * optional marker. No URLs, paths or pip options: they belong to pip, not to a requirement.
  */
 export function isRequirement(spec: string): boolean {
+  if (spec.length > maxRequirementLength) return false;
   const parts = requirementParts.exec(spec);
   if (!parts) return false;
-  const [, , extras, specifiers = '', marker] = parts;
+  const extras = parts[2] === undefined ? undefined : trimSpaces(parts[2]);
+  const specifiers = trimSpaces(parts[3] ?? '');
+  const marker = parts[4] === undefined ? undefined : trimSpaces(parts[4]);
   if (extras !== undefined && extras !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?: *, *[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)*$/.test(extras)) return false;
   if (specifiers !== '' && (!/^(?:===|==|!=|~=|<=|>=|<|>)/.test(specifiers) || !validRange(specifiers.replace(/ +/g, '')))) return false;
   return marker === undefined || markerPattern.test(marker);

@@ -192,14 +192,42 @@ export interface ValidationResult {
 export function validateOptions(schema: GeneratorSchema, values: JsonObject, subject: (name: string) => string): ValidationResult {
   const value = structuredClone(values);
   const validate = validatorFor(schema);
+  const overlong = overlongValues(schema, value);
+  const tooLong = overlong.map(error => toProblem(error, schema, value, subject));
+  // Out of Ajv's way: with allErrors it would still run the pattern and format over the whole value.
+  for (const error of overlong) delete value[error.instancePath.split('/')[1]!];
   const unencodable = Object.entries(value)
     .filter(([, v]) => [v].flat().some(item => typeof item === 'string' && loneSurrogate.test(item)))
     .map(([name]): Problem => ({ key: name, message: `Invalid ${subject(name)}: it holds a lone UTF-16 surrogate, which no UTF-8 file can hold.`, fix: `pass --${toFlag(name)} as well-formed text.` }));
-  if (validate(value) && unencodable.length === 0) return { value, problems: [] };
+  if (validate(value) && unencodable.length === 0 && tooLong.length === 0) return { value, problems: [] };
+  const refused = new Set(tooLong.map(problem => problem.key));
   const problems = (validate.errors ?? [])
     .filter(error => error.keyword !== 'if' && !(error.keyword === 'not' && error.instancePath === ''))
-    .map(error => toProblem(error, schema, value, subject));
-  return { value, problems: dedupe([...unencodable, ...problems]) };
+    .map(error => toProblem(error, schema, value, subject))
+    .filter(problem => !refused.has(problem.key));
+  return { value, problems: dedupe([...tooLong, ...unencodable, ...problems]) };
+}
+
+/**
+ * Strings longer than their option's maxLength (the option's own, or its items'), as Ajv would
+ * report them. They are refused before any pattern or format runs, so validation takes a time
+ * bounded by the maxLength, whatever the length of the value (the meta-schema bounds maxLength).
+ */
+function overlongValues(schema: GeneratorSchema, value: JsonObject): ErrorObject[] {
+  const errors: ErrorObject[] = [];
+  const error = (instancePath: string, limit: number): ErrorObject => ({ keyword: 'maxLength', instancePath, schemaPath: '#/maxLength', params: { limit }, message: `must NOT have more than ${limit} characters` });
+  for (const [name, given] of Object.entries(value)) {
+    const option = schema.properties[name];
+    if (!option) continue;
+    const resolved = resolveOption(option);
+    const limit = resolved.maxLength;
+    if (typeof given === 'string' && limit !== undefined && given.length > limit) errors.push(error(`/${name}`, limit));
+    const itemLimit = resolved.items ? resolveOption(resolved.items).maxLength : undefined;
+    if (!Array.isArray(given) || itemLimit === undefined) continue;
+    const index = given.findIndex(item => typeof item === 'string' && item.length > itemLimit);
+    if (index >= 0) errors.push(error(`/${name}/${index}`, itemLimit));
+  }
+  return errors;
 }
 
 /**
@@ -259,9 +287,29 @@ function instanceAt(data: unknown, pointer: string): unknown {
   return current;
 }
 
-/** Check a generator's schema.json against pyrepo's generator meta-schema. */
+/**
+ * How big a generator's schema.json may be. A schema is a few dozen flags (the built-ins': at
+ * most 43 values, 6 levels deep); one far bigger (20,000 options) or deeper would overflow the
+ * stack of the validators that walk it, so its size is measured first, without recursion.
+ */
+export const generatorSchemaBounds = { values: 5000, depth: 16 } as const;
+
+function schemaSizeProblem(schema: unknown): string | undefined {
+  const pending: Array<[unknown, number]> = [[schema, 1]];
+  let values = 0;
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (++values > generatorSchemaBounds.values) return `(top level) holds more than ${generatorSchemaBounds.values} values: a generator's options are a few dozen flags; split it into several generators`;
+    if (depth > generatorSchemaBounds.depth) return `(top level) nests deeper than ${generatorSchemaBounds.depth} levels: options are scalars or lists of scalars`;
+    if (node !== null && typeof node === 'object') for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return undefined;
+}
+
+/** Check a generator's schema.json against pyrepo's generator meta-schema (its size first). */
 export function checkGeneratorSchema(schema: unknown): string[] {
-  return metaProblems(generatorMetaSchema, schema);
+  const tooBig = schemaSizeProblem(schema);
+  return tooBig ? [tooBig] : metaProblems(generatorMetaSchema, schema);
 }
 
 /** Check a preset.json against pyrepo's preset meta-schema. */

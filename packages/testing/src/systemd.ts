@@ -11,12 +11,12 @@ export const maxSystemdExposure = 2.5;
 
 /**
  * `systemd-analyze verify` of many units in one scratch root (the system's units), then each
- * unit's exposure, which must be `maxSystemdExposure` or better. Every program an Exec*= line
- * runs is checked where it will be: a system path must be an executable on this machine (the
- * Debian the units target); a path inside the WorkingDirectory (the release) must be an
- * executable in `release` when one is given, and every other path of the release a command line
- * names must exist there too; without a release those are not checked (systemd-analyze gets a
- * stub). systemd-analyze exits 0 even on unknown keys: every line it prints is a problem. Each
+ * unit's exposure, which must be `maxSystemdExposure` or better. With a `release` (this machine
+ * standing in for the server, the release for the WorkingDirectory), every program an Exec*=
+ * line runs is checked where it will be: a system path must be an executable here; a path inside
+ * the WorkingDirectory must be an executable in the release, and every other release path the
+ * command line names must exist there. Without one (a path the user chose may exist only on
+ * their servers), systemd-analyze gets a stub for each program. systemd-analyze exits 0 even on unknown keys: every line it prints is a problem. Each
  * unit gets a unique name in the root, so every line is traced to its unit; a line naming none
  * concerns them all. Problems by path.
  */
@@ -47,7 +47,7 @@ export function checkSystemdUnits(paths: string[], options: { release?: string }
       for (const [line, key, program, rest] of unit.matchAll(/^(Exec\w*)=[-@:+!]*(\S+)(.*)$/gm)) {
         if (inRelease(program!)) {
           if (options.release && !isExecutable(join(options.release, posix.relative(release!, posix.normalize(program!))))) problems.get(path)!.push(`${key}=${program}: the release has no executable ${posix.relative(release!, program!)}`);
-        } else if (!isExecutable(program!)) problems.get(path)!.push(`${key}=${program}: no such program on this system`);
+        } else if (options.release && !isExecutable(program!)) problems.get(path)!.push(`${key}=${program}: no such program on this system`);
         for (const word of rest!.split(/\s+/).filter(inRelease)) {
           if (options.release && !existsSync(join(options.release, posix.relative(release!, posix.normalize(word))))) problems.get(path)!.push(`${line}: the release has no ${posix.relative(release!, word)}`);
         }
