@@ -14,9 +14,9 @@ const work = folders.make;
 test.after(folders.cleanup);
 
 const fixture = (name: string) => join(fixtures, `${name}-generator`);
-/** Files pyrepo's commit leaves while it works (.<name>.pyrepo-<pid>-<n>); none may survive a run. */
+/** What pyrepo's commit makes while it works (the run folder .pyrepo.lock, its temporaries new-*); none may survive a run. */
 const temporaries = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(path => /\.pyrepo-\d+-\d+$/.test(path)) : [];
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(path => /(^|\/)\.pyrepo\.lock(\/|$)/.test(path)) : [];
 
 test('a file pyrepo wrote and the user did not change is updated without a question ("update"); once the user edits it, it is theirs', () => {
   const dir = work();
@@ -161,7 +161,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.is(first.code, 0, first.stderr);
     const old = folderState(dir);
     // The signal goes as soon as the commit's first temporary file appears.
-    const result = await interrupt(args(2), dir, signal, () => temporaries(join(dir, 'data')).length > 0);
+    const result = await interrupt(args(2), dir, signal, () => temporaries(dir).some(path => /\/new-/.test(path)));
     assert.ok(result.signalled, 'the signal arrived during the commit');
     assert.is(result.code, signal === 'SIGINT' ? 130 : 143, result.stderr);
     assert.equal(temporaries(dir), []);
