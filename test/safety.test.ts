@@ -1,12 +1,11 @@
 // The user's files are never lost: updates without questions only where pyrepo's own file is
 // unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
 // was), atomic replacement, install failures that keep the files. Runs the real CLI.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, runInBackground, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
 const folders = tempFolders('pyrepo-safety-');
@@ -116,25 +115,9 @@ test('a file that cannot be written (a file where a folder must go) fails the ru
 });
 
 /** Run the CLI in the background and deliver a signal once `ready` says so. */
-function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: () => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let signalled = false;
-  const poll = setInterval(() => {
-    if (!signalled && ready()) {
-      signalled = true;
-      child.kill(signal);
-    }
-  }, 2);
-  return new Promise(resolve => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', code => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({ code, stderr, signalled });
-    });
-  });
+async function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: () => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+  const result = await runInBackground(args, cwd, ready, child => child.kill(signal));
+  return { code: result.code, stderr: result.stderr, signalled: result.acted };
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

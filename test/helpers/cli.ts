@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@pyrepo/testing';
@@ -16,12 +16,46 @@ export interface CliResult {
 }
 
 /** Run the real `pyrepo` binary (no terminal: it never prompts). */
-export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
+export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): CliResult {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 export { folderState } from '@pyrepo/testing';
+
+export interface BackgroundResult {
+  code: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** Whether `ready` said so before the process ended (and `act` ran). */
+  acted: boolean;
+}
+
+/**
+ * Run the real CLI in the background; `ready` is polled every 2 ms and `act` runs once it holds
+ * (deliver a signal, edit a file mid-run). Killed after a minute.
+ */
+export function runInBackground(args: string[], cwd: string, ready: () => boolean, act: (child: ChildProcess) => void): Promise<BackgroundResult> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let acted = false;
+  const poll = setInterval(() => {
+    if (!acted && ready()) {
+      acted = true;
+      act(child);
+    }
+  }, 2);
+  return new Promise(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, acted });
+    });
+  });
+}
 
 /** A maker of temporary folders for one test file; `cleanup` (for test.after) removes them all. */
 export function tempFolders(prefix: string): { make: () => string; cleanup: () => void } {
