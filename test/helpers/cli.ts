@@ -17,7 +17,8 @@ export interface CliResult {
 
 /** Run the real `pyrepo` binary (no terminal: it never prompts). */
 export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout });
+  // SIGKILL on timeout: a run stuck in a synchronous read (a FIFO) never hears SIGTERM.
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout, killSignal: 'SIGKILL' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
