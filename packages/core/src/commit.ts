@@ -7,7 +7,8 @@ import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { PyrepoError } from './errors.js';
-import { isInside, notRegularFile, readRegularFile, type RepositoryReader } from './repository-files.js';
+import { isInside, notRegularFile, readRegularFile } from './regular-file.js';
+import type { RepositoryReader } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder, unpredictableName } from './run-folder.js';
 
 interface Change {

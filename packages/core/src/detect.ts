@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
-import { readRegularFile } from './repository-files.js';
+import { readRegularFile } from './regular-file.js';
 import { requirementName, requirementsLayouts } from './requirements.js';
 
 /** A regular file's text (never through a link, a device or a FIFO; bounded), or undefined. */

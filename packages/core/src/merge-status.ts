@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { format, styleText } from 'node:util';
 import { diffLines } from 'diff';
-import { readRegularFile } from './repository-files.js';
+import { readRegularFile } from './regular-file.js';
 
 /**
  * Shared-file merges only add to what is on disk, so they need no conflict question. Mark such a
