@@ -116,6 +116,8 @@ export async function acquireRunFolder(root: string): Promise<string> {
       try {
         mkdirSync(dir, { mode: 0o700 });
         held = { root, dir, createdFolders };
+        // However the process ends (yo exits on a usage error without returning here), the folder goes with it.
+        process.on('exit', releaseRunFolder);
         writeExclusive(join(dir, 'pid'), `${process.pid}\n`);
         writeExclusive(join(dir, '.gitignore'), '# A pyrepo run in progress (or killed): its temporary files. The next run removes them.\n*\n');
         return dir;
@@ -160,6 +162,7 @@ export function releaseRunFolder(): void {
   if (!held) return;
   const { dir, createdFolders } = held;
   held = undefined;
+  process.off('exit', releaseRunFolder);
   rmSync(dir, { recursive: true, force: true });
   removeEmptyFolders(createdFolders);
 }
