@@ -1,12 +1,11 @@
 // The user's files are never lost: updates without questions only where pyrepo's own file is
 // unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
 // was), atomic replacement, install failures that keep the files. Runs the real CLI.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bin, cliEnv, fixtures, folderState, pyrepo, tempFolders } from './helpers/cli.js';
+import { bin, fixtures, folderState, pyrepo, runInBackground, tempFolders } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
 
 const folders = tempFolders('pyrepo-safety-');
@@ -14,9 +13,9 @@ const work = folders.make;
 test.after(folders.cleanup);
 
 const fixture = (name: string) => join(fixtures, `${name}-generator`);
-/** Files pyrepo's commit leaves while it works (.<name>.pyrepo-<pid>-<n>); none may survive a run. */
+/** What pyrepo's commit makes while it works (the run folder .pyrepo.lock, its temporaries new-*); none may survive a run. */
 const temporaries = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(path => /\.pyrepo-\d+-\d+$/.test(path)) : [];
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(path => /(^|\/)\.pyrepo\.lock(\/|$)/.test(path)) : [];
 
 test('a file pyrepo wrote and the user did not change is updated without a question ("update"); once the user edits it, it is theirs', () => {
   const dir = work();
@@ -115,29 +114,10 @@ test('a file that cannot be written (a file where a folder must go) fails the ru
   assert.equal(temporaries(dir), []);
 });
 
-/**
- * Run the CLI in the background and deliver a signal when a file appears in `watched` whose name
- * passes `ready`: on the file system's own event (inotify), not a poll that may miss the moment.
- */
-function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, watched: string, ready: (name: string) => boolean): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
-  let signalled = false;
-  let child: ChildProcess | undefined;
-  const watcher = watch(watched, (_event, name) => {
-    if (!signalled && child && name && ready(name)) {
-      signalled = child.kill(signal);
-    }
-  });
-  child = spawn(process.execPath, [bin, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise(resolve => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', code => {
-      watcher.close();
-      clearTimeout(timer);
-      resolve({ code, stderr, signalled });
-    });
-  });
+/** Run the CLI in the background and deliver a signal once `ready` holds, checked on the file system's events under `watched`. */
+async function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, ready: () => boolean, watched = cwd): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+  const result = await runInBackground(args, cwd, ready, child => child.kill(signal), watched);
+  return { code: result.code, stderr: result.stderr, signalled: result.acted };
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
@@ -147,7 +127,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const marker = join(dir, '..', markerName);
     writeFileSync(join(dir, 'keep.txt'), 'the user\'s\n');
     const before = folderState(dir);
-    const result = await interrupt(['add', fixture('slow'), '--trust', '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, join(dir, '..'), name => name === markerName);
+    const result = await interrupt(['add', fixture('slow'), '--trust', '--yes', '--name', 'demo', '--files', '50', '--pause', '20000', '--marker', marker], dir, signal, () => existsSync(marker), join(dir, '..'));
     rmSync(marker, { force: true });
     assert.ok(result.signalled, 'the run reached the pause');
     assert.is(result.code, code, result.stderr);
@@ -165,7 +145,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.is(first.code, 0, first.stderr);
     const old = folderState(dir);
     // The signal goes as soon as the commit's first temporary file appears.
-    const result = await interrupt(args(2), dir, signal, join(dir, 'data'), name => /\.pyrepo-\d+-\d+$/.test(name));
+    const result = await interrupt(args(2), dir, signal, () => temporaries(dir).some(path => /\/new-/.test(path)));
     assert.ok(result.signalled, 'the signal arrived during the commit');
     assert.is(result.code, signal === 'SIGINT' ? 130 : 143, result.stderr);
     assert.equal(temporaries(dir), []);

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '@pyrepo/testing';
@@ -31,12 +31,51 @@ export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /** Run the real `pyrepo` binary (no terminal: it never prompts). */
-export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: cliEnv(env), timeout: 60_000 });
+export function pyrepo(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): CliResult {
+  // SIGKILL on timeout: a run stuck in a synchronous read (a FIFO) never hears SIGTERM.
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: cliEnv(env), timeout, killSignal: 'SIGKILL' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 export { folderState } from '@pyrepo/testing';
+
+export interface BackgroundResult {
+  code: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** Whether `ready` said so before the process ended (and `act` ran). */
+  acted: boolean;
+}
+
+/**
+ * Run the real CLI in the background; `ready` is checked on every change the file system reports
+ * under `watched` (inotify, recursive; the working folder unless given), never by a timed poll that
+ * may miss the moment, and `act` runs once it holds (deliver a signal, edit a file mid-run).
+ * Killed after a minute.
+ */
+export function runInBackground(args: string[], cwd: string, ready: () => boolean, act: (child: ChildProcess) => void, watched = cwd): Promise<BackgroundResult> {
+  let acted = false;
+  let child: ChildProcess | undefined;
+  const check = () => {
+    if (!acted && child && ready()) {
+      acted = true;
+      act(child);
+    }
+  };
+  const watcher = watch(watched, { recursive: true }, check);
+  child = spawn(process.execPath, [bin, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise(resolve => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code, signal) => {
+      watcher.close();
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, acted });
+    });
+  });
+}
 
 /** A maker of temporary folders for one test file; `cleanup` (for test.after) removes them all. */
 export function tempFolders(prefix: string): { make: () => string; cleanup: () => void } {

@@ -1,6 +1,5 @@
-import { existsSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, realpath, rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { YoResolve, createConflicterTransform, type ConflicterOptions } from '@yeoman/conflicter';
 import type { InputOutputAdapter } from '@yeoman/types';
@@ -8,6 +7,9 @@ import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { PyrepoError } from './errors.js';
+import { isInside, notRegularFile, readRegularFile } from './regular-file.js';
+import type { RepositoryReader } from './repository-files.js';
+import { acquireRunFolder, releaseRunFolder, unpredictableName } from './run-folder.js';
 
 interface Change {
   path: string;
@@ -18,63 +20,73 @@ interface Change {
 
 /** The commit under way, for the signal handling of a run (see run.ts). */
 export const commitState = {
-  /** Temporary files written by the first phase, not yet renamed into place. */
-  temporaries: new Set<string>(),
-  /** Folders the first phase created, deepest last. */
-  createdFolders: [] as string[],
   /** True once the files of the run are in place (an interruption then comes after them). */
   written: false,
   /** Set by the signal handler: the commit stops before its next step. */
   interrupted: false,
+  /** Files changed on disk since the run read them (a user's edit during the run): left as they are, not replaced. */
+  changedDuringRun: [] as string[],
 };
 
-/** The nearest existing ancestor of a path, resolved through symlinks. */
-async function realAncestor(path: string): Promise<string> {
-  for (let current = path; ; current = dirname(current)) {
-    try {
-      return await realpath(current);
-    } catch {
-      if (dirname(current) === current) return current;
-    }
+const isYoRc = (path: string) => basename(path) === '.yo-rc.json';
+
+/** Refuse every change outside the repository, lexically or through a symlinked folder; nothing is written when one is. */
+function checkInside(paths: Iterable<string>, reader: RepositoryReader): void {
+  for (const path of paths) {
+    if (!isInside(reader.root, path)) throw new PyrepoError(`Refused to write ${path}: it is outside the repository ${reader.root}. Nothing was written.`, 1);
+    reader.checkRealFolder(path);
   }
 }
 
-/** Refuse every change outside the repository, symlinked folders included; nothing is written when one is. */
-async function checkInside(changes: Change[], root: string): Promise<void> {
-  const realRoot = await realpath(root).catch(() => resolve(root));
-  const realFolders = new Map<string, Promise<string>>();
-  const realFolder = (folder: string) => realFolders.get(folder) ?? realFolders.set(folder, realAncestor(folder)).get(folder)!;
-  for (const change of changes) {
-    const lexical = relative(resolve(root), change.path);
-    const real = relative(realRoot, await realFolder(dirname(change.path)));
-    if (lexical.startsWith('..') || isAbsolute(lexical) || real.startsWith('..') || isAbsolute(real)) {
-      throw new PyrepoError(`Refused to write ${change.path}: it is outside the repository ${root}. Nothing was written.`, 1);
-    }
-  }
-}
-
-async function makeFolders(folder: string): Promise<void> {
+/**
+ * Check, before anything is written, that every change can be put in place: its target is a
+ * regular file or nothing; its folders are folders (or can be made), writable, on the repository's
+ * file system (a rename cannot cross one). Returns the folders to make inside the repository,
+ * outermost first.
+ */
+function checkTargets(changes: Change[], reader: RepositoryReader): string[] {
+  const fail = (reason: string) => new PyrepoError(`Could not write the files (${reason}); nothing was written.`, 1);
+  const folders = new Map<string, Stats | 'missing'>();
   const missing: string[] = [];
-  for (let current = folder; ; current = dirname(current)) {
-    const exists = await lstat(current).then(
-      () => true,
-      () => false,
-    );
-    if (exists || dirname(current) === current) break;
-    missing.unshift(current);
+  let rootDevice: number | undefined;
+  const checkFolder = (folder: string): void => {
+    if (folders.has(folder)) return;
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(folder, { throwIfNoEntry: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    }
+    if (!stat) {
+      folders.set(folder, 'missing');
+      if (dirname(folder) === folder) throw fail(`${folder} cannot be made`);
+      checkFolder(dirname(folder));
+      // The repository folder itself (and its parents) is made with the run folder, at the start of the commit.
+      if (folder !== reader.root && isInside(reader.root, folder)) missing.push(folder);
+      return;
+    }
+    folders.set(folder, stat);
+    if (!stat.isDirectory()) throw fail(`${reader.shown(folder)} is a file, where pyrepo needs a folder`);
+    try {
+      accessSync(folder, constants.W_OK | constants.X_OK);
+    } catch {
+      throw fail(`no permission to write in ${folder}`);
+    }
+    rootDevice ??= stat.dev;
+    if (stat.dev !== rootDevice) throw fail(`${reader.shown(folder)} is on another file system than the repository; a file cannot be moved into it at once`);
+  };
+  checkFolder(reader.root);
+  for (const change of changes) {
+    let stat: Stats | undefined;
+    try {
+      stat = lstatSync(change.path, { throwIfNoEntry: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error; // a file in place of a folder: checkFolder names it
+    }
+    if (stat && !stat.isFile()) throw notRegularFile(reader.shown(change.path), stat);
+    checkFolder(dirname(change.path));
   }
-  for (const path of missing) {
-    await mkdir(path);
-    commitState.createdFolders.push(path);
-  }
-}
-
-/** Remove what the first phase left: temporary files, then the folders it created (when empty). */
-export async function undoPreparedWrites(): Promise<void> {
-  for (const temporary of commitState.temporaries) await rm(temporary, { force: true });
-  commitState.temporaries.clear();
-  for (const folder of commitState.createdFolders.reverse()) await rmdir(folder).catch(() => undefined);
-  commitState.createdFolders = [];
+  return missing;
 }
 
 /** Let the event loop run once: a signal that arrived meanwhile is handled before the next step. */
@@ -83,41 +95,130 @@ async function yieldToSignals(): Promise<void> {
   if (commitState.interrupted) throw new PyrepoError('Interrupted; nothing was written.', 130);
 }
 
-/**
- * Write every change or none: first each file to a temporary beside it (an error, or a signal,
- * removes them all), then rename them into place, which is atomic per file. The writes are
- * synchronous, 64 files at a time with a turn of the event loop between, so a signal is heard
- * (on the thread pool, 1,300 small files took longer: 110 ms against 75 ms); the renames run in
- * one synchronous pass, so no signal can stop them halfway.
- */
-async function writeAll(changes: Change[], root: string): Promise<void> {
-  await checkInside(changes, root);
-  const writes = changes.filter(change => change.contents !== undefined);
-  const prepared: Array<{ temporary: string; target: string }> = [];
+/** A temporary file nobody else can have made or redirected: exclusive, never through a link. */
+function writeTemporary(path: string, contents: Buffer, mode: number | undefined, keepMode: boolean): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode ?? 0o666);
   try {
-    for (const folder of new Set(writes.map(change => dirname(change.path)))) await makeFolders(folder);
-    for (const [index, change] of writes.entries()) {
+    writeFileSync(fd, contents);
+    // A file that keeps its place keeps its mode exactly, as an in-place write would (the umask applies to new files only).
+    if (keepMode && mode !== undefined) fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Keep the file a rename replaces, until every rename is done: a hard link (a copy where links are not supported). */
+function backUp(target: string, backup: string): void {
+  try {
+    linkSync(target, backup);
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+  }
+}
+
+interface Prepared {
+  target: string;
+  /** The temporary holding the new contents; none for a deletion. */
+  temporary?: string;
+}
+
+/**
+ * Put every prepared file in place, in one synchronous pass (no signal is handled halfway): the
+ * missing folders first, then each file, .yo-rc.json last. A file that changed on disk since the
+ * run read it is left as it is (commitState.changedDuringRun). A failure puts back every file
+ * replaced so far (from its backup) and removes the files and folders made: nothing of the run is
+ * left.
+ */
+function putInPlace(prepared: Prepared[], folders: string[], reader: RepositoryReader, runDir: string): void {
+  const done: Array<{ target: string; backup?: string }> = [];
+  const made: string[] = [];
+  const backupPrefix = join(runDir, unpredictableName('backup'));
+  try {
+    for (const folder of folders) {
+      mkdirSync(folder);
+      made.push(folder);
+    }
+    for (const [index, { target, temporary }] of prepared.entries()) {
+      if (!reader.unchangedSinceRead(target)) {
+        commitState.changedDuringRun.push(reader.shown(target));
+        continue;
+      }
+      const exists = reader.snapshots.get(target) !== null;
+      const backup = exists ? `${backupPrefix}-${index}` : undefined;
+      if (temporary === undefined) {
+        if (backup) renameSync(target, backup);
+      } else {
+        if (backup) backUp(target, backup);
+        renameSync(temporary, target);
+      }
+      done.push({ target, backup });
+    }
+  } catch (error) {
+    const notRestored: string[] = [];
+    for (const { target, backup } of done.reverse()) {
+      try {
+        if (backup) renameSync(backup, target);
+        else rmSync(target, { force: true });
+      } catch {
+        notRestored.push(reader.shown(target));
+      }
+    }
+    for (const folder of made.reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // not empty: what is in it was there before (it cannot be: the run made it), or the user's
+      }
+    }
+    const restored = notRestored.length === 0 ? 'nothing was written' : `these could not be put back as they were (their old contents are in ${runDir}): ${notRestored.join(', ')}`;
+    throw new PyrepoError(`Could not write the files (${(error as Error).message}); ${restored}.`, 1);
+  }
+}
+
+/**
+ * Write every change or none. Checks first (every target a regular file or nothing, its folders
+ * folders, writable), then each file to a temporary in the run folder (an error, or a signal,
+ * removes them all), then the renames into place, atomic per file, synchronous, .yo-rc.json last,
+ * each replaced file backed up until all are done. The temporaries are written synchronously, 64 at
+ * a time with a turn of the event loop between, so a signal is heard (on the thread pool, 1,300
+ * small files took longer: 110 ms against 75 ms).
+ */
+async function writeAll(changes: Change[], reader: RepositoryReader): Promise<void> {
+  if (changes.length === 0) return;
+  // .yo-rc.json last: a run that fails or dies halfway does not record files it did not write.
+  changes.sort((a, b) => Number(isYoRc(a.path)) - Number(isYoRc(b.path)));
+  checkInside(changes.map(change => change.path), reader);
+  const folders = checkTargets(changes, reader);
+  let runDir: string;
+  const prepared: Prepared[] = [];
+  try {
+    runDir = await acquireRunFolder(reader.root);
+    const prefix = join(runDir, unpredictableName('new'));
+    for (const [index, change] of changes.entries()) {
       if (index % 64 === 0) await yieldToSignals();
-      const temporary = join(dirname(change.path), `.${change.path.split(sep).at(-1)}.pyrepo-${process.pid}-${index}`);
-      // A file that keeps its place keeps its mode, as an in-place write would.
-      const mode = change.mode ?? lstatSync(change.path, { throwIfNoEntry: false })?.mode;
-      commitState.temporaries.add(temporary);
-      writeFileSync(temporary, change.contents!, { mode: mode === undefined ? undefined : mode & 0o7777 });
-      prepared.push({ temporary, target: change.path });
+      if (change.contents === undefined) {
+        prepared.push({ target: change.path });
+        continue;
+      }
+      const temporary = `${prefix}-${index}`;
+      const existing = reader.snapshots.get(change.path);
+      const mode = change.mode ?? (existing ? lstatSync(change.path, { throwIfNoEntry: false })?.mode : undefined);
+      writeTemporary(temporary, change.contents, mode === undefined ? undefined : mode & 0o7777, Boolean(existing));
+      prepared.push({ target: change.path, temporary });
     }
     await yieldToSignals();
   } catch (error) {
-    await undoPreparedWrites();
+    releaseRunFolder();
     if (error instanceof PyrepoError) throw error;
     throw new PyrepoError(`Could not write the files (${(error as Error).message}); nothing was written.`, 1);
   }
-  for (const { temporary, target } of prepared) {
-    renameSync(temporary, target);
-    commitState.temporaries.delete(temporary);
+  try {
+    putInPlace(prepared, folders, reader, runDir);
+    commitState.written = true;
+  } finally {
+    releaseRunFolder();
   }
-  for (const change of changes.filter(c => c.contents === undefined)) rmSync(change.path, { recursive: true, force: true });
-  commitState.createdFolders = [];
-  commitState.written = true;
 }
 
 /**
@@ -153,12 +254,7 @@ function forceChangedYoFiles(): Transform {
     objectMode: true,
     transform(file: MemFsEditorFile & { conflicter?: string }, _encoding, callback) {
       if (isFilePending(file) && /(^|[/\\])\.yo-(rc\.json|resolve|rc-global\.json)$/.test(file.path)) {
-        let disk: Buffer | undefined;
-        try {
-          disk = readFileSync(file.path);
-        } catch {
-          disk = undefined;
-        }
+        const disk = readRegularFile(file.path, basename(file.path))?.contents;
         if (!disk || !file.contents || !disk.equals(file.contents)) file.conflicter = 'force';
       }
       callback(null, file);
@@ -170,7 +266,13 @@ function forceChangedYoFiles(): Transform {
  * Yeoman's commit (the .yo-resolve rules, the conflicter's questions and statuses), with pyrepo's
  * writing: inside the repository only, all files or none, each one atomically.
  */
-export async function commitAtomically(env: { adapter: InputOutputAdapter; conflicterOptions?: ConflicterOptions; sharedFs: Store<MemFsEditorFile> }, root: string): Promise<void> {
+export async function commitAtomically(env: { adapter: InputOutputAdapter; conflicterOptions?: ConflicterOptions; sharedFs: Store<MemFsEditorFile> }, reader: RepositoryReader): Promise<void> {
+  commitState.changedDuringRun = [];
+  // Before the conflicter compares any target with what would be written: each is inside the
+  // repository and a regular file (or nothing), and what it holds now is known to the final check.
+  const pending = env.sharedFs.all().filter(file => isFilePending(file) && (isFileStateModified(file) || isFileStateDeleted(file)));
+  checkInside(pending.map(file => resolve(file.path)), reader);
+  for (const file of pending) reader.remember(resolve(file.path));
   const changes: Change[] = [];
   const collect = new Transform({
     objectMode: true,
@@ -193,5 +295,5 @@ export async function commitAtomically(env: { adapter: InputOutputAdapter; confl
     createConflicterTransform(env.adapter, env.conflicterOptions),
     collect,
   );
-  await writeAll(changes, root);
+  await writeAll(changes, reader);
 }

@@ -1,13 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
+import { readRegularFile } from './regular-file.js';
 import { requirementName, requirementsLayouts } from './requirements.js';
 
+/** A regular file's text (never through a link, a device or a FIFO; bounded), or undefined. */
 function readText(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path, path)?.contents.toString('utf8');
   } catch {
     return undefined;
   }

@@ -10,6 +10,7 @@ import { markMerged } from './merge-status.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import { requirementsLayouts, type RequirementRole } from './requirements.js';
+import { setMissingDestination } from './repository-files.js';
 import { SharedFiles } from './shared-files.js';
 import { compareCodeUnits } from './text.js';
 import { pin, pinnedVersions } from './versions.js';
@@ -142,6 +143,12 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       this.project.layout,
       `generator ${step.name}`,
     );
+  }
+
+  /** A destination that does not exist yet is made by the commit, not when the generator starts. */
+  override destinationRoot(rootPath?: string): string {
+    if (typeof rootPath === 'string' && !existsSync(rootPath)) return setMissingDestination(this as never, rootPath);
+    return super.destinationRoot(rootPath);
   }
 
   /**

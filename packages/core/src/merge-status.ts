@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { format, styleText } from 'node:util';
 import { diffLines } from 'diff';
+import { readRegularFile } from './regular-file.js';
 
 /**
  * Shared-file merges only add to what is on disk, so they need no conflict question. Mark such a
@@ -9,12 +9,9 @@ import { diffLines } from 'diff';
  * its diff is shown by --dry-run (which reads conflicterChanges).
  */
 export function markMerged(file: { path: string; conflicter?: string; conflicterChanges?: unknown }): void {
-  let disk: string;
-  try {
-    disk = readFileSync(file.path, 'utf8');
-  } catch {
-    return; // a new file: the conflicter logs "create"
-  }
+  const read = readRegularFile(file.path, file.path);
+  if (!read) return; // a new file: the conflicter logs "create"
+  const disk = read.contents.toString('utf8');
   const contents = String((file as { contents?: Buffer }).contents ?? '');
   if (disk === contents) return; // the conflicter logs "identical"
   file.conflicter = 'merge';
@@ -35,12 +32,8 @@ function changesBetween(disk: string, contents: string): ReturnType<typeof diffL
  */
 export function markUnchangedSinceWritten(file: { path: string; conflicter?: string; conflicterChanges?: unknown; contents?: Buffer | null }, recordedHash: string | undefined, showDiff: boolean): void {
   if (file.conflicter || recordedHash === undefined) return;
-  let disk: Buffer;
-  try {
-    disk = readFileSync(file.path);
-  } catch {
-    return;
-  }
+  const disk = readRegularFile(file.path, file.path)?.contents;
+  if (!disk) return;
   const contents = file.contents ?? Buffer.alloc(0);
   if (disk.equals(contents) || contentHash(disk) !== recordedHash) return;
   file.conflicter = 'update';

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
@@ -14,6 +15,8 @@ import { composePlan, draftPlan, finalizePlan, promptForDraft, resolveGenerators
 import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
 import { describeFlag } from './schema-docs.js';
+import { RepositoryReader, setMissingDestination } from './repository-files.js';
+import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
 import { compareCodeUnits } from './text.js';
@@ -79,8 +82,20 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     super(args, withStoredConfigChecked(options), { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
     addPyrepoStatuses(this.env.adapter.log as never);
+    // Every repository file the run reads or writes is loaded through the reader: regular files inside
+    // the repository only, bounded, and remembered so the commit replaces none a user changed meanwhile.
+    const reader = new RepositoryReader(this.destinationRoot());
+    (this.env.sharedFs as unknown as { loadFile: typeof reader.load }).loadFile = reader.load;
     // pyrepo commits the files itself: inside the repository only, all or none, each atomically.
-    this.setFeatures({ customCommitTask: () => commitAtomically(this.env as never, this.destinationRoot()) });
+    this.setFeatures({
+      customCommitTask: async () => {
+        try {
+          await commitAtomically(this.env as never, reader);
+        } finally {
+          releaseRunFolder(); // the install steps that follow do not hold other runs back
+        }
+      },
+    });
     if (!this.#draft) this.#declareOptions();
   }
 
@@ -110,7 +125,15 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     }
   }
 
+  override destinationRoot(rootPath?: string): string {
+    if (typeof rootPath === 'string' && !existsSync(rootPath)) return setMissingDestination(this as never, rootPath);
+    return super.destinationRoot(rootPath);
+  }
+
   async initializing(): Promise<void> {
+    // One run at a time in a repository, from before the first read of its files (a folder that does
+    // not exist yet is locked when the commit makes it).
+    if (!this.options.dryRun && existsSync(this.destinationRoot())) await acquireRunFolder(this.destinationRoot());
     if (this.#draft) return;
     const statics = this.constructor as typeof PlanGenerator;
     if (!statics.registryOptions) throw new PyrepoError('This plan generator has no catalog: create it with createPlanGenerator().', 1);

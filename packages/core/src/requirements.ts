@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { RequirementsLayout } from './context.js';
 import { normalizeName } from './context.js';
+import { PyrepoError } from './errors.js';
 
 /** Who needs a dependency: every context, CI, developers, or production only. */
 export type RequirementRole = 'base' | 'ci' | 'dev' | 'prod';
@@ -100,7 +101,14 @@ export function providedNames(files: FileReader, path: string, seen = new Set<st
     if (name) names.add(name);
   }
   for (const include of includedFiles(text)) {
-    for (const name of providedNames(files, posix.normalize(posix.join(posix.dirname(path), include)), seen)) names.add(name);
+    const included = posix.normalize(posix.join(posix.dirname(path), include));
+    if (posix.isAbsolute(include) || included === '..' || included.startsWith('../')) {
+      throw new PyrepoError(
+        `${path} includes ${include} (-r), which is outside the repository: pyrepo reads only the repository's own files. Move the included file into the repository (or add the requirements by hand), then run again. Nothing was written.`,
+        1,
+      );
+    }
+    for (const name of providedNames(files, included, seen)) names.add(name);
   }
   return names;
 }

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { QueuedAdapter } from '@yeoman/adapter';
 import type { InputOutputAdapter } from '@yeoman/types';
-import { commitState, undoPreparedWrites } from './commit.js';
-import { UsageError } from './errors.js';
+import { commitState } from './commit.js';
+import { PyrepoError, UsageError } from './errors.js';
 import type { PlanDraft } from './plan.js';
 import { PlanGenerator } from './plan-generator.js';
+import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 
 export interface RunSettings {
   /** Never prompt: defaults for values, "skip" for files the user changed. */
@@ -49,57 +50,68 @@ function nonInteractivePrompts(skipped: string[]) {
   };
 }
 
-const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
 
 /**
- * While a run is under way, SIGINT and SIGTERM leave the repository as it was: before the files are
- * in place, the prepared ones are removed (and a folder the run created, if empty). The renames
- * into place are synchronous, so a signal is handled before them or after the last one.
+ * While a run is under way, a signal (INT, TERM, HUP, QUIT) leaves the repository as it was: before
+ * the files are in place, the run folder with the prepared files is removed (and a folder the run
+ * made, if empty). The renames into place are synchronous, so a signal is handled before them or
+ * after the last one. Any other end of the process before the run finished (a generator's
+ * process.exit, an uncaught error) cleans up the same way and never exits 0.
  */
-function holdSignals(draft: PlanDraft, createdTarget: boolean, output: NodeJS.WritableStream): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
+function holdRun(output: NodeJS.WritableStream): () => void {
+  let ended = false;
+  const outcome = () => (commitState.written ? 'the files were written, the install steps did not finish' : 'nothing was written');
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    ended = true;
     commitState.interrupted = true;
-    void undoPreparedWrites().finally(() => {
-      if (!commitState.written) removeIfEmpty(draft.targetDir, createdTarget);
-      output.write(`pyrepo: interrupted (${signal}); ${commitState.written ? 'the files were written, the install steps did not finish' : 'nothing was written'}.\n`);
-      process.exit(signalExitCodes[signal] ?? 1);
-    });
+    releaseRunFolder();
+    output.write(`pyrepo: interrupted (${signal}); ${outcome()}.\n`);
+    process.exit(signalExitCodes[signal]);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onExit = (code: number) => {
+    if (ended) return;
+    releaseRunFolder();
+    output.write(`pyrepo: the process ended before the run finished (${code === 0 ? 'a generator called process.exit(0)' : `exit code ${code}`}); ${outcome()}.\n`);
+    if (code === 0) process.exitCode = 1;
+  };
+  const signals = Object.keys(signalExitCodes) as Array<keyof typeof signalExitCodes>;
+  for (const signal of signals) process.on(signal, onSignal);
+  process.on('exit', onExit);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    ended = true;
+    for (const signal of signals) process.off(signal, onSignal);
+    process.off('exit', onExit);
   };
-}
-
-function removeIfEmpty(dir: string, created: boolean): void {
-  if (created && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
 /** Run a validated plan draft with Yeoman: compose, write through mem-fs, commit (all or nothing). */
 export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise<RunReport> {
-  const { createEnv } = await import('yeoman-environment');
   const skippedConflicts: string[] = [];
   const streams = settings.output ? { stdout: settings.output, stderr: settings.output } : {};
   const prompts = settings.yes || !draft.interactive ? { promptModule: nonInteractivePrompts(skippedConflicts) as never } : {};
-  const adapter = settings.adapter ?? new QueuedAdapter({ ...streams, ...prompts } as never);
-  const createdTarget = !existsSync(draft.targetDir);
   commitState.written = false;
   commitState.interrupted = false;
-  const releaseSignals = holdSignals(draft, createdTarget, settings.output ?? process.stderr);
-  const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun, skipInstall: settings.skipInstall } as never);
-  let succeeded = false;
+  commitState.changedDuringRun = [];
+  const releaseRun = holdRun(settings.output ?? process.stderr);
   try {
+    // One run at a time in a repository, before Yeoman reads any of its files.
+    if (!settings.dryRun && existsSync(draft.targetDir)) await acquireRunFolder(draft.targetDir);
+    const { createEnv } = await import('yeoman-environment');
+    const adapter = settings.adapter ?? new QueuedAdapter({ ...streams, ...prompts } as never);
+    const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun, skipInstall: settings.skipInstall } as never);
     const generator = await env.instantiate(PlanGenerator as never, {
       generatorOptions: { pyrepoDraft: draft, destinationRoot: draft.targetDir, skipInstall: settings.skipInstall, yes: settings.yes, dryRun: settings.dryRun },
     } as never);
     await env.runGenerator(generator as never);
-    succeeded = true;
+  } catch (error) {
+    if (!commitState.written) throw error;
+    // A step after the commit (install, end) failed: the files are in place, and the message says so.
+    const message = error instanceof Error ? error.message : String(error);
+    throw Object.assign(new PyrepoError(`the files were written, but a step after writing them failed: ${message}`, 1), { stack: (error as Error).stack });
   } finally {
-    releaseSignals();
-    // Yeoman creates the destination folder when a generator starts; take it back if nothing landed in it.
-    if (!succeeded || settings.dryRun) removeIfEmpty(draft.targetDir, createdTarget);
+    releaseRunFolder();
+    releaseRun();
   }
-  return { skippedConflicts };
+  return { skippedConflicts: [...skippedConflicts, ...commitState.changedDuringRun] };
 }
