@@ -44,8 +44,9 @@ export interface Io {
 
 const epilogue = [
   'Exit codes: 0 done; 1 generation failed (nothing written); 2 bad usage or invalid options',
-  '(nothing written); 3 files you changed were skipped (--yes without --force); 130 interrupted',
-  '(Ctrl-C), 143 terminated (SIGTERM): nothing written unless the install steps had begun.',
+  '(nothing written); 3 files you changed, before or during the run, were left as they are (--yes',
+  'without --force); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 SIGHUP, 131 SIGQUIT:',
+  'nothing written unless the install steps had begun.',
   'Docs: docs/getting-started.md',
 ].join('\n');
 
