@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
-import { isPlainObject, readJsonFile, type JsonObject } from './json.js';
+import { isPlainObject, type JsonObject } from './json.js';
+import { readRegularFile } from './regular-file.js';
 import { isPathRef } from './registry.js';
 
 /** The key of pyrepo's section in .yo-rc.json (Yeoman's per-generator config file). */
@@ -20,8 +20,15 @@ export interface StoredConfig {
 /** Read .yo-rc.json's pyrepo section from a repository, if there is one. */
 export function readStoredConfig(dir: string): StoredConfig {
   const file = join(dir, '.yo-rc.json');
-  if (!existsSync(file)) return {};
-  const data = readJsonFile(file, 'Yeoman config', `correct ${file} or delete it (pyrepo then detects the project from its files).`);
+  // The repository's own file: bounded, never through a link, never a device or a FIFO.
+  const read = readRegularFile(file, file);
+  if (!read) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(read.contents.toString('utf8'));
+  } catch (error) {
+    throw new UsageError({ message: `Yeoman config ${file} is not valid JSON: ${(error as Error).message}.`, fix: `correct ${file} or delete it (pyrepo then detects the project from its files).` });
+  }
   if (!isPlainObject(data)) {
     throw new UsageError({
       message: `${file} holds ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not a JSON object (Yeoman's config file is an object keyed by generator).`,
