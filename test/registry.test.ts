@@ -150,7 +150,7 @@ test('pyrepo new @acme/web --trust from that install writes the team generator\'
 
 test('yo pyrepo --preset @acme/web --trust, with generator-pyrepo from that install, writes the same repository', () => {
   const home = join(work, 'yo-home');
-  const target = join(work, 'yo', 'shop');
+  const target = join(work, 'yo', 'shop-for-yo');
   mkdirSync(home);
   mkdirSync(target, { recursive: true });
   // yo refuses to run as root and switches to uid 1000, which must own what it writes.
