@@ -162,4 +162,23 @@ test('--venv-dir naming a folder of the project\'s own files (src, requirements,
   assert.is(pyrepo(['new', 'fastapi-shiv', join(home, 'ok'), '--yes', '--skip-install', '--skip-git', '--venv-dir', 'env'], home).code, 0);
 });
 
+test('a package named like a standard-library module or one the framework installs (os, site, email, django, starlette) is refused with exit 2 and the reason', () => {
+  const home = temp.make();
+  const cases: Array<[string[], RegExp]> = [
+    [['--package', 'os'], /Invalid --package: "os" is the name of a module of Python's standard library/],
+    [['--package', 'email'], /"email" is the name of a module of Python's standard library/],
+    [['--name', 'site'], /Invalid --package \(derived from the project name "site"\): "site" is the name of a module of Python's standard library/],
+    [['--name', 'django'], /"django" is the name of a module the project installs/],
+    [['--package', 'starlette'], /"starlette" is the name of a module the project installs/],
+  ];
+  for (const [args, problem] of cases) {
+    const target = join(home, 'out');
+    const result = pyrepo(['new', args.includes('django') ? 'wpmedia-django' : 'fastapi-shiv', target, '--yes', '--skip-install', ...args], home);
+    assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, problem);
+    assert.match(result.stderr, /fix: pass --package with another name/);
+    assert.is(folderState(target), 'absent');
+  }
+});
+
 test.run();
