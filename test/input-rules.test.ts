@@ -150,4 +150,35 @@ test('a team generator whose schema.json is far too big (20,000 options) is refu
   assert.equal(folderState(target), {});
 });
 
+test('--venv-dir naming a folder of the project\'s own files (src, requirements, the package, ...) is refused with exit 2, nothing written', () => {
+  const home = temp.make();
+  for (const [preset, folder] of [['fastapi-shiv', 'src'], ['wpmedia-django', 'requirements'], ['wpmedia-django', 'blog'], ['flask-vendored', 'vendors'], ['fastapi-shiv', 'tests']]) {
+    const target = join(home, 'blog');
+    const result = pyrepo(['new', preset!, target, '--yes', '--skip-install', '--venv-dir', folder!], home);
+    assert.is(result.code, 2, `${preset} --venv-dir ${folder}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`Invalid --venv-dir: "${folder}" is a folder of the project's own files[\\s\\S]*fix: pass --venv-dir with a folder of its own`));
+    assert.is(folderState(target), 'absent');
+  }
+  assert.is(pyrepo(['new', 'fastapi-shiv', join(home, 'ok'), '--yes', '--skip-install', '--skip-git', '--venv-dir', 'env'], home).code, 0);
+});
+
+test('a package named like a standard-library module or one the framework installs (os, site, email, django, starlette) is refused with exit 2 and the reason', () => {
+  const home = temp.make();
+  const cases: Array<[string[], RegExp]> = [
+    [['--package', 'os'], /Invalid --package: "os" is the name of a module of Python's standard library/],
+    [['--package', 'email'], /"email" is the name of a module of Python's standard library/],
+    [['--name', 'site'], /Invalid --package \(derived from the project name "site"\): "site" is the name of a module of Python's standard library/],
+    [['--name', 'django'], /"django" is the name of a module the project installs/],
+    [['--package', 'starlette'], /"starlette" is the name of a module the project installs/],
+  ];
+  for (const [args, problem] of cases) {
+    const target = join(home, 'out');
+    const result = pyrepo(['new', args.includes('django') ? 'wpmedia-django' : 'fastapi-shiv', target, '--yes', '--skip-install', ...args], home);
+    assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, problem);
+    assert.match(result.stderr, /fix: pass --package with another name/);
+    assert.is(folderState(target), 'absent');
+  }
+});
+
 test.run();

@@ -1,6 +1,8 @@
 import { basename, resolve } from 'node:path';
 import type { Problem } from './errors.js';
 import { showValue, toFlag, type JsonObject } from './json.js';
+import { installedModules, vendorDir } from './frameworks.js';
+import { stdlibModules } from './stdlib-modules.js';
 import { contextSchema, validateOptions } from './schema.js';
 
 export type Framework = 'django' | 'flask' | 'fastapi' | 'tornado' | 'none';
@@ -121,7 +123,39 @@ export function finalizeContext(draft: ContextDraft): { context?: ProjectContext
   if (relevant.length > 0) return { problems: relevant.map(p => withContextFix(p, draft)) };
   const context = value as unknown as ProjectContext;
   context.name = normalizeName(context.name);
+  const shadowed = stdlibModules.has(context.package) ? "a module of Python's standard library" : installedModules.has(context.package) ? 'a module the project installs (its framework, server or tools)' : undefined;
+  if (shadowed) {
+    return {
+      problems: [
+        withContextFix(
+          {
+            key: 'package',
+            message: `Invalid ${describeFact('package', draft)}: ${showValue(context.package)} is the name of ${shadowed}; the project's package would shadow it, and every import of it would break.`,
+            fix: `pass --package with another name (e.g. ${context.package}_app).`,
+          },
+          draft,
+        ),
+      ],
+    };
+  }
+  const overlap = projectFolders(context).find(folder => folder === context.venvDir);
+  if (overlap !== undefined) {
+    return {
+      problems: [
+        {
+          key: 'venvDir',
+          message: `Invalid ${describeFact('venvDir', draft)}: ${showValue(overlap)} is a folder of the project's own files (code, requirements, scripts or what generators write); a virtual environment there would mix with them, and .gitignore would hide them.`,
+          fix: `pass --venv-dir with a folder of its own (e.g. .venv); not one of ${projectFolders(context).join(', ')}.`,
+        },
+      ],
+    };
+  }
   return { context, problems: [] };
+}
+
+/** Top-level folders that hold the project's own files or generators' output: no virtual environment goes there. */
+function projectFolders(context: ProjectContext): string[] {
+  return [context.package, 'src', 'tests', 'requirements', 'scripts', 'deploy', 'docker', 'docs', vendorDir, `${vendorDir}.new`, 'wheelhouse', 'staticfiles', 'dist', 'build'];
 }
 
 function withContextFix(problem: Problem, draft: ContextDraft): Problem {

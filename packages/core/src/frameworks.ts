@@ -112,3 +112,18 @@ export function flaskConfigFile(project: ProjectContext): string {
 
 /** The folder vendored dependencies are installed into and loaded from (the seed's name). */
 export const vendorDir = 'vendors';
+
+/**
+ * Top-level modules the pinned releases install: the frameworks with what they pull in, the servers
+ * and the tools (from their packages' install requirements). A project package named like one
+ * shadows it, and every import of it breaks.
+ */
+export const installedModules: ReadonlySet<string> = new Set([
+  'django', 'asgiref', 'sqlparse',
+  'flask', 'werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker',
+  'fastapi', 'starlette', 'pydantic', 'pydantic_core', 'annotated_types', 'typing_extensions', 'typing_inspection', 'anyio', 'idna', 'sniffio',
+  'uvicorn', 'h11', 'httpx', 'httpcore', 'certifi',
+  'tornado', 'uwsgi', 'uwsgidecorators',
+  'pytest', '_pytest', 'pytest_django', 'pytest_cov', 'coverage', 'pluggy', 'iniconfig', 'packaging', 'pygments',
+  'ruff', 'shiv', 'build', 'pyproject_hooks', 'setuptools', 'pkg_resources', 'wheel', 'piptools', 'pip', 'supervisor',
+]);
