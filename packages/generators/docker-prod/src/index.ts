@@ -8,11 +8,15 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     const wsgi = Boolean(runtime.wsgiModule);
+    // The source stays root's; the application writes only here (a volume, so data outlives the container).
+    const stateFolder = runtime.state ? `/var/lib/${this.project.name}` : undefined;
+    const stateEnv: Record<string, string> = runtime.state ? { [runtime.state.variable]: `${stateFolder}/${runtime.state.file}` } : {};
     const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: runtime.env(this.project, 'prod'),
+      env: { ...runtime.env(this.project, 'prod'), ...stateEnv },
+      stateFolder,
       prestart: runtime.prestart,
       build: runtime.build(this.project),
       copies: requirementsCopies(this.project.layout),
@@ -25,7 +29,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv, stateFolder }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');
