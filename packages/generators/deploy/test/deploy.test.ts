@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { checkShellScript, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
 
 /**
- * Stub curl, scp and ssh on PATH that log their arguments; curl writes `archive` to its
+ * Stub curl, ssh and sudo on PATH that log their arguments; curl writes `archive` to its
  * --output; with RUN_REMOTE set, ssh runs the remote command in a local shell (so an injected
  * command would run).
  */
@@ -20,7 +20,6 @@ function stubbedTools(stage: string, archive: Buffer): { env: NodeJS.ProcessEnv;
     chmodSync(join(bin, name), 0o755);
   };
   stub('curl', `while [ $# -gt 0 ]; do [ "$1" != --output ] || cp '${join(stage, 'archive.tar.gz')}' "$2"; shift; done`);
-  stub('scp', '');
   stub('ssh', 'if [ -n "${RUN_REMOTE:-}" ]; then shift; sh -c "$1"; fi');
   stub('sudo', '');
   return { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '') };
@@ -36,7 +35,7 @@ function deploy(dir: string, args: string[], env: NodeJS.ProcessEnv): { status: 
   }
 }
 
-test('deploy.sh passes shellcheck; --dry-run prints the upload, unpack, switch and restart for the project', async () => {
+test('deploy.sh passes shellcheck; --dry-run prints the upload (through ssh, no file in the server\'s /tmp), unpack, switch and restart for the project', async () => {
   const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc' } });
   try {
     assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
@@ -44,8 +43,7 @@ test('deploy.sh passes shellcheck; --dry-run prints the upload, unpack, switch a
     assert.is(
       printed,
       [
-        'scp -q svc-1.2.0.tar.gz ops@web1:/tmp/svc-1.2.0.tar.gz',
-        'ssh ops@web1 set -eu; mkdir -p /srv/svc/releases/svc-1.2.0; tar -xzf /tmp/svc-1.2.0.tar.gz -C /srv/svc/releases/svc-1.2.0 --strip-components=1; rm -f /tmp/svc-1.2.0.tar.gz; ln -sfn /srv/svc/releases/svc-1.2.0 /srv/svc/current; sudo systemctl restart svc',
+        'ssh ops@web1 set -eu; mkdir -p /srv/svc/releases/svc-1.2.0; tar -xzf - -C /srv/svc/releases/svc-1.2.0 --strip-components=1; ln -sfn /srv/svc/releases/svc-1.2.0 /srv/svc/current; sudo systemctl restart svc < svc-1.2.0.tar.gz',
         'deployed svc-1.2.0 to ops@web1',
         '',
       ].join('\n'),
@@ -120,7 +118,7 @@ test('an http archive needs --sha256; a wrong checksum is refused before upload,
     assert.is(wrong.status, '1');
     assert.match(wrong.output, /the SHA-256 of http:\/\/ci\.example\.com\/a\/svc-1\.2\.0\.tar\.gz is not [0-9a-f]{64}: not deployed/);
     assert.match(tools.log(), /^curl /);
-    assert.not.match(tools.log(), /^(scp|ssh) /m, 'nothing reached the server');
+    assert.not.match(tools.log(), /^ssh /m, 'nothing reached the server');
 
     writeFileSync(join(run.dir, 'svc-1.2.0.tar.gz'), 'not the archive');
     const local = deploy(run.dir, ['--sha256', right, 'svc-1.2.0.tar.gz', 'ops@web1'], env);
@@ -129,7 +127,6 @@ test('an http archive needs --sha256; a wrong checksum is refused before upload,
     const good = deploy(run.dir, ['--sha256', right, url, 'ops@web1'], env);
     assert.is(good.status, 'ok', good.output);
     assert.match(good.output, /^deployed svc-1\.2\.0 to ops@web1$/m);
-    assert.match(tools.log(), /^scp -q \S+\/svc-1\.2\.0\.tar\.gz ops@web1:\/tmp\/svc-1\.2\.0\.tar\.gz$/m);
     assert.match(tools.log(), /^ssh ops@web1 set -eu; mkdir -p /m);
   } finally {
     rmSync(stage, { recursive: true, force: true });
