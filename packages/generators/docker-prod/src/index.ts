@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, stateLayout, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -9,13 +9,13 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     const runtime = this.frameworkRuntime();
     const wsgi = Boolean(runtime.wsgiModule);
     // The source stays root's; the application writes only here (a volume, so data outlives the container).
-    const stateFolder = runtime.state ? `/var/lib/${this.project.name}` : undefined;
-    const stateEnv: Record<string, string> = runtime.state ? { [runtime.state.variable]: `${stateFolder}/${runtime.state.file}` } : {};
+    const state = stateLayout(this.project, runtime);
+    const stateFolder = runtime.state ? state.folder : undefined;
     const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: { ...runtime.env(this.project, 'prod'), ...stateEnv },
+      env: { ...runtime.env(this.project, 'prod'), ...state.environment },
       stateFolder,
       prestart: runtime.prestart,
       build: runtime.build(this.project),
