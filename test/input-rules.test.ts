@@ -162,7 +162,7 @@ test('--venv-dir naming a folder of the project\'s own files (src, requirements,
   assert.is(pyrepo(['new', 'fastapi-shiv', join(home, 'ok'), '--yes', '--skip-install', '--skip-git', '--venv-dir', 'env'], home).code, 0);
 });
 
-test('a package named like a standard-library module or one the framework installs (os, site, email, django, starlette) is refused with exit 2 and the reason', () => {
+test('a package named like a standard-library module or one the framework installs (os, site, email, compression, django, starlette) is refused with exit 2 and the reason', () => {
   const home = temp.make();
   const cases: Array<[string[], RegExp]> = [
     [['--package', 'os'], /Invalid --package: "os" is the name of a module of Python's standard library/],
@@ -170,6 +170,8 @@ test('a package named like a standard-library module or one the framework instal
     [['--name', 'site'], /Invalid --package \(derived from the project name "site"\): "site" is the name of a module of Python's standard library/],
     [['--name', 'django'], /"django" is the name of a module the project installs/],
     [['--package', 'starlette'], /"starlette" is the name of a module the project installs/],
+    // Added in Python 3.14, after the Python the list is read from.
+    [['--package', 'compression'], /"compression" is the name of a module of Python's standard library/],
   ];
   for (const [args, problem] of cases) {
     const target = join(home, 'out');

@@ -43,6 +43,11 @@ export interface FrameworkRuntime {
   productionEnv: Record<string, string>;
   /** Files the production server serves itself: URL prefix and folder from the repository root. */
   staticFiles?: { url: string; folder: string };
+  /**
+   * A file the application writes at run time (Django's SQLite database): the production image
+   * keeps it in a folder of its own, outside the read-only source, at the path this variable gives.
+   */
+  state?: { variable: string; file: string };
 }
 
 /** Servers that are not WSGI read where to listen from HOST and PORT; in a container, every interface. */
@@ -67,6 +72,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     }),
     productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
     staticFiles: { url: '/static', folder: 'staticfiles' },
+    state: { variable: 'DJANGO_SQLITE_PATH', file: 'db.sqlite3' },
   },
   flask: {
     sourceRoot: '.',

@@ -1,4 +1,5 @@
 import type { ProjectContext } from './context.js';
+import type { FrameworkRuntime } from './frameworks.js';
 
 /**
  * Where a release lives on a server pyrepo deploys to without containers: each release is
@@ -20,6 +21,16 @@ export interface ReleaseLayout {
 export function releaseLayout(project: ProjectContext): ReleaseLayout {
   const root = `/srv/${project.name}`;
   return { root, releases: `${root}/releases`, current: `${root}/current`, service: project.name };
+}
+
+/**
+ * The one folder a production run may write, outside the read-only source: /var/lib/<name>
+ * (systemd's StateDirectory=, the production image's volume), and the variable that puts the
+ * framework's run-time file there (Django: DJANGO_SQLITE_PATH), if it has one.
+ */
+export function stateLayout(project: ProjectContext, runtime: FrameworkRuntime): { folder: string; environment: Record<string, string> } {
+  const folder = `/var/lib/${project.name}`;
+  return { folder, environment: runtime.state ? { [runtime.state.variable]: `${folder}/${runtime.state.file}` } : {} };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction, type JSONInstruction, type Env } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Instruction, type JSONInstruction, type Env } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { join } from 'node:path';
 import { checkWithPython } from './checks.js';
@@ -73,6 +73,16 @@ export function checkDockerfile(text: string, rules: DockerfileRules = {}): stri
     if (runs(final).some(run => /apt-get install[^&;]*\b(gcc|build-essential|g\+\+|make)\b/.test(run))) problems.push('the production image installs a compiler in its final stage: build wheels in a build stage');
     for (const run of runs(final).filter(run => /pip install/.test(run))) {
       if (!/--no-index/.test(run)) problems.push(`RUN ${run.slice(0, 60)}: a production image installs from an index in its final stage, where source archives (uWSGI) find no compiler; install in a build stage and copy the result`);
+    }
+    const workdir = final.filter(i => i.getKeyword() === 'WORKDIR').at(-1)?.getArgumentsContent()?.trim();
+    const user = users.at(-1);
+    if (workdir && user && !['root', '0'].includes(user)) {
+      const folder = workdir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const chowned = runs(final).some(run => new RegExp(`\\bchown\\b[^&;|]*\\s${folder}/?(\\s|$)`).test(run));
+      const copiedOwned = final.some(
+        i => i.getKeyword() === 'COPY' && /^\.\s/.test(i.getArgumentsContent() ?? '') && (i as Copy).getFlags().some(flag => flag.getName() === 'chown' && !/^(root|0)(:|$)/.test(flag.getValue() ?? '')),
+      );
+      if (chowned || copiedOwned) problems.push(`the application user ${user} owns ${workdir}, where the code is: it can replace what it runs; leave the source to root and give the user only the folders it writes`);
     }
   }
   return problems;

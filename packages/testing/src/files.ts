@@ -34,8 +34,9 @@ export function fileKind(path: string, contents: string): FileKind | undefined {
   if (name.endsWith('.py')) return 'python';
   if (name.endsWith('.sh') || /^#!.*\b(ba)?sh\b/.test(contents)) return 'shell';
   if (name === 'Dockerfile' || name.endsWith('.Dockerfile')) {
-    // Development images and the images a build starts from may hold compilers; the one that runs the app may not.
-    return /(^|\/)(dev\.Dockerfile|docker\/(base|builder)\/Dockerfile)$/.test(path) ? 'dockerfile' : 'production-dockerfile';
+    // Development and builder images may hold compilers; the ones the app runs on may not (wheelhouse's
+    // base image is the release image's first layers, so it is held to the production rules too).
+    return /(^|\/)(dev\.Dockerfile|docker\/builder\/Dockerfile)$/.test(path) ? 'dockerfile' : 'production-dockerfile';
   }
   if (name === '.dockerignore') return 'dockerignore';
   if (/^(docker-)?compose\.ya?ml$/.test(name)) return 'compose';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { toolError } from './tools.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -185,7 +185,7 @@ export function startUwsgi(dir: string, env: NodeJS.ProcessEnv = {}): Promise<Ru
  * What is wrong with a uwsgi.ini beyond what uWSGI rejects: the defects found by running it
  * (options read from variables nothing sets, no die-on-term, no bound on how long a stop waits
  * for a worker still loading the app, an http-socket with the router's proxy option, a locale
- * the image lacks). Empty: none found.
+ * the image lacks, a pid file another local user can create or replace first). Empty: none found.
  */
 export function checkUwsgiIni(text: string): string[] {
   const problems: string[] = [];
@@ -215,5 +215,21 @@ export function checkUwsgiIni(text: string): string[] {
     const lang = /^LANG=(.*)$/.exec(value);
     if (lang && !/^C\.UTF-8$/i.test(lang[1]!)) problems.push(`env = ${value}: the slim images have no ${lang[1]} locale`);
   }
+  for (const [key, value] of options.filter(([key]) => /^(safe-)?pidfile2?$/.test(key))) {
+    if (inSharedFolder(value)) problems.push(`${key} = ${value}: a folder any local user can write, who can create or link that path first; leave the pid file out or put it in a private runtime folder (systemd RuntimeDirectory=)`);
+  }
   return problems;
+}
+
+/** Folders every user may write on a usual Linux host, whether or not this machine has them. */
+const sharedFolders = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/var/lock'];
+
+/** Whether a path is in a folder anyone may write: a usual shared one, or a world-writable folder here. */
+function inSharedFolder(path: string): boolean {
+  if (!isAbsolute(path)) return false;
+  if (sharedFolders.some(folder => path.startsWith(`${folder}/`))) return true;
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    if (existsSync(folder)) return (statSync(folder).mode & 0o002) !== 0;
+    if (folder === dirname(folder)) return false;
+  }
 }

@@ -1,6 +1,8 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRequirementsFiles, python, runPyrepo, runTool } from '@pyrepo/testing';
+import { parseRequirementsFiles, python, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
 
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
 
@@ -30,6 +32,21 @@ test('prod settings refuse to start without the secret key and hosts', async () 
       assert.match((error as Error).message, /ImproperlyConfigured: Set the environment variable DJANGO_SECRET_KEY/);
     }
   } finally {
+    run.cleanup();
+  }
+});
+
+test('prod settings put the SQLite database where DJANGO_SQLITE_PATH says (the image: a writable folder outside the read-only source)', async () => {
+  const run = await runPyrepo({ generators: ['django'], values: { name: 'shop', framework: 'django' } });
+  const state = tempDir('pyrepo-state-');
+  try {
+    const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'localhost' };
+    const database = join(state, 'db.sqlite3');
+    runTool(python, ['manage.py', 'migrate', '--noinput'], { cwd: run.dir, env: { ...prod, DJANGO_SQLITE_PATH: database } });
+    assert.ok(existsSync(database), 'the database is in the state folder');
+    assert.not.ok(existsSync(join(run.dir, 'db.sqlite3')), 'nothing written beside the source');
+  } finally {
+    rmSync(state, { recursive: true, force: true });
     run.cleanup();
   }
 });

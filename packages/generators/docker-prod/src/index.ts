@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, stateLayout, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -8,11 +8,15 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     const wsgi = Boolean(runtime.wsgiModule);
+    // The source stays root's; the application writes only here (a volume, so data outlives the container).
+    const state = stateLayout(this.project, runtime);
+    const stateFolder = runtime.state ? state.folder : undefined;
     const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: runtime.env(this.project, 'prod'),
+      env: { ...runtime.env(this.project, 'prod'), ...state.environment },
+      stateFolder,
       prestart: runtime.prestart,
       build: runtime.build(this.project),
       copies: requirementsCopies(this.project.layout),
@@ -25,7 +29,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv, stateFolder }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');

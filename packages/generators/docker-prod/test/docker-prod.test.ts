@@ -21,6 +21,27 @@ test('the production image: a build stage with a compiler that fills /opt/venv, 
   }
 });
 
+test('the source in the production image is root\'s; the Django database has a folder of its own; checkDockerfile flags an /app the app user owns', async () => {
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } });
+  try {
+    const dockerfile = run.read('docker/app/Dockerfile');
+    assert.not.match(dockerfile, /chown/, 'nothing in /app is handed to the app user');
+    assert.not.match(dockerfile, /COPY --chown/);
+    assert.match(dockerfile, /&& install -d -o app -g app -m 0700 \/var\/lib\/shop\n(#.*\n)*VOLUME \/var\/lib\/shop\n/);
+    assert.match(dockerfile, /DJANGO_SQLITE_PATH=\/var\/lib\/shop\/db\.sqlite3/);
+    const owned = (text: string) => checkDockerfile(text, { production: true }).join('\n');
+    assert.is(owned(dockerfile), '');
+    // What earlier versions generated, and the same through COPY.
+    const chowned = dockerfile.replace(/(useradd [^\n]*app)[^\n]*\n[^\n]*\n/, '$1 \\\n    && mkdir /app \\\n    && chown app:app /app\n');
+    assert.match(chowned, /chown app:app \/app\n/);
+    assert.match(owned(chowned), /the application user app owns \/app, where the code is/);
+    assert.match(owned(dockerfile.replace(/^COPY \. \.$/m, 'COPY --chown=app:app . .')), /the application user app owns \/app/);
+    assert.is(owned(dockerfile.replace(/^COPY \. \.$/m, 'COPY --chown=root:root . .')), '');
+  } finally {
+    run.cleanup();
+  }
+});
+
 test('another server command is written in exec form; a word that is not one is refused', async () => {
   const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] } });
   try {

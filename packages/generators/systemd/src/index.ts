@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, stateLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
@@ -45,6 +45,8 @@ export default class SystemdGenerator extends PyrepoGenerator<Options> {
       });
     }
     const service = services[this.props.run](this.project, this.props, release, runtime.serve?.(this.project));
+    // ProtectSystem=strict leaves the release read-only: a run-time file goes to StateDirectory=.
+    Object.assign(service.environment, stateLayout(this.project, runtime).environment);
     this.renderFiles(files, { release, service });
     this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }

@@ -18,6 +18,24 @@ test('the unit passes systemd-analyze verify and rates "OK" (1.1) on security, r
   }
 });
 
+test('a Django unit puts the SQLite database in the state directory, the one folder ProtectSystem=strict leaves writable', async () => {
+  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'blog', framework: 'django' } });
+  try {
+    const text = run.read('deploy/blog.service');
+    assert.match(text, /^StateDirectory=blog$/m);
+    assert.match(text, /^Environment=DJANGO_SQLITE_PATH=\/var\/lib\/blog\/db\.sqlite3$/m);
+    assert.equal(checkSystemdUnit(join(run.dir, 'deploy/blog.service')), []);
+    const flask = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask' } });
+    try {
+      assert.not.match(flask.read('deploy/shop.service'), /SQLITE/, 'only a framework with a run-time file gets the variable');
+    } finally {
+      flask.cleanup();
+    }
+  } finally {
+    run.cleanup();
+  }
+});
+
 test('a unit with an unknown key fails the check (systemd-analyze prints, exits 0)', async () => {
   const run = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask' } });
   try {

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly } from '@pyrepo/testing';
@@ -70,6 +71,30 @@ test('the options land in the ini; out-of-range values are refused', async () =>
     } catch (error) {
       assert.match((error as Error).message, pattern);
     }
+  }
+});
+
+test('no pid file where another local user could create or link it first; checkUwsgiIni flags one in /tmp or a world-writable folder', async () => {
+  const run = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'uwsgi'], values: { name: 'blog', framework: 'django', skipGit: true } });
+  // Outside /tmp, which the check flags whatever the folder's own mode.
+  const shared = mkdtempSync(join(dirname(fileURLToPath(import.meta.url)), 'shared-'));
+  try {
+    const ini = run.read('uwsgi.ini');
+    assert.not.match(ini, /^\s*(safe-)?pidfile2?\s*=/m, 'nothing reads a pid file: systemd and supervisor track the main process themselves');
+    assert.equal(checkUwsgiIni(ini), []);
+    const withPidfile = (path: string) => checkUwsgiIni(ini.replace(/^module = .*$/m, line => `${line}\npidfile = ${path}`)).join('\n');
+    // The line earlier versions generated.
+    assert.match(withPidfile('/tmp/blog-master.pid'), /pidfile = \/tmp\/blog-master\.pid: a folder any local user can write/);
+    assert.match(withPidfile('/var/tmp/blog.pid'), /a folder any local user can write/);
+    chmodSync(shared, 0o777);
+    assert.match(withPidfile(join(shared, 'blog.pid')), /a folder any local user can write/);
+    chmodSync(shared, 0o700);
+    assert.is(withPidfile(join(shared, 'blog.pid')), '', 'a folder only its owner can write');
+    assert.is(withPidfile('/run/blog/uwsgi.pid'), '', 'a runtime folder systemd creates for the service');
+    assert.match(withPidfile('/tmp/blog/uwsgi.pid'), /a folder any local user can write/, 'a folder in /tmp another user can create first');
+  } finally {
+    rmSync(shared, { recursive: true, force: true });
+    run.cleanup();
   }
 });
 
