@@ -148,6 +148,33 @@ test('a folder where a file is to be replaced (mkdir uwsgi.ini) fails the run be
   assert.equal(leftovers(dir), []);
 });
 
+test('a rename that fails halfway (an immutable file among the targets) puts back every file already replaced: exit 1, generation 1 everywhere, no temporaries', () => {
+  // Root's chattr +i makes the rename onto that one file fail (EPERM) after others were renamed;
+  // every check before the renames passes, as for a disk that fails mid-way.
+  assert.is(process.getuid?.(), 0, 'this test makes a file immutable (chattr +i): run the suite as root, as CI does');
+  const dir = work();
+  const first = pyrepo(slowArgs(1), dir);
+  assert.is(first.code, 0, first.stderr);
+  const old = folderState(dir);
+  const stuck = join(dir, 'data', readdirSync(join(dir, 'data')).sort().at(-1)!);
+  const chattr = (flag: string) => {
+    const result = spawnSync('chattr', [flag, stuck], { encoding: 'utf8' });
+    assert.is(result.status, 0, `chattr ${flag}: ${result.stderr}`);
+  };
+  chattr('+i');
+  try {
+    const result = pyrepo(slowArgs(2), dir);
+    assert.is(result.code, 1, result.stderr);
+    assert.match(result.stderr, /nothing was written/i);
+    noStackTrace(result.stderr);
+  } finally {
+    chattr('-i');
+  }
+  assert.equal(folderState(dir), old);
+  assert.equal([...generationOf(dir)], ['1']);
+  assert.equal(leftovers(dir), []);
+});
+
 for (const [signal, code] of [['SIGHUP', 129], ['SIGQUIT', 131]] as const) {
   test(`${signal} in the middle of the commit: exit ${code}, every file of one generation and whole, no temporary left`, async () => {
     const dir = work();

@@ -64,6 +64,11 @@ export function runInBackground(args: string[], cwd: string, ready: () => boolea
     }
   };
   const watcher = watch(watched, { recursive: true }, check);
+  // A folder made and removed between two events (the run's own .pyrepo.lock) cannot be watched
+  // any more: not an error of the test; the other folders stay watched.
+  watcher.on('error', error => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  });
   child = spawn(process.execPath, [bin, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

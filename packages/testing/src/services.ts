@@ -224,12 +224,24 @@ export function checkUwsgiIni(text: string): string[] {
 /** Folders every user may write on a usual Linux host, whether or not this machine has them. */
 const sharedFolders = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/var/lock'];
 
-/** Whether a path is in a folder anyone may write: a usual shared one, or a world-writable folder here. */
+/**
+ * Whether another local user could make or replace a path first: it sits directly in a folder
+ * anyone may write (a usual shared one, or a world-writable one here), below a folder that does
+ * not exist under a shared one (anyone may make it), or below a world-writable folder without the
+ * sticky bit (anyone may rename what is in it). A private folder inside /tmp is not shared.
+ */
 function inSharedFolder(path: string): boolean {
   if (!isAbsolute(path)) return false;
-  if (sharedFolders.some(folder => path.startsWith(`${folder}/`))) return true;
-  for (let folder = dirname(path); ; folder = dirname(folder)) {
-    if (existsSync(folder)) return (statSync(folder).mode & 0o002) !== 0;
+  const parent = dirname(path);
+  const underShared = (folder: string) => sharedFolders.some(shared => folder.startsWith(`${shared}/`));
+  for (let folder = parent; ; folder = dirname(folder)) {
+    if (sharedFolders.includes(folder)) return folder === parent;
+    const stat = statSync(folder, { throwIfNoEntry: false });
+    if (!stat) {
+      if (underShared(folder)) return true;
+    } else if ((stat.mode & 0o002) !== 0 && (folder === parent || (stat.mode & 0o1000) === 0)) {
+      return true;
+    }
     if (folder === dirname(folder)) return false;
   }
 }

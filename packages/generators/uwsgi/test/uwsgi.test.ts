@@ -1,5 +1,6 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -76,7 +77,7 @@ test('the options land in the ini; out-of-range values are refused', async () =>
 
 test('no pid file where another local user could create or link it first; checkUwsgiIni flags one in /tmp or a world-writable folder', async () => {
   const run = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'uwsgi'], values: { name: 'blog', framework: 'django', skipGit: true } });
-  // Outside /tmp, which the check flags whatever the folder's own mode.
+  // Beside the test, wherever the checkout is (in CI it may be inside /tmp).
   const shared = mkdtempSync(join(dirname(fileURLToPath(import.meta.url)), 'shared-'));
   try {
     const ini = run.read('uwsgi.ini');
@@ -92,6 +93,13 @@ test('no pid file where another local user could create or link it first; checkU
     assert.is(withPidfile(join(shared, 'blog.pid')), '', 'a folder only its owner can write');
     assert.is(withPidfile('/run/blog/uwsgi.pid'), '', 'a runtime folder systemd creates for the service');
     assert.match(withPidfile('/tmp/blog/uwsgi.pid'), /a folder any local user can write/, 'a folder in /tmp another user can create first');
+    const privateInTmp = mkdtempSync(join(tmpdir(), 'pyrepo-private-'));
+    try {
+      chmodSync(privateInTmp, 0o700);
+      assert.is(withPidfile(join(privateInTmp, 'blog.pid')), '', 'a private folder inside /tmp (sticky): nobody else can make or rename it');
+    } finally {
+      rmSync(privateInTmp, { recursive: true, force: true });
+    }
   } finally {
     rmSync(shared, { recursive: true, force: true });
     run.cleanup();
