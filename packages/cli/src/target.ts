@@ -8,8 +8,11 @@ import { UsageError } from '@pyrepo/core/host';
  * for ever, in one synchronous call that no signal interrupts).
  */
 const systemRoots = ['/proc', '/sys', '/dev'];
+/** Ordinary writable file systems mounted under them (/dev/shm is a tmpfs: the bench writes there). */
+const ordinaryUnderSystem = ['/dev/shm'];
 
 const under = (path: string, root: string) => path === root || path.startsWith(`${root}${sep}`);
+const underSystem = (path: string, root: string) => under(path, root) && !ordinaryUnderSystem.some(ordinary => under(path, ordinary));
 
 /**
  * Refuse a target folder that cannot hold a repository, before anything is resolved or written: one
@@ -20,7 +23,7 @@ export function checkTargetFolder(dir: string): void {
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   const real = existsSync(existing) ? realpathSync(existing) : existing;
-  const system = systemRoots.find(root => under(dir, root) || under(real, root));
+  const system = systemRoots.find(root => underSystem(dir, root) || underSystem(real, root));
   if (system) {
     throw new UsageError({
       message: `${dir} is under ${system}, a file system of the kernel: a repository cannot live there.`,
