@@ -1,7 +1,7 @@
 // The user's files are never lost: updates without questions only where pyrepo's own file is
 // unchanged, all-or-nothing writes (a failing, hostile or interrupted run leaves the folder as it
 // was), atomic replacement, install failures that keep the files. Runs the real CLI.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
