@@ -26,13 +26,37 @@ export interface ProjectContext {
   appUser: string;
   /** Port the app listens on. Default 8000. */
   port: number;
+  /**
+   * The facts below are the project model's (see project-model.ts): read from the repository,
+   * given with their flag, or established by a generator of the same run (the django generator
+   * writes <package>/settings/prod.py). Unset means nobody established them; a generator that
+   * needs one never guesses (see requireFacts).
+   */
+  /** Folder the importable code is in, from the repository root ("." or "src"). */
+  sourceRoot?: string;
+  /** Django settings module production runs with. */
+  settingsModule?: string;
+  /** Django settings module development runs with (manage.py's). */
+  devSettingsModule?: string;
+  /** WSGI application object, module:attribute. */
+  wsgiApp?: string;
+  /** ASGI application object, module:attribute or module:factory(). */
+  asgiApp?: string;
+  /** Django's STATIC_URL. */
+  staticUrl?: string;
+  /** Django's STATIC_ROOT, from the repository root. */
+  staticRoot?: string;
+  /** Where production's dependencies are declared (a requirements file or pyproject.toml). */
+  prodRequirements?: string;
+  /** Where development's dependencies are declared. */
+  devRequirements?: string;
 }
 
 export type ContextKey = keyof ProjectContext;
 export const contextKeys = Object.keys(contextSchema.properties) as ContextKey[];
 
 /** Where a project fact came from, in precedence order (first wins). */
-export type ContextSource = 'option' | 'stored' | 'preset' | 'detected' | 'derived' | 'default';
+export type ContextSource = 'option' | 'stored' | 'preset' | 'created' | 'detected' | 'derived' | 'default';
 
 export interface ContextLayers {
   /** From the command line or an answers file. */
@@ -41,6 +65,8 @@ export interface ContextLayers {
   stored: Partial<Record<ContextKey, unknown>>;
   /** From the preset. */
   preset: Partial<Record<ContextKey, unknown>>;
+  /** Established by a generator of this run (the framework generator's files). */
+  created: Partial<Record<ContextKey, unknown>>;
   /** Found in the existing repository. */
   detected: Partial<Record<ContextKey, unknown>>;
   targetDir: string;
@@ -62,7 +88,7 @@ export function packageFromName(name: string): string {
   return normalizeName(name).replace(/-/g, '_');
 }
 
-const layerOrder = ['option', 'stored', 'preset', 'detected'] as const;
+const layerOrder = ['option', 'stored', 'preset', 'created', 'detected'] as const;
 
 /** Pick each fact from the first layer that has it; derive name and package when no layer does. */
 export function draftContext(layers: ContextLayers): ContextDraft {
