@@ -66,7 +66,7 @@ export interface ContextLayers {
   /** From the preset. */
   preset: Partial<Record<ContextKey, unknown>>;
   /** Established by a generator of this run (the framework generator's files). */
-  created: Partial<Record<ContextKey, unknown>>;
+  created?: Partial<Record<ContextKey, unknown>>;
   /** Found in the existing repository. */
   detected: Partial<Record<ContextKey, unknown>>;
   targetDir: string;
@@ -96,7 +96,7 @@ export function draftContext(layers: ContextLayers): ContextDraft {
   const sources: ContextDraft['sources'] = {};
   for (const key of contextKeys) {
     for (const layer of layerOrder) {
-      const value = layers[layer][key];
+      const value = layers[layer]?.[key];
       if (value !== undefined) {
         values[key] = value;
         sources[key] = layer;
