@@ -4,7 +4,7 @@
 // and with composed generators. Prints tables, checks the targets of docs/performance.md, exits 1
 // when one is missed. Options: --runs N (default 20), --warmup N (default 2), --json FILE,
 // --out DIR (where the commands write; default /dev/shm when there is one, else the temp folder),
-// --group main|scale (one table only; the targets of the other are not checked).
+// --group main|scale|existing (one table only; the targets of the others are not checked).
 import { spawnSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -109,6 +109,38 @@ const scaling = {
 };
 for (const command of Object.values(scaling)) command.prepare = fresh(join(out, 'scale'));
 
+// `pyrepo add` into a repository pyrepo did not write: the same Django project alone (10 files) and
+// among 10,000 files (its project model reads only what it needs, so the second may cost little more).
+const existingApp = (name, extraFiles) => {
+  const dir = join(out, name);
+  const files = {
+    'manage.py': 'import os\nimport sys\n\nif __name__ == "__main__":\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n',
+    'site_app/__init__.py': '',
+    'site_app/settings.py': 'from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nWSGI_APPLICATION = "site_app.wsgi.application"\nSTATIC_URL = "static/"\nSTATIC_ROOT = BASE_DIR / "collected"\n',
+    'site_app/wsgi.py': 'import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")\napplication = get_wsgi_application()\n',
+    'site_app/urls.py': 'urlpatterns = []\n',
+    'requirements.txt': 'Django>=4.2\n',
+    'README.md': '# site\n',
+    '.gitignore': '__pycache__/\n',
+    'setup.cfg': '[flake8]\nmax-line-length = 100\n',
+    'tests/test_site.py': 'def test_nothing():\n    pass\n',
+  };
+  for (let index = 0; index < extraFiles; index++) files[`site_app/part${Math.floor(index / 100)}/module_${index % 100}.py`] = `VALUE = ${index}\n`;
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  for (let part = 0; part < extraFiles / 100; part++) writeFileSync(join(dir, 'site_app', `part${part}`, '__init__.py'), '');
+  return {
+    argv: [node, pyrepoBin, 'add', 'uwsgi', '--yes', '--install', 'system', '--dir', dir],
+    prepare: () => ['uwsgi.ini', '.yo-rc.json'].forEach(file => rmSync(join(dir, file), { force: true })),
+  };
+};
+const existing = {
+  existing10: { label: 'pyrepo add uwsgi, Django repository of 10 files', ...existingApp('existing-10', 0) },
+  existing10k: { label: 'pyrepo add uwsgi, the same among 10,000 files', ...existingApp('existing-10k', 9990) },
+};
+
 function fail(message) {
   console.error(`bench: ${message}`);
   process.exit(2);
@@ -171,10 +203,13 @@ for (const [key, dir] of [['floor', join(out, 'floor')], ['cookiecutter', join(o
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}, ${runs} runs (+${warmup} warm-up) each`;
 console.log(`pyrepo bench: ${machine}\n`);
-const main = flags.group === 'scale' ? undefined : measure(commands);
+const wanted = group => flags.group === undefined || flags.group === group;
+const main = wanted('main') ? measure(commands) : undefined;
 if (main) console.log(`${table(main)}\n`);
-const scale = flags.group === 'main' ? undefined : measure(scaling);
+const scale = wanted('scale') ? measure(scaling) : undefined;
 if (scale) console.log(`${table(scale)}\n`);
+const inExisting = wanted('existing') ? measure(existing) : undefined;
+if (inExisting) console.log(`${table(inExisting)}\n`);
 
 const ratio = (a, b) => a / b;
 const targets = [
@@ -194,10 +229,11 @@ const targets = [
         ['50 generators - 1 generator (ms)', scale.generators50.median - scale.generators1.median, '< 150', v => v < 150],
       ]
     : []),
+  ...(inExisting ? [['add into 10,000 files / into 10 files', ratio(inExisting.existing10k.median, inExisting.existing10.median), '<= 1.3', v => v <= 1.3]] : []),
 ].map(([name, value, target, met]) => ({ name, value, target, met: met(value) }));
 const width = Math.max(...targets.map(t => t.name.length));
 for (const t of targets) console.log(`${t.met ? 'ok  ' : 'MISS'} ${t.name.padEnd(width)}  ${t.value.toFixed(3).padStart(9)}  (target ${t.target})`);
-if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ machine, main, scale, targets }, null, 2)}\n`);
+if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ machine, main, scale, existing: inExisting, targets }, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
 rmSync(out, { recursive: true, force: true });
 process.exitCode = targets.every(t => t.met) ? 0 : 1;

@@ -12,6 +12,7 @@ import {
   draftPlan,
   finalizePlan,
   formatProblems,
+  inspectProject,
   renderOptionsHelp,
   resolvePreset,
   type EntrySource,
@@ -21,7 +22,7 @@ import {
 } from '@pyrepo/core/host';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
-import { describeDraft, describePlan } from './output.js';
+import { describeDraft, describeModel, describePlan, factLines } from './output.js';
 import { initPackage } from './init.js';
 import { checkTargetFolder } from './target.js';
 import { importWithSharedCore } from './shared-core.js';
@@ -90,10 +91,15 @@ export async function main(args: string[], io: Io): Promise<number> {
     const values = collectValues(argv);
     const interactive = io.interactive && !argv.yes;
     const registry = registryFor(io.cwd, new Trust({ everything: Boolean(argv.trust) }), request.targetDir);
-    const composition = composePlan(request, registry);
+    const composition = await composePlan(request, registry);
     await confirmTrust(composition, interactive ? askYesNo : undefined);
     const draft = draftPlan({ ...request, values, interactive }, registry, composition);
     if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
+    else if (request.generators && !draft.interactive) {
+      // What `add` took from the repository, before the files it writes from it.
+      const facts = factLines(finalizePlan(draft));
+      if (facts.length > 0) io.out(`${facts.join('\n').replace(/^  facts used:/, 'Facts used:')}\n`);
+    }
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
     io.generated?.(draft.steps.map(step => step.entry.source.type));
@@ -171,6 +177,23 @@ export async function main(args: string[], io: Io): Promise<number> {
         io.out(
           `Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\nNext:\n  cd ${created.dir}\n  npm install && npm test\n  npm publish                 (then: npm i -g ${created.packageName}; ${use})\n`,
         );
+      },
+    )
+    .command(
+      'inspect [dir]',
+      'Print what pyrepo reads from a repository: each fact, its value and where it came from',
+      y =>
+        y
+          .positional('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
+          .option('json', { type: 'boolean', describe: 'Print JSON' })
+          .example('$0 inspect', 'The project model of this repository')
+          .epilogue(epilogue),
+      async argv => {
+        const dir = resolve(io.cwd, argv.dir ?? '.');
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError({ message: `Folder ${dir} does not exist.`, fix: 'pass the folder of a repository (default: the current one).' });
+        checkTargetFolder(dir);
+        const model = await inspectProject(dir);
+        io.out(argv.json ? `${JSON.stringify({ dir, facts: model.facts, notFound: model.lookedAt }, null, 2)}\n` : describeModel(model));
       },
     )
     .command(

@@ -54,9 +54,11 @@ export interface ProjectContext {
 
 export type ContextKey = keyof ProjectContext;
 export const contextKeys = Object.keys(contextSchema.properties) as ContextKey[];
+/** The facts of the project model that are asked only when a run needs them (see plan.ts missingFacts). */
+export const modelFactKeys: ReadonlySet<ContextKey> = new Set(['sourceRoot', 'settingsModule', 'devSettingsModule', 'wsgiApp', 'asgiApp', 'staticUrl', 'staticRoot', 'prodRequirements', 'devRequirements']);
 
 /** Where a project fact came from, in precedence order (first wins). */
-export type ContextSource = 'option' | 'stored' | 'preset' | 'created' | 'detected' | 'derived' | 'default';
+export type ContextSource = 'option' | 'stored' | 'preset' | 'detected' | 'created' | 'derived' | 'default';
 
 export interface ContextLayers {
   /** From the command line or an answers file. */
@@ -65,10 +67,10 @@ export interface ContextLayers {
   stored: Partial<Record<ContextKey, unknown>>;
   /** From the preset. */
   preset: Partial<Record<ContextKey, unknown>>;
-  /** Established by a generator of this run (the framework generator's files). */
-  created?: Partial<Record<ContextKey, unknown>>;
   /** Found in the existing repository. */
   detected: Partial<Record<ContextKey, unknown>>;
+  /** Where each detected fact was read, for messages. */
+  detectedFrom?: Partial<Record<ContextKey, string>>;
   targetDir: string;
 }
 
@@ -76,6 +78,10 @@ export interface ContextDraft {
   values: Partial<Record<ContextKey, unknown>>;
   sources: Partial<Record<ContextKey, ContextSource>>;
   targetDir: string;
+  /** Where each detected fact was read, for messages. */
+  detectedFrom?: Partial<Record<ContextKey, string>>;
+  /** The facts a framework generator of this run establishes, from the name and package (see FrameworkRuntime.creates). */
+  create?: (values: Partial<Record<ContextKey, unknown>>) => Partial<Record<ContextKey, unknown>>;
 }
 
 /** PEP 503 normalization: `My_App.io` gives `my-app-io`. */
@@ -88,7 +94,7 @@ export function packageFromName(name: string): string {
   return normalizeName(name).replace(/-/g, '_');
 }
 
-const layerOrder = ['option', 'stored', 'preset', 'created', 'detected'] as const;
+const layerOrder = ['option', 'stored', 'preset', 'detected'] as const;
 
 /** Pick each fact from the first layer that has it; derive name and package when no layer does. */
 export function draftContext(layers: ContextLayers): ContextDraft {
@@ -96,7 +102,7 @@ export function draftContext(layers: ContextLayers): ContextDraft {
   const sources: ContextDraft['sources'] = {};
   for (const key of contextKeys) {
     for (const layer of layerOrder) {
-      const value = layers[layer]?.[key];
+      const value = layers[layer][key];
       if (value !== undefined) {
         values[key] = value;
         sources[key] = layer;
@@ -104,7 +110,7 @@ export function draftContext(layers: ContextLayers): ContextDraft {
       }
     }
   }
-  const draft = { values, sources, targetDir: resolve(layers.targetDir) };
+  const draft: ContextDraft = { values, sources, targetDir: resolve(layers.targetDir), detectedFrom: layers.detectedFrom };
   rederive(draft);
   return draft;
 }
@@ -118,6 +124,11 @@ export function rederive(draft: ContextDraft): void {
   if (draft.sources.package === undefined || draft.sources.package === 'derived') {
     draft.values.package = typeof draft.values.name === 'string' ? packageFromName(draft.values.name) : undefined;
     draft.sources.package = 'derived';
+  }
+  for (const [key, value] of Object.entries(draft.create?.(draft.values) ?? {}) as Array<[ContextKey, unknown]>) {
+    if (draft.sources[key] !== undefined && draft.sources[key] !== 'created') continue;
+    draft.values[key] = value;
+    draft.sources[key] = 'created';
   }
 }
 
@@ -134,7 +145,9 @@ export function describeFact(key: ContextKey, draft: ContextDraft): string {
     case 'preset':
       return `${flag} (set by the preset)`;
     case 'detected':
-      return `${flag} (detected in the repository)`;
+      return `${flag} (detected in the repository${draft.detectedFrom?.[key] ? `: ${draft.detectedFrom[key]}` : ''})`;
+    case 'created':
+      return `${flag} (what the ${String(draft.values.framework)} generator writes in this run)`;
     default:
       return flag;
   }

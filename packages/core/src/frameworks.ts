@@ -1,4 +1,4 @@
-import type { Framework, ProjectContext } from './context.js';
+import type { ContextKey, Framework, ProjectContext } from './context.js';
 
 /** Where an application runs: the development server or the production image/service. */
 export type Stage = 'dev' | 'prod';
@@ -17,32 +17,39 @@ export interface Distribution {
   manifest: string[];
 }
 
+/** What a generator that runs the application needs of the project model (schema.json's `x-needs`). */
+export type ApplicationNeed = 'application' | 'dev-application';
+
 /**
  * How a framework's application is run, for the generators that run it (containers, uWSGI,
- * services, packaging). Data shared by several generators, so it lives here; each framework's
- * own generator (django, flask, ...) writes the code these facts point at.
+ * services, packaging). Data shared by several generators, so it lives here. Every place the
+ * application is named comes from the project model's facts (settings modules, the application
+ * object, the source root), read from the repository or established by the framework's own
+ * generator (`creates`): nothing here assumes pyrepo's own layout.
  */
 export interface FrameworkRuntime {
-  /** Folder the importable code lives in, from the repository root ("src" for a src layout). */
-  sourceRoot: string;
+  /** The facts each need takes: the plan asks for them, or stops naming their flags, before anything is written. */
+  needs: Record<ApplicationNeed, ContextKey[]>;
+  /** The facts this framework's generator (pyrepo's django, flask, ...) establishes with the files it writes. */
+  creates(project: Pick<ProjectContext, 'name' | 'package'>): Partial<ProjectContext>;
   /** Environment the application needs in a container at a stage. */
   env(project: ProjectContext, stage: Stage): Record<string, string>;
   /** The WSGI callable, as uWSGI's `module` option takes it; none for servers that are not WSGI. */
   wsgiModule?(project: ProjectContext): string;
-  /** The production server when it is not uWSGI: a command run from the repository root. */
+  /** The production server when it is not uWSGI: a command run from the repository root, starting with `python`. */
   serve?(project: ProjectContext): string[];
   /** The development server, as an exec-form command. */
   devCommand(project: ProjectContext): string[];
   /** Shell commands a container runs before the server starts (e.g. migrations). */
-  prestart: string[];
+  prestart(project: ProjectContext): string[];
   /** Shell commands the production image runs once the source is in (e.g. collecting static files). */
   build(project: ProjectContext): string[];
   /** What its source distribution holds. */
   distribution(project: ProjectContext): Distribution;
   /** What a production run must be given, with example values (documentation, local trials). */
   productionEnv: Record<string, string>;
-  /** Files the production server serves itself: URL prefix and folder from the repository root. */
-  staticFiles?: { url: string; folder: string };
+  /** Files the production server serves itself: URL prefix and folder from the repository root, when the project says both. */
+  staticFiles?(project: ProjectContext): { url: string; folder: string } | undefined;
   /**
    * A file the application writes at run time (Django's SQLite database): the production image
    * keeps it in a folder of its own, outside the read-only source, at the path this variable gives.
@@ -53,53 +60,89 @@ export interface FrameworkRuntime {
 /** Servers that are not WSGI read where to listen from HOST and PORT; in a container, every interface. */
 const listenEverywhere = (): Record<string, string> => ({ HOST: '0.0.0.0' });
 
+/** A command run from the repository root for a script in the source root (manage.py in src/ or <project>/). */
+const inSourceRoot = (project: ProjectContext, file: string): string => (project.sourceRoot && project.sourceRoot !== '.' ? `${project.sourceRoot}/${file}` : file);
+
+/** An application reference module:attribute, or module:factory() for a factory. */
+function splitApp(app: string): { module: string; attribute: string; factory: boolean } {
+  const [module, attribute] = app.split(':') as [string, string];
+  return { module, attribute: attribute.replace(/\(\)$/, ''), factory: attribute.endsWith('()') };
+}
+
+/** Whether the project's FastAPI application is the one pyrepo's fastapi generator writes (a package with a __main__ that serves it). */
+const isPyrepoFastapi = (project: ProjectContext): boolean => project.asgiApp === frameworkRuntimes.fastapi!.creates(project).asgiApp && project.sourceRoot === 'src';
+
+/** uvicorn's command line for an ASGI application of the project. */
+function uvicornArguments(project: ProjectContext): string[] {
+  const { module, attribute, factory } = splitApp(project.asgiApp!);
+  return [`${module}:${attribute}`, ...(factory ? ['--factory'] : []), ...(project.sourceRoot && project.sourceRoot !== '.' ? ['--app-dir', project.sourceRoot] : [])];
+}
+
 export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
   django: {
-    sourceRoot: '.',
-    env: (project, stage) => ({ DJANGO_SETTINGS_MODULE: `${project.package}.settings.${stage}` }),
-    wsgiModule: project => `${project.package}.wsgi:application`,
-    devCommand: project => ['python', 'manage.py', 'runserver', `0.0.0.0:${project.port}`],
-    prestart: ['python manage.py migrate --noinput'],
+    needs: { application: ['settingsModule', 'wsgiApp'], 'dev-application': ['devSettingsModule'] },
+    creates: project => ({
+      sourceRoot: '.',
+      settingsModule: `${project.package}.settings.prod`,
+      devSettingsModule: `${project.package}.settings.dev`,
+      wsgiApp: `${project.package}.wsgi:application`,
+      staticUrl: '/static/',
+      staticRoot: 'staticfiles',
+    }),
+    env: (project, stage) => ({ DJANGO_SETTINGS_MODULE: stage === 'prod' ? project.settingsModule! : project.devSettingsModule! }),
+    wsgiModule: project => project.wsgiApp!,
+    devCommand: project => ['python', inSourceRoot(project, 'manage.py'), 'runserver', `0.0.0.0:${project.port}`],
+    prestart: project => [`python ${inSourceRoot(project, 'manage.py')} migrate --noinput`],
     // The prod settings require a key and hosts to load; collectstatic uses neither, so the
-    // build gives placeholders that live only in this command, not in the image.
-    build: () => ['DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput'],
+    // build gives placeholders that live only in this command, not in the image. Without a
+    // STATIC_ROOT in the settings, collectstatic has nowhere to write: no step.
+    build: project =>
+      project.staticRoot ? [`DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python ${inSourceRoot(project, 'manage.py')} collectstatic --noinput`] : [],
     distribution: project => ({
       modules: [],
       packages: true,
-      scripts: ['manage.py'],
+      scripts: [inSourceRoot(project, 'manage.py')],
       consoleScripts: [],
       manifest: [`recursive-include ${project.package} *.html *.txt *.css *.js *.json`, `graft ${project.package}/static`, `graft ${project.package}/templates`],
     }),
     productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
-    staticFiles: { url: '/static', folder: 'staticfiles' },
+    staticFiles: project => (project.staticUrl && project.staticRoot ? { url: project.staticUrl.replace(/\/$/, ''), folder: project.staticRoot } : undefined),
     state: { variable: 'DJANGO_SQLITE_PATH', file: 'db.sqlite3' },
   },
   flask: {
-    sourceRoot: '.',
+    needs: { application: ['wsgiApp'], 'dev-application': ['wsgiApp'] },
+    creates: () => ({ sourceRoot: '.', wsgiApp: 'app:app' }),
     env: () => ({}),
-    wsgiModule: () => 'app:app',
-    devCommand: project => ['flask', '--app', 'app', 'run', '--host', '0.0.0.0', '--port', String(project.port)],
-    prestart: [],
+    wsgiModule: project => project.wsgiApp!,
+    devCommand: project => ['flask', '--app', project.wsgiApp!, 'run', '--host', '0.0.0.0', '--port', String(project.port)],
+    prestart: () => [],
     build: () => [],
-    distribution: project => ({ modules: ['app'], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] }),
+    distribution: project => {
+      const { module } = splitApp(project.wsgiApp!);
+      const topLevel = module.split('.')[0]!;
+      return module.includes('.') ? { modules: [], packages: true, scripts: [], consoleScripts: [], manifest: [] } : { modules: [topLevel], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] };
+    },
     productionEnv: {},
   },
   fastapi: {
-    sourceRoot: 'src',
-    env: listenEverywhere,
-    serve: project => ['python', '-m', project.package],
-    devCommand: project => ['uvicorn', `${project.package}.main:app`, '--app-dir', 'src', '--reload', '--host', '0.0.0.0', '--port', String(project.port)],
-    prestart: [],
+    needs: { application: ['asgiApp'], 'dev-application': ['asgiApp'] },
+    creates: project => ({ sourceRoot: 'src', asgiApp: `${project.package}.main:app` }),
+    // uvicorn's command line reads UVICORN_HOST and UVICORN_PORT.
+    env: project => (isPyrepoFastapi(project) ? listenEverywhere() : { UVICORN_HOST: '0.0.0.0', UVICORN_PORT: String(project.port) }),
+    serve: project => (isPyrepoFastapi(project) ? ['python', '-m', project.package] : ['python', '-m', 'uvicorn', ...uvicornArguments(project)]),
+    devCommand: project => ['uvicorn', ...uvicornArguments(project), '--reload', '--host', '0.0.0.0', '--port', String(project.port)],
+    prestart: () => [],
     build: () => [],
-    distribution: project => ({ modules: [], packages: true, scripts: [], consoleScripts: [`${project.name} = ${project.package}.main:main`], manifest: [] }),
+    distribution: project => ({ modules: [], packages: true, scripts: [], consoleScripts: isPyrepoFastapi(project) ? [`${project.name} = ${project.package}.main:main`] : [], manifest: [] }),
     productionEnv: {},
   },
   tornado: {
-    sourceRoot: '.',
+    needs: { application: [], 'dev-application': [] },
+    creates: () => ({ sourceRoot: '.' }),
     env: listenEverywhere,
     serve: () => ['python', 'server.py'],
     devCommand: () => ['python', 'server.py'],
-    prestart: [],
+    prestart: () => [],
     build: () => [],
     distribution: () => ({ modules: ['server'], packages: false, scripts: [], consoleScripts: [], manifest: [] }),
     productionEnv: {},
@@ -108,7 +151,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
 
 /** The folder a project's importable code is in: "src" for a src layout, else the repository root. */
 export function sourceRoot(project: ProjectContext): string {
-  return frameworkRuntimes[project.framework]?.sourceRoot ?? '.';
+  return project.sourceRoot ?? '.';
 }
 
 /** The configuration file a Flask application of pyrepo's reads: <name>.conf next to app.py. */

@@ -2,7 +2,7 @@
 // Kept free of yeoman-generator/yeoman-environment so `pyrepo list`, `info` and bad-input errors start fast.
 export * from './compat.js';
 export * from './context.js';
-export * from './detect.js';
+export * from './project-model.js';
 export * from './errors.js';
 export * from './json.js';
 export * from './plan.js';

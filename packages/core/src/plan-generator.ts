@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { commitAtomically } from './commit.js';
-import { contextKeys } from './context.js';
+import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './merge-status.js';
 import type { StepInput } from './generator.js';
@@ -142,7 +142,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
     const preset = statics.target.preset ?? this.options.preset ?? (statics.target.generators ? undefined : await this.#choosePreset(registry, interactive));
     const request = { targetDir: this.destinationRoot(), preset, generators: statics.target.generators, values: optionValues(this.options as JsonObject), interactive };
-    const composition = composePlan(request, registry);
+    const composition = await composePlan(request, registry);
     const ask = async (message: string) => (await this.prompt<{ trust: boolean }>([{ type: 'confirm', name: 'trust', message, default: false }])).trust;
     await confirmTrust(composition, interactive ? ask : undefined);
     this.#draft = draftPlan(request, registry, composition);
@@ -225,7 +225,10 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const stored = storage.get('generators');
     const generators: JsonObject = isPlainObject(stored) ? { ...stored } : {};
     for (const step of plan.steps) generators[step.entry.name] = { ...(isPlainObject(generators[step.entry.name]) ? (generators[step.entry.name] as JsonObject) : {}), ...step.chosen };
-    storage.set('project', Object.fromEntries(contextKeys.map(key => [key, plan.project[key]])));
+    // The project model's facts are read from the repository on each run (it may change); only
+    // the ones a person chose are stored, so that they keep winning.
+    const chosenFacts = contextKeys.filter(key => !modelFactKeys.has(key) || plan.projectSources[key] === 'option' || plan.projectSources[key] === 'stored');
+    storage.set('project', Object.fromEntries(chosenFacts.map(key => [key, plan.project[key]])));
     if (plan.preset) storage.set('preset', plan.preset.name);
     storage.set('generators', generators);
   }

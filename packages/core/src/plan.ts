@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
-import { detectProject } from './detect.js';
+import { type ContextDraft, type ContextKey, type ContextSource, type Framework, type ProjectContext, contextKeys, modelFactKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
+import { frameworkRuntimes } from './frameworks.js';
+import { inspectProject, modelValues, type ProjectModel } from './project-model.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
 import { fromFlag, isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
 import { resolvePreset, type PresetStep, type ResolvedPreset } from './presets.js';
@@ -50,6 +51,8 @@ export interface Composition {
   stored: StoredConfig;
   /** What the user trusts (the registry's): nothing outside it is loaded (see trust.ts). */
   trust?: Trust;
+  /** What the repository says about itself (read, never run). */
+  model: ProjectModel;
 }
 
 /** A plan whose values may still be prompted for; nothing is validated as a whole yet. */
@@ -74,18 +77,21 @@ export interface Plan {
   targetDir: string;
   preset?: { name: string; chain: string[] };
   project: ProjectContext;
+  /** Where each project fact came from, and for detected ones, where in the repository. */
+  projectSources: Partial<Record<ContextKey, ContextSource>>;
+  detectedFrom: Partial<Record<ContextKey, string>>;
   steps: PlanStep[];
 }
 
-/** The composition a request names: its preset (and what it extends) or generators, and the repository's stored config. */
-export function composePlan(request: Pick<PlanRequest, 'targetDir' | 'preset' | 'generators'>, registry: Registry): Composition {
+/** The composition a request names: its preset (and what it extends) or generators, the repository's stored config and its project model. */
+export async function composePlan(request: Pick<PlanRequest, 'targetDir' | 'preset' | 'generators'>, registry: Registry): Promise<Composition> {
   const targetDir = resolve(request.targetDir);
   const preset = request.preset ? resolvePreset(registry, request.preset) : undefined;
   const generators = preset ? preset.steps.map(step => step.entry) : resolveGeneratorsFor(request.generators ?? [], registry);
   const stored = readStoredConfig(targetDir);
   // A generator added again to a repository made from a preset keeps that preset's options for it.
   const presetSteps = new Map((preset ?? storedPreset(stored, registry))?.steps.map(step => [step.entry.name, step]));
-  return { targetDir, preset, generators, presetSteps, stored, trust: registry.trust };
+  return { targetDir, preset, generators, presetSteps, stored, trust: registry.trust, model: await inspectProject(targetDir) };
 }
 
 /**
@@ -94,7 +100,7 @@ export function composePlan(request: Pick<PlanRequest, 'targetDir' | 'preset' | 
  * when not interactive, the draft is validated whole, so a returned draft is ready to finalize.
  * A composition with untrusted code is refused first: its schemas are not even compiled.
  */
-export function draftPlan(request: PlanRequest, registry: Registry, composition: Composition = composePlan(request, registry)): PlanDraft {
+export function draftPlan(request: PlanRequest, registry: Registry, composition: Composition): PlanDraft {
   requireTrusted(composition);
   const { targetDir, preset, generators: entries, presetSteps, stored } = composition;
   const problems: Problem[] = [];
@@ -128,9 +134,17 @@ export function draftPlan(request: PlanRequest, registry: Registry, composition:
     option: contextValues,
     stored: (stored.project ?? {}) as Partial<Record<ContextKey, unknown>>,
     preset: (preset?.context ?? {}) as Partial<Record<ContextKey, unknown>>,
-    detected: detectProject(targetDir),
+    detected: modelValues(composition.model),
+    detectedFrom: Object.fromEntries(Object.entries(composition.model.facts).map(([key, fact]) => [key, fact!.from])),
     targetDir,
   });
+  // The framework's own generator, when part of the run, establishes facts the repository does not have yet.
+  const framework = context.values.framework;
+  const creator = typeof framework === 'string' && stepNames.has(framework) ? frameworkRuntimes[framework as Framework] : undefined;
+  if (creator) {
+    context.create = values => creator.creates(values as ProjectContext);
+    rederive(context);
+  }
 
   const steps = entries.map(entry => {
     const values: JsonObject = {};
@@ -190,12 +204,36 @@ function describeOption(step: DraftStep, key: string, presetName?: string): stri
   return `option --${toFlag(key)} of generator "${step.entry.name}"${where}`;
 }
 
+/**
+ * The project-model facts the composition needs (each generator's `x-needs`, for the project's
+ * framework) that no layer established: asked for, or with --yes a usage error naming what was
+ * looked at and the flag, before anything is written.
+ */
+export function missingFacts(draft: PlanDraft): ContextKey[] {
+  const runtime = frameworkRuntimes[draft.context.values.framework as Framework];
+  if (!runtime) return [];
+  const needed = new Set(draft.steps.flatMap(step => (step.entry.schema['x-needs'] ?? []).flatMap(need => runtime.needs[need])));
+  return [...needed].filter(key => draft.context.values[key] === undefined);
+}
+
+function missingFactProblem(draft: PlanDraft, key: ContextKey): Problem {
+  const option = contextSchema.properties[key]!;
+  const lookedAt = draft.model.lookedAt[key];
+  const needers = draft.steps.filter(step => (step.entry.schema['x-needs'] ?? []).length > 0).map(step => step.entry.name);
+  return {
+    key,
+    message: `${option.description} It is needed by ${needers.join(', ')}, and pyrepo could not establish it${lookedAt ? `: it looked at ${lookedAt}` : ''}.`,
+    fix: `pass --${toFlag(key)} (${option['x-rule'] ?? 'see pyrepo info'}), or run in a terminal without --yes to be asked.`,
+  };
+}
+
 /** Problems of the draft; with `all` false, only those of values that a prompt would not replace. */
 function draftProblems(draft: PlanDraft, all: boolean): Problem[] {
   const problems: Problem[] = [];
   const context = finalizeContext(draft.context);
   const promptable = new Set(all ? [] : contextQuestions(draft).map(q => q.key));
   problems.push(...context.problems.filter(p => !promptable.has(p.key ?? '')));
+  problems.push(...missingFacts(draft).filter(key => !promptable.has(key)).map(key => missingFactProblem(draft, key)));
   for (const step of draft.steps) {
     const result = validateOptions(step.entry.schema, step.values, key => describeOption(step, key, draft.preset?.name));
     const promptable = new Set(all ? [] : stepQuestions(step).map(q => q.key));
@@ -220,6 +258,8 @@ export function finalizePlan(draft: PlanDraft): Plan {
     targetDir: draft.targetDir,
     preset: draft.preset ? { name: draft.preset.name, chain: draft.preset.chain } : undefined,
     project: context.context,
+    projectSources: { ...draft.context.sources },
+    detectedFrom: { ...draft.context.detectedFrom },
     steps,
   };
 }
@@ -234,9 +274,11 @@ export interface PlanQuestion {
 
 function contextQuestions(draft: PlanDraft): PlanQuestion[] {
   const open = new Set(['derived', 'detected', undefined]);
+  // The project model's facts are asked only when the run needs one nobody established.
+  const missing = new Set<ContextKey>(missingFacts(draft));
   return contextKeys
     .map(key => ({ key, option: contextSchema.properties[key]! }))
-    .filter(({ key, option }) => option['x-prompt'] && open.has(draft.context.sources[key]))
+    .filter(({ key, option }) => option['x-prompt'] && (modelFactKeys.has(key) ? missing.has(key) : open.has(draft.context.sources[key])))
     .map(({ key, option }) => ({ key, option, prompt: option['x-prompt']! }));
 }
 

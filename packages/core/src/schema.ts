@@ -32,6 +32,8 @@ export interface GeneratorSchema {
   additionalProperties: false;
   properties: Record<string, OptionSchema>;
   required?: string[];
+  /** What the generator needs of the project model (see FrameworkRuntime.needs). */
+  'x-needs'?: Array<'application' | 'dev-application'>;
 }
 
 const schemaFile = (name: string): JsonObject => coreRequire(`./schemas/${name}`) as JsonObject;
@@ -58,6 +60,7 @@ function createAjv(code?: AjvCodeOptions): AjvInstance {
   const instance = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: 'array', strict: true, strictTuples: false, strictRequired: false, ...settings });
   instance.addKeyword({ keyword: 'x-prompt' });
   instance.addKeyword({ keyword: 'x-rule' });
+  instance.addKeyword({ keyword: 'x-needs' });
   for (const [name, format] of Object.entries(pyrepoFormats)) instance.addFormat(name, format);
   // Without its $schema: draft-07 is Ajv's default where it checks, and not loaded where it does not.
   const { $schema: _draft, ...defs } = schemaFile('defs.schema.json');

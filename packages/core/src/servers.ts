@@ -44,6 +44,6 @@ export function venvService(project: ProjectContext, serve: string[], listen: st
   return {
     command: [`${venv}/bin/python`, ...serve.slice(1)],
     // Written out whole: neither systemd nor supervisord expands $PATH in a value.
-    environment: { PATH: `${venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, VIRTUAL_ENV: venv, HOST: listen, PORT: String(project.port) },
+    environment: { PATH: `${venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, VIRTUAL_ENV: venv, HOST: listen, PORT: String(project.port), ...(serve.includes('uvicorn') ? { UVICORN_HOST: listen, UVICORN_PORT: String(project.port) } : {}) },
   };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Registry, Trust, UsageError, composePlan, draftPlan, finalizePlan, promptForDraft, resolvePreset, untrustedOrigins, type PlanRequest, type Question } from '../src/index.js';
+import { Registry, Trust, UsageError, composePlan, draftPlan, finalizePlan, promptForDraft, resolvePreset, untrustedOrigins, type PlanDraft, type PlanRequest, type Question } from '../src/index.js';
 import { fixture, generatorSchema, scratch, write } from './fixtures.js';
 
 function usageError(run: () => unknown): UsageError {
@@ -12,6 +12,21 @@ function usageError(run: () => unknown): UsageError {
     throw error;
   }
   throw new Error('expected a UsageError');
+}
+
+async function asyncUsageError(run: () => Promise<unknown>): Promise<UsageError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
+
+/** A draft as the CLI makes it: composed (with the repository's model), then drafted. */
+async function drafted(request: PlanRequest, registry: Registry): Promise<PlanDraft> {
+  return draftPlan(request, registry, await composePlan(request, registry));
 }
 
 test('extends: the child overrides context and options, keeps the parent order', () => {
@@ -86,12 +101,12 @@ test('presets that extend themselves or each other in a cycle are errors naming 
 
 const request = (root: string, overrides: Partial<PlanRequest>): PlanRequest => ({ targetDir: join(root, 'work', 'my-app'), values: {}, interactive: false, ...overrides });
 
-test('option values: nested beats flat beats stored beats preset beats default; flat options reach every generator that has them', () => {
+test('option values: nested beats flat beats stored beats preset beats default; flat options reach every generator that has them', async () => {
   const { root, registry } = fixture();
   write(join(root, 'work', 'my-app'), {
     '.yo-rc.json': { 'generator-pyrepo': { project: { python: '3.12' }, generators: { alpha: { level: 7 }, beta: { shared: 'stored' } } } },
   });
-  const plan = finalizePlan(draftPlan(request(root, { preset: 'child', values: { shared: 'flat', beta: { shared: 'nested' } } }), registry()));
+  const plan = finalizePlan(await drafted(request(root, { preset: 'child', values: { shared: 'flat', beta: { shared: 'nested' } } }), registry()));
   assert.equal(plan.steps.map(step => [step.entry.name, step.options]), [
     ['alpha', { level: 7, shared: 'flat' }],
     ['beta', { mode: 'fast', shared: 'nested' }],
@@ -102,41 +117,41 @@ test('option values: nested beats flat beats stored beats preset beats default; 
   assert.equal(plan.steps[1]!.chosen, { shared: 'nested' }, 'preset values and defaults are not stored as choices');
 });
 
-test('a generator added to a repository made from a preset takes that preset\'s options for it; an uninstalled preset is no error', () => {
+test('a generator added to a repository made from a preset takes that preset\'s options for it; an uninstalled preset is no error', async () => {
   const { root, registry } = fixture();
   write(join(root, 'work', 'made'), { '.yo-rc.json': { 'generator-pyrepo': { preset: 'child', project: { name: 'made' } } } });
   write(join(root, 'work', 'orphan'), { '.yo-rc.json': { 'generator-pyrepo': { preset: 'gone', project: { name: 'orphan' } } } });
-  const added = (dir: string) => finalizePlan(draftPlan({ targetDir: join(root, 'work', dir), generators: ['beta'], values: {}, interactive: false }, registry())).steps[0]!;
-  assert.equal(added('made').options, { mode: 'fast', shared: 'b' });
-  assert.equal(added('made').chosen, {}, 'still not stored as a choice');
-  assert.equal(added('orphan').options, { mode: 'safe', shared: 'b' });
+  const added = async (dir: string) => finalizePlan(await drafted({ targetDir: join(root, 'work', dir), generators: ['beta'], values: {}, interactive: false }, registry())).steps[0]!;
+  assert.equal((await added('made')).options, { mode: 'fast', shared: 'b' });
+  assert.equal((await added('made')).chosen, {}, 'still not stored as a choice');
+  assert.equal((await added('orphan')).options, { mode: 'safe', shared: 'b' });
 });
 
-test('unknown options, options for generators outside the plan, and invalid values are all reported before anything runs', () => {
+test('unknown options, options for generators outside the plan, and invalid values are all reported before anything runs', async () => {
   const { root, registry } = fixture();
-  const error = usageError(() => draftPlan(request(root, { generators: ['alpha'], values: { levle: 3, level: 99, mode: 'fast', python: '2' } }), registry()));
+  const error = await asyncUsageError(() => drafted(request(root, { generators: ['alpha'], values: { levle: 3, level: 99, mode: 'fast', python: '2' } }), registry()));
   const text = error.message;
   assert.match(text, /Unknown option --levle .*Did you mean --level\?/);
   assert.match(text, /Unknown option --mode .*no generator in this run takes it/);
   assert.match(text, /Invalid option --level of generator "alpha": must be <= 9 \(got 99\)/);
   assert.match(text, /Invalid --python/);
   assert.is(error.problems.length, 4);
-  const outside = usageError(() => draftPlan(request(root, { generators: ['alpha'], values: { beta: 1 } }), registry()));
+  const outside = await asyncUsageError(() => drafted(request(root, { generators: ['alpha'], values: { beta: 1 } }), registry()));
   assert.match(outside.message, /Options for generator "beta" were given, but it is not part of this run/);
-  assert.match(usageError(() => draftPlan(request(root, { generators: ['alpah'] }), registry())).message, /Did you mean "alpha"/);
+  assert.match((await asyncUsageError(() => drafted(request(root, { generators: ["alpah"] }), registry()))).message, /Did you mean "alpha"/);
 });
 
-test('a bad preset value is named as the preset\'s', () => {
+test('a bad preset value is named as the preset\'s', async () => {
   const { root, registry } = fixture();
   write(join(root, 'work'), { 'bad.json': { name: 'bad', description: 'b', generators: [['alpha', { level: 0, nope: 1 }]] } });
-  const text = usageError(() => draftPlan(request(root, { preset: './bad.json' }), registry())).message;
+  const text = (await asyncUsageError(() => drafted(request(root, { preset: './bad.json' }), registry()))).message;
   assert.match(text, /option --level of generator "alpha" \(set by preset "bad"\)/);
   assert.match(text, /Unknown option --nope of generator "alpha" \(set by preset "bad"\)/);
 });
 
 test('interactive drafts ask for prompted values; the package default follows the answered name; answers are validated', async () => {
   const { root, registry } = fixture();
-  const draft = draftPlan(request(root, { generators: ['beta'], interactive: true }), registry());
+  const draft = await drafted(request(root, { generators: ['beta'], interactive: true }), registry());
   const asked: Question[] = [];
   const answers: Record<string, unknown> = { name: 'Shop_Front', python: '3.13', 'beta.mode': 'fast' };
   await promptForDraft(draft, async question => {
@@ -156,7 +171,7 @@ test('interactive drafts ask for prompted values; the package default follows th
   assert.equal(plan.steps[0]!.chosen, { mode: 'fast' });
 });
 
-test('a composition with an untrusted generator or preset template folder is refused before any of its values is validated', () => {
+test('a composition with an untrusted generator or preset template folder is refused before any of its values is validated', async () => {
   const { root, catalog } = fixture();
   const work = join(root, 'work');
   write(work, {
@@ -167,14 +182,14 @@ test('a composition with an untrusted generator or preset template folder is ref
   });
   const registry = new Registry({ catalog, catalogDir: root, cwd: work, trust: new Trust({ file: join(scratch('pyrepo-trust-'), 'trusted.json') }) });
   // An invalid value would be reported by compiling the generator's schema: the refusal comes first.
-  const tool = usageError(() => draftPlan({ targetDir: join(work, 'repo'), generators: ['tool'], values: { size: 99 }, interactive: false }, registry));
+  const tool = await asyncUsageError(() => drafted({ targetDir: join(work, 'repo'), generators: ['tool'], values: { size: 99 }, interactive: false }, registry));
   assert.is(tool.problems.length, 1);
   assert.match(tool.message, /generator package pyrepo-generator-tool 1\.0\.0 \(found in .*\) did not ship with pyrepo and is not trusted/);
-  const team = composePlan({ targetDir: join(work, 'repo'), preset: './team.json' }, registry);
+  const team = await composePlan({ targetDir: join(work, 'repo'), preset: './team.json' }, registry);
   assert.equal(untrustedOrigins(team).map(origin => [origin.kind, origin.found, origin.name]), [['preset', 'path', join(work, 'team.json')]]);
   // Built-ins alone, and a registry without a trust policy (a program's own choice), need no trust.
-  assert.equal(untrustedOrigins(composePlan({ targetDir: join(work, 'repo'), preset: 'child' }, registry)), []);
-  assert.equal(untrustedOrigins(composePlan({ targetDir: join(work, 'repo'), generators: ['tool'] }, new Registry({ catalog, catalogDir: root, cwd: work }))), []);
+  assert.equal(untrustedOrigins(await composePlan({ targetDir: join(work, 'repo'), preset: 'child' }, registry)), []);
+  assert.equal(untrustedOrigins(await composePlan({ targetDir: join(work, 'repo'), generators: ['tool'] }, new Registry({ catalog, catalogDir: root, cwd: work }))), []);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Registry, draftPlan, type Catalog, type JsonObject, type PlanRequest } from '@pyrepo/core';
+import { Registry, composePlan, draftPlan, type Catalog, type JsonObject, type PlanRequest } from '@pyrepo/core';
 import { runDraft, type RunReport } from '@pyrepo/core/run';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { requireTools } from './tools.js';
@@ -163,7 +163,7 @@ export async function runPyrepo(options: RunPyrepoOptions): Promise<RunPyrepoRes
     if (options.files) writeTree(dir, options.files);
     const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
     const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
-    report = await runDraft(draftPlan(request, registry), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: options.skipInstall ?? true, output });
+    report = await runDraft(draftPlan(request, registry, await composePlan(request, registry)), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: options.skipInstall ?? true, output });
   } catch (error) {
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
     throw error;

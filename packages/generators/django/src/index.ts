@@ -34,7 +34,7 @@ export default class DjangoGenerator extends PyrepoGenerator<Options> {
     this.renderFiles(files);
     this.addRequirements('base', [pin('django', this.project.python)]);
     this.addRequirements('ci', [pin('pytestDjango')]);
-    this.mergePyproject({ tool: { pytest: { ini_options: { DJANGO_SETTINGS_MODULE: `${this.project.package}.settings.dev` } } } });
+    this.mergePyproject({ tool: { pytest: { ini_options: { DJANGO_SETTINGS_MODULE: this.project.devSettingsModule! } } } });
     this.addIgnoreLines('.gitignore', ['/db.sqlite3', '/staticfiles/']);
     this.addReadmeSection({ id: 'django', title: 'Run locally', body: this.renderFragment('readme.md.ejs') });
   }

@@ -11,7 +11,7 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
       image: pythonImage(this.project),
       execForm,
       env: runtime.env(this.project, 'dev'),
-      command: ['sh', '-c', [...runtime.prestart, `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
+      command: ['sh', '-c', [...runtime.prestart(this.project), `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
       copies: requirementsCopies(this.project.layout),
       pipConf: this.fs.exists(this.destinationPath('pip.conf')),
     });

@@ -17,7 +17,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       execForm,
       env: { ...runtime.env(this.project, 'prod'), ...state.environment },
       stateFolder,
-      prestart: runtime.prestart,
+      prestart: runtime.prestart(this.project),
       build: runtime.build(this.project),
       copies: requirementsCopies(this.project.layout),
       shipped: requirementsLayouts[this.project.layout].ships,
@@ -29,7 +29,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart, productionEnv: runtime.productionEnv, stateFolder }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv, stateFolder }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');

@@ -45,8 +45,9 @@ export default class SystemdGenerator extends PyrepoGenerator<Options> {
       });
     }
     const service = services[this.props.run](this.project, this.props, release, runtime.serve?.(this.project));
+    // What production needs (Django's production settings module), then where the service listens;
     // ProtectSystem=strict leaves the release read-only: a run-time file goes to StateDirectory=.
-    Object.assign(service.environment, stateLayout(this.project, runtime).environment);
+    service.environment = { ...runtime.env(this.project, 'prod'), ...service.environment, ...stateLayout(this.project, runtime).environment };
     this.renderFiles(files, { release, service });
     this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }

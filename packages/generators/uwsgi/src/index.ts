@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, pin, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, pin, sourceRoot, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'uwsgi.ini.ejs' }];
@@ -13,7 +13,7 @@ export default class UwsgiGenerator extends PyrepoGenerator<Options> {
         fix: 'leave uwsgi out: the application runs its own server (systemd, docker-prod and the presets for it know how).',
       });
     }
-    this.renderFiles(files, { module: runtime.wsgiModule(this.project), staticFiles: runtime.staticFiles });
+    this.renderFiles(files, { module: runtime.wsgiModule(this.project), sourceRoot: sourceRoot(this.project), staticFiles: runtime.staticFiles?.(this.project) });
     if (this.props.install === 'pip') this.addRequirements('prod', [pin('uwsgi')]);
   }
 }
