@@ -41,6 +41,80 @@ test('nothing to detect, or an unreadable pyproject.toml, gives no facts', async
   assert.equal((await inspectProject(repo({ 'pyproject.toml': '[project\nname=' }))).facts, {});
 });
 
+const manage = (settings: string) => `import os\nimport sys\n\nif __name__ == "__main__":\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "${settings}")\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n`;
+const wsgi = (settings: string) => `import os\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${settings}")\napplication = get_wsgi_application()\n`;
+
+test('Django settings package with base/production/local modules: production and development modules, WSGI from the settings, STATIC_ROOT through a BASE_DIR imported from another module', async () => {
+  const model = await inspectProject(
+    repo({
+      'manage.py': manage('config.settings.base'),
+      'config/__init__.py': '',
+      'config/env.py': 'from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n',
+      'config/settings/__init__.py': '',
+      'config/settings/base.py': 'from config.env import BASE_DIR\n\nWSGI_APPLICATION = "config.wsgi.application"\nSTATIC_URL = "/static/"\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n',
+      'config/settings/production.py': 'from .base import *  # noqa\n\nDEBUG = False\n',
+      'config/settings/local.py': 'from .base import *  # noqa\n\nDEBUG = True\n',
+      'config/wsgi.py': wsgi('config.settings.base'),
+    }),
+  );
+  assert.equal(modelValues(model), {
+    framework: 'django',
+    sourceRoot: '.',
+    package: 'config',
+    devSettingsModule: 'config.settings.local',
+    wsgiApp: 'config.wsgi:application',
+    settingsModule: 'config.settings.production',
+    staticUrl: '/static/',
+    staticRoot: 'staticfiles',
+  });
+  assert.is(model.facts.settingsModule?.from, 'config/settings/production.py (the production module of config.settings)');
+  assert.is(model.facts.staticRoot?.from, 'config/settings/base.py: STATIC_ROOT');
+  assert.equal(model.lookedAt, {});
+});
+
+test('Django with manage.py in a folder below the root and one settings module: that folder is the source root; an absolute STATIC_URL is not a path of the site', async () => {
+  const model = await inspectProject(
+    repo({
+      'site/manage.py': manage('mysite.settings'),
+      'site/mysite/__init__.py': '',
+      'site/mysite/settings.py': 'import os\n\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nWSGI_APPLICATION = "mysite.wsgi.application"\nSTATIC_URL = "https://cdn.example.com/static/"\nSTATIC_ROOT = os.path.join(BASE_DIR, "static")\n',
+      'site/mysite/wsgi.py': wsgi('mysite.settings'),
+    }),
+  );
+  assert.is(model.facts.sourceRoot?.value, 'site');
+  assert.is(model.facts.settingsModule?.value, 'mysite.settings');
+  assert.is(model.facts.settingsModule?.from, 'the WSGI module: DJANGO_SETTINGS_MODULE');
+  assert.is(model.facts.devSettingsModule?.value, 'mysite.settings');
+  assert.is(model.facts.staticRoot?.value, 'site/static');
+  assert.is(model.facts.staticUrl, undefined);
+  assert.match(model.lookedAt.staticUrl!, /"https:\/\/cdn\.example\.com\/static\/", not a path of this site/);
+});
+
+test('a Flask project whose manage.py is a click group is not Django; its wsgi.py app made by a factory of its package is the WSGI application', async () => {
+  const model = await inspectProject(
+    repo({
+      'manage.py': 'from flask.cli import FlaskGroup\n\nfrom shop import create_app\n\ncli = FlaskGroup(create_app=create_app)\n',
+      'shop/__init__.py': 'from flask import Flask\n\n\ndef create_app(config="shop.config"):\n    return Flask(__name__)\n',
+      'wsgi.py': 'from shop import create_app\n\napp = create_app()\n',
+    }),
+  );
+  assert.equal(modelValues(model), { framework: 'flask', wsgiApp: 'wsgi:app' });
+  assert.is(model.facts.framework?.from, 'wsgi.py imports flask');
+});
+
+test('FastAPI: an application module in a package (app/main.py), a factory alone under src/ is named with ()', async () => {
+  const module = await inspectProject(repo({ 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    return FastAPI()\n\n\napp = get_application()\n' }));
+  assert.equal(modelValues(module), { framework: 'fastapi', asgiApp: 'app.main:app' });
+  const factory = await inspectProject(repo({ 'src/api/__init__.py': '', 'src/api/app.py': 'from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n' }));
+  assert.equal(modelValues(factory), { framework: 'fastapi', asgiApp: 'api.app:create_app()', sourceRoot: 'src' });
+});
+
+test('Python that does not parse is not trusted: no fact comes from it', async () => {
+  const model = await inspectProject(repo({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__\ndef broken(:\n' }));
+  assert.equal(modelValues(model), { layout: 'single', framework: 'flask' });
+  assert.ok(model.lookedAt.wsgiApp);
+});
+
 test('pins come from the curated table; a Python the pin does not support gets the older series', () => {
   assert.is(pin('uwsgi'), 'uWSGI==2.0.31');
   assert.is(pin('django', '3.13'), 'Django==6.1.3');
