@@ -162,6 +162,11 @@ function readMetadata(inspection: Inspection): void {
   if (versionFile !== undefined) inspection.set('python', pythonVersion(versionFile), '.python-version');
   const runtime = inspection.text('runtime.txt');
   if (runtime !== undefined) inspection.set('python', pythonVersion(runtime), 'runtime.txt');
+  // The official image's tag in a Dockerfile's FROM line (python:3.11-slim, docker.io/library/python:3.12).
+  for (const dockerfile of ['Dockerfile', 'docker/Dockerfile']) {
+    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(?:docker\.io\/)?(?:library\/)?python:(3\.\d+)/im.exec(inspection.text(dockerfile) ?? '');
+    if (from) inspection.set('python', from[1], `${dockerfile}: FROM python:${from[1]}`);
+  }
 }
 
 function readRequirements(inspection: Inspection): void {
