@@ -6,6 +6,7 @@
 // are left out (bundle-shims/left-out.js); Inquirer, npm's version lookup and ora's spinner load on
 // first use; read-package-up is replaced by the few lines yeoman-generator's one call needs.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -16,6 +17,12 @@ const leftOut = ['fly-import', 'globby', 'commander'];
 const lazy = ['inquirer', 'latest-version', 'ora'];
 // Loaded on first use, synchronously (their callers are): CommonJS files of their own beside the bundle.
 const lazySync = ['execa', 'simple-git'];
+// Files that dependencies of core load by path at run time (WebAssembly), copied under each bundle's
+// package-files/: web-tree-sitter finds its runtime beside its own code (its import.meta.url is
+// rewritten, below), core finds the Python grammar there when __pyrepoBundle is defined
+// (python-source.ts). The runtime is the one its bundled code was built for, whatever is installed.
+const runtimeFiles = ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm'];
+const coreRequire = createRequire(join(root, 'packages', 'core', 'package.json'));
 
 /** The package (the folder holding a package.json with a name, and that name) of a file in node_modules. */
 function packageOf(file) {
@@ -70,6 +77,13 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
           return { path: join(shims, `${name}.js`) };
         });
       }
+      // Core imports web-tree-sitter with import() in a module of its own: the same loading on first use.
+      const webTreeSitterLoader = join(root, 'packages', 'core', 'dist', 'src', 'load-web-tree-sitter.js');
+      build.onLoad({ filter: /[\\/]load-web-tree-sitter\.js$/ }, args => {
+        if (args.path !== webTreeSitterLoader) throw new Error(`bundle: unexpected ${args.path}`);
+        importerDirs.set('web-tree-sitter', dirname(args.path));
+        return { contents: "export { default as loadWebTreeSitter } from 'lazy:web-tree-sitter';", resolveDir: dirname(args.path) };
+      });
       build.onResolve({ filter: /^lazy:/ }, async args => {
         const name = args.path.slice('lazy:'.length);
         const real = await resolveReal(name, 'dynamic-import');
@@ -130,6 +144,14 @@ function bundlePlugin(packagesUsingMetaUrl, lazyFiles, lazySyncFiles) {
   };
 }
 
+/** Copy `runtimeFiles` under the bundle folder `outdir`. */
+function copyRuntimeFiles(outdir) {
+  for (const file of runtimeFiles) {
+    mkdirSync(dirname(join(outdir, 'package-files', file)), { recursive: true });
+    cpSync(coreRequire.resolve(file), join(outdir, 'package-files', file));
+  }
+}
+
 /** Bundle `entryPoints` into `outdir` with the shared settings; `options` adds esbuild's own. */
 async function bundle(outdir, options, lazyFiles) {
   const packagesUsingMetaUrl = new Map();
@@ -153,6 +175,7 @@ async function bundle(outdir, options, lazyFiles) {
     minifySyntax: true,
     charset: 'ascii',
     ...options,
+    define: { ...options.define, __pyrepoBundle: 'true' },
   });
   for (const [name, dir] of packagesUsingMetaUrl) {
     mkdirSync(join(outdir, 'package-files', name), { recursive: true });
@@ -193,6 +216,7 @@ if (!process.argv.includes('--clean')) {
   for (const [name, file] of lazyFiles) {
     await bundle(cliOut, { entryPoints: { [`lazy-${name}`]: file }, format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmRequire });
   }
+  copyRuntimeFiles(cliOut);
   await bundle(yeomanOut, {
     entryPoints: { yeoman: join(root, 'packages', 'generator-pyrepo', 'dist', 'src', 'yeoman.js') },
     format: 'esm',
@@ -201,4 +225,5 @@ if (!process.argv.includes('--clean')) {
     chunkNames: '[name]-[hash]',
     banner: esmRequire,
   });
+  copyRuntimeFiles(yeomanOut);
 }

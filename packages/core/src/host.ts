@@ -19,3 +19,4 @@ export * from './versions.js';
 export * from './frameworks.js';
 export * from './containers.js';
 export * from './servers.js';
+export * from './python-source.js';
