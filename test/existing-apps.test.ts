@@ -102,6 +102,11 @@ test('Django settings as a package with base/production modules (config.django.*
       'from .base import *  # noqa: F403',
       '',
       'DEBUG = False',
+      'MIDDLEWARE = [',
+      '    "django.middleware.security.SecurityMiddleware",',
+      '    "django.middleware.csrf.CsrfViewMiddleware",',
+      '    "django.middleware.clickjacking.XFrameOptionsMiddleware",',
+      ']',
       'SECURE_SSL_REDIRECT = True',
       'SECURE_HSTS_SECONDS = 31536000',
       'SECURE_HSTS_INCLUDE_SUBDOMAINS = True',
@@ -117,7 +122,7 @@ test('Django settings as a package with base/production modules (config.django.*
   const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'docker-prod', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
-  const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /DJANGO_SETTINGS_MODULE=config\.django\.production/);
   assert.match(dockerfile, /collectstatic/);
   assertNothingRemoved(before, dir);
@@ -133,7 +138,7 @@ test('Django in a src/ layout (manage.py under src/): the commands run src/manag
   const ini = readFileSync(join(dir, 'uwsgi.ini'), 'utf8');
   assert.ok(ini.includes('\npythonpath = %dsrc\n'), ini);
   assert.ok(ini.includes('\nstatic-map = /assets=src/collected\n'), ini);
-  assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /python src\/manage\.py collectstatic --noinput/);
+  assert.match(readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8'), /python src\/manage\.py collectstatic --noinput/);
   const server = await startUwsgi(dir, { SITE_SECRET: secret });
   try {
     assert.is(await (await fetch(server.url)).text(), 'mysite says hello', server.output());
@@ -211,7 +216,7 @@ test('FastAPI in app/main.py (app = get_application()), no src/: the production 
   });
   const result = pyrepo(['add', 'docker-prod', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
-  const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /CMD \["python", "-m", "uvicorn", "app\.main:app"\]/);
   assert.not.match(dockerfile, /--app-dir|src/);
 });
@@ -234,7 +239,7 @@ test('a Django manage.py naming a settings module that is not there: exit 2 nami
   const dir = repository({ 'manage.py': djangoSingleSettings['manage.py'], 'requirements.txt': 'Django\n' });
   const result = pyrepo(['add', 'uwsgi', '--yes'], dir);
   assert.is(result.code, 2, result.stderr);
-  assert.match(result.stderr, /manage\.py names mysite\.settings, which is not a module/);
+  assert.match(result.stderr, /manage\.py, which names mysite\.settings, not a module under \./);
   assert.match(result.stderr, /--settings-module/);
   assert.match(result.stderr, /--wsgi-app/);
 });

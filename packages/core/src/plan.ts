@@ -223,7 +223,7 @@ function missingFactProblem(draft: PlanDraft, key: ContextKey): Problem {
   return {
     key,
     message: `${option.description} It is needed by ${needers.join(', ')}, and pyrepo could not establish it${lookedAt ? `: it looked at ${lookedAt}` : ''}.`,
-    fix: `pass --${toFlag(key)} (${option['x-rule'] ?? 'see pyrepo info'}), or run in a terminal without --yes to be asked.`,
+    fix: `pass --${toFlag(key)} <value>, ${option['x-rule'] ?? 'see pyrepo info'}; or run in a terminal without --yes to be asked.`,
   };
 }
 

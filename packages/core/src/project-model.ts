@@ -242,11 +242,13 @@ async function readDjango(inspection: Inspection, managePath: string): Promise<v
   const settingsPackage = devSettings.split('.').slice(0, -1).join('.');
   const stageModule = (names: string[]) => names.map(name => `${settingsPackage}.${name}`).find(module => settingsPackage !== '' && inspection.moduleFile(sourceRoot, module) !== undefined);
   if (inspection.moduleFile(sourceRoot, devSettings) === undefined) {
-    inspection.missing('devSettingsModule', `${managePath} names ${devSettings}, which is not a module under ${sourceRoot}`);
-  } else {
-    const dev = stageModule(['development', 'dev', 'local']);
-    inspection.set('devSettingsModule', dev ?? devSettings, dev ? `${moduleShown(inspection, sourceRoot, dev)} (the development module of ${settingsPackage})` : `${managePath}: DJANGO_SETTINGS_MODULE`);
+    // Every other Django fact is read from that module: none is guessed.
+    const lookedAt = `${managePath}, which names ${devSettings}, not a module under ${sourceRoot}`;
+    for (const key of ['devSettingsModule', 'settingsModule', 'wsgiApp', 'staticUrl', 'staticRoot'] as const) inspection.missing(key, lookedAt);
+    return;
   }
+  const dev = stageModule(['development', 'dev', 'local']);
+  inspection.set('devSettingsModule', dev ?? devSettings, dev ? `${moduleShown(inspection, sourceRoot, dev)} (the development module of ${settingsPackage})` : `${managePath}: DJANGO_SETTINGS_MODULE`);
   const wsgiSetting = await settingsValue(inspection, sourceRoot, devSettings, 'WSGI_APPLICATION');
   const wsgiPath = stringValue(wsgiSetting?.value);
   let wsgiModuleSettings: string | undefined;
