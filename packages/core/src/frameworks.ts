@@ -46,15 +46,15 @@ export interface FrameworkRuntime {
   build(project: ProjectContext): string[];
   /** What its source distribution holds. */
   distribution(project: ProjectContext): Distribution;
-  /** What a production run must be given, with example values (documentation, local trials). */
-  productionEnv: Record<string, string>;
+  /** What a production run must be given, with example values (documentation, local trials): what pyrepo's own settings read. */
+  productionEnv(project: ProjectContext): Record<string, string>;
   /** Files the production server serves itself: URL prefix and folder from the repository root, when the project says both. */
   staticFiles?(project: ProjectContext): { url: string; folder: string } | undefined;
   /**
    * A file the application writes at run time (Django's SQLite database): the production image
    * keeps it in a folder of its own, outside the read-only source, at the path this variable gives.
    */
-  state?: { variable: string; file: string };
+  state?(project: ProjectContext): { variable: string; file: string } | undefined;
 }
 
 /** Servers that are not WSGI read where to listen from HOST and PORT; in a container, every interface. */
@@ -68,6 +68,9 @@ function splitApp(app: string): { module: string; attribute: string; factory: bo
   const [module, attribute] = app.split(':') as [string, string];
   return { module, attribute: attribute.replace(/\(\)$/, ''), factory: attribute.endsWith('()') };
 }
+
+/** Whether the project's Django settings are the ones pyrepo's django generator writes (they read DJANGO_SECRET_KEY, DJANGO_SQLITE_PATH, ...). */
+const isPyrepoDjango = (project: ProjectContext): boolean => project.settingsModule === frameworkRuntimes.django!.creates(project).settingsModule;
 
 /** Whether the project's FastAPI application is the one pyrepo's fastapi generator writes (a package with a __main__ that serves it). */
 const isPyrepoFastapi = (project: ProjectContext): boolean => project.asgiApp === frameworkRuntimes.fastapi!.creates(project).asgiApp && project.sourceRoot === 'src';
@@ -93,11 +96,14 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     wsgiModule: project => project.wsgiApp!,
     devCommand: project => ['python', inSourceRoot(project, 'manage.py'), 'runserver', `0.0.0.0:${project.port}`],
     prestart: project => [`python ${inSourceRoot(project, 'manage.py')} migrate --noinput`],
-    // The prod settings require a key and hosts to load; collectstatic uses neither, so the
-    // build gives placeholders that live only in this command, not in the image. Without a
-    // STATIC_ROOT in the settings, collectstatic has nowhere to write: no step.
+    // pyrepo's prod settings require a key and hosts to load; collectstatic uses neither, so the
+    // build gives placeholders that live only in this command, not in the image (a project's own
+    // settings get what its Dockerfile build provides). Without a STATIC_ROOT in the settings,
+    // collectstatic has nowhere to write: no step.
     build: project =>
-      project.staticRoot ? [`DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python ${inSourceRoot(project, 'manage.py')} collectstatic --noinput`] : [],
+      project.staticRoot
+        ? [`${isPyrepoDjango(project) ? 'DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost ' : ''}python ${inSourceRoot(project, 'manage.py')} collectstatic --noinput`]
+        : [],
     distribution: project => ({
       modules: [],
       packages: true,
@@ -105,9 +111,10 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
       consoleScripts: [],
       manifest: [`recursive-include ${project.package} *.html *.txt *.css *.js *.json`, `graft ${project.package}/static`, `graft ${project.package}/templates`],
     }),
-    productionEnv: { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' },
+    productionEnv: (project): Record<string, string> => (isPyrepoDjango(project) ? { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' } : {}),
     staticFiles: project => (project.staticUrl && project.staticRoot ? { url: project.staticUrl.replace(/\/$/, ''), folder: project.staticRoot } : undefined),
-    state: { variable: 'DJANGO_SQLITE_PATH', file: 'db.sqlite3' },
+    // pyrepo's settings put SQLite where DJANGO_SQLITE_PATH says; a project's own settings decide for themselves.
+    state: project => (isPyrepoDjango(project) ? { variable: 'DJANGO_SQLITE_PATH', file: 'db.sqlite3' } : undefined),
   },
   flask: {
     needs: { application: ['wsgiApp'], 'dev-application': ['wsgiApp'] },
@@ -122,7 +129,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
       const topLevel = module.split('.')[0]!;
       return module.includes('.') ? { modules: [], packages: true, scripts: [], consoleScripts: [], manifest: [] } : { modules: [topLevel], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] };
     },
-    productionEnv: {},
+    productionEnv: () => ({}),
   },
   fastapi: {
     needs: { application: ['asgiApp'], 'dev-application': ['asgiApp'] },
@@ -134,7 +141,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     prestart: () => [],
     build: () => [],
     distribution: project => ({ modules: [], packages: true, scripts: [], consoleScripts: isPyrepoFastapi(project) ? [`${project.name} = ${project.package}.main:main`] : [], manifest: [] }),
-    productionEnv: {},
+    productionEnv: () => ({}),
   },
   tornado: {
     needs: { application: [], 'dev-application': [] },
@@ -145,7 +152,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     prestart: () => [],
     build: () => [],
     distribution: () => ({ modules: ['server'], packages: false, scripts: [], consoleScripts: [], manifest: [] }),
-    productionEnv: {},
+    productionEnv: () => ({}),
   },
 };
 

@@ -30,7 +30,8 @@ export function releaseLayout(project: ProjectContext): ReleaseLayout {
  */
 export function stateLayout(project: ProjectContext, runtime: FrameworkRuntime): { folder: string; environment: Record<string, string> } {
   const folder = `/var/lib/${project.name}`;
-  return { folder, environment: runtime.state ? { [runtime.state.variable]: `${folder}/${runtime.state.file}` } : {} };
+  const state = runtime.state?.(project);
+  return { folder, environment: state ? { [state.variable]: `${folder}/${state.file}` } : {} };
 }
 
 /**

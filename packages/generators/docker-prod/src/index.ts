@@ -10,7 +10,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     const wsgi = Boolean(runtime.wsgiModule);
     // The source stays root's; the application writes only here (a volume, so data outlives the container).
     const state = stateLayout(this.project, runtime);
-    const stateFolder = runtime.state ? state.folder : undefined;
+    const stateFolder = runtime.state?.(this.project) ? state.folder : undefined;
     const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
     this.renderFiles(files, {
       image: pythonImage(this.project),
@@ -29,7 +29,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv, stateFolder }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv(this.project), stateFolder }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');
