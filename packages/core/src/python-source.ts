@@ -64,6 +64,22 @@ export type PythonValue =
 /** The largest text read (callers read files with this bound). */
 export const maxPythonSourceLength = 4 * 1024 * 1024;
 
+/** A module too long, or too slow to parse and read (a generated or hostile one), is not read. */
+export class PythonSourceLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PythonSourceLimitError';
+  }
+}
+
+export interface ReadPythonOptions {
+  /**
+   * How long parsing and reading may take, in milliseconds (default 3,000). A 3,000-line settings
+   * module takes tens of milliseconds; four megabytes of nonsense, many seconds.
+   */
+  timeLimitMs?: number;
+}
+
 // Set by scripts/bundle.mjs: a bundle carries the grammar under package-files/ beside it.
 declare const __pyrepoBundle: boolean | undefined;
 
@@ -96,15 +112,29 @@ function pythonReader(): Promise<PythonReader> {
   return reader;
 }
 
-/** Read a Python module's text (at most `maxPythonSourceLength` characters) without running it. */
-export async function readPythonModule(text: string): Promise<PythonModule> {
-  if (text.length > maxPythonSourceLength) throw new RangeError(`readPythonModule: ${text.length} characters, more than the ${maxPythonSourceLength} it reads.`);
+/**
+ * Read a Python module's text without running it. Throws PythonSourceLimitError for a text of more
+ * than `maxPythonSourceLength` characters, or when parsing and reading take longer than
+ * `options.timeLimitMs`.
+ */
+export async function readPythonModule(text: string, options: ReadPythonOptions = {}): Promise<PythonModule> {
+  if (text.length > maxPythonSourceLength) throw new PythonSourceLimitError(`The module has ${text.length} characters, more than the ${maxPythonSourceLength} pyrepo reads.`);
   const { parser, setdefaultCalls } = await pythonReader();
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('readPythonModule: tree-sitter returned no tree.');
+  const timeLimitMs = options.timeLimitMs ?? 3000;
+  const deadline = performance.now() + timeLimitMs;
+  const overTime = () => new PythonSourceLimitError(`Parsing and reading the module took more than ${timeLimitMs} ms: it was not read.`);
+  // tree-sitter asks this callback as it goes: true stops it.
+  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  if (!tree) {
+    // A cancelled parse would otherwise go on with the next text.
+    parser.reset();
+    throw overTime();
+  }
   try {
     const calls = setdefaultCalls.captures(tree.rootNode).flatMap(capture => (capture.name === 'call' ? [capture.node] : []));
-    return new ModuleReader(tree.rootNode).read(calls);
+    const module = new ModuleReader(tree.rootNode, () => performance.now() > deadline).read(calls);
+    if (!module) throw overTime();
+    return module;
   } finally {
     tree.delete();
   }
@@ -128,17 +158,21 @@ class ModuleReader {
   /** Local names bound by imports to what they stand for: `osp` to `os.path`, `Path` to `pathlib.Path`. */
   readonly #aliases = new Map<string, string>();
   readonly #result: PythonModule;
+  readonly #overTime: () => boolean;
 
-  constructor(root: Node) {
+  constructor(root: Node, overTime: () => boolean) {
     this.#root = root;
+    this.#overTime = overTime;
     this.#result = { imports: [], functions: [], assignments: new Map(), starImports: [], environmentDefaults: new Map(), mainGuard: false, hasErrors: root.hasError };
   }
 
-  /** The module's facts; `setdefaultCalls`: its `x.setdefault(...)` calls, wherever they are. */
-  read(setdefaultCalls: Node[]): PythonModule {
+  /** The module's facts (undefined when over time); `setdefaultCalls`: its `x.setdefault(...)` calls, wherever they are. */
+  read(setdefaultCalls: Node[]): PythonModule | undefined {
     // Module-level statements, depth first in text order, through if/try/with/for/while blocks.
     const pending: Node[] = [...this.#root.namedChildren].reverse();
+    let statements = 0;
     for (let node = pending.pop(); node; node = pending.pop()) {
+      if (++statements % 1024 === 0 && this.#overTime()) return undefined;
       switch (node.type) {
         case 'import_statement':
         case 'import_from_statement':

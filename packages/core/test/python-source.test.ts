@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readPythonModule, type PythonModule, type PythonValue } from '../src/index.js';
+import { PythonSourceLimitError, maxPythonSourceLength, readPythonModule, type PythonModule, type PythonValue } from '../src/index.js';
 import { scratch, write } from './fixtures.js';
 
 const values = (module: PythonModule, ...names: string[]): Record<string, PythonValue | undefined> => Object.fromEntries(names.map(name => [name, module.assignments.get(name)]));
@@ -312,6 +312,21 @@ STATIC_URL = "/static/"
   assert.is(modern.hasErrors, false);
   assert.equal(modern.functions, [{ name: 'first', requiredParameters: 1 }]);
   assert.equal(modern.assignments.get('STATIC_URL'), string('/static/'));
+});
+
+test('a module over 4 MiB, or one that takes too long to parse, is refused with PythonSourceLimitError', async () => {
+  const tooLong = await readPythonModule('#'.repeat(maxPythonSourceLength + 1)).catch((error: unknown) => error);
+  assert.instance(tooLong, PythonSourceLimitError);
+  assert.is((tooLong as Error).message, `The module has ${maxPythonSourceLength + 1} characters, more than the ${maxPythonSourceLength} pyrepo reads.`);
+  // Nonsense that tree-sitter's error recovery spends seconds on (about 4 s a megabyte here).
+  const nonsense = Array.from({ length: 1024 * 1024 }, (_, index) => '([{"\'):=,.\n x'[(index * 7919) % 17]).join('');
+  const started = performance.now();
+  const slow = await readPythonModule(nonsense, { timeLimitMs: 100 }).catch((error: unknown) => error);
+  assert.instance(slow, PythonSourceLimitError);
+  assert.is((slow as Error).message, 'Parsing and reading the module took more than 100 ms: it was not read.');
+  assert.ok(performance.now() - started < 1000, `stopped soon after the limit (${Math.round(performance.now() - started)} ms)`);
+  // Within the limit, the same reader reads on.
+  assert.equal((await readPythonModule('A = 1\n')).assignments.get('A'), { kind: 'number', value: 1 });
 });
 
 /** Run `reads` in a fresh Node process, counting the WebAssembly modules it compiles or instantiates. */
