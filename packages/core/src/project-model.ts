@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
-import { readPythonModule, type PythonModule, type PythonValue } from './python-source.js';
+import { PythonSourceLimitError, readPythonModule, type PythonModule, type PythonValue } from './python-source.js';
 import { readRegularFile } from './regular-file.js';
 import { requirementName, requirementsLayouts } from './requirements.js';
 
@@ -71,7 +71,17 @@ class Inspection {
     let parsed = this.#parsed.get(path);
     if (!parsed) {
       const text = this.text(path);
-      parsed = text === undefined ? Promise.resolve(undefined) : readPythonModule(text).then(module => (module.hasErrors ? undefined : module));
+      // A file that does not parse, or takes too long to, is not trusted for any fact.
+      parsed =
+        text === undefined
+          ? Promise.resolve(undefined)
+          : readPythonModule(text).then(
+              module => (module.hasErrors ? undefined : module),
+              (error: unknown) => {
+                if (error instanceof PythonSourceLimitError) return undefined;
+                throw error;
+              },
+            );
       this.#parsed.set(path, parsed);
     }
     return parsed;
