@@ -217,17 +217,29 @@ function stringValue(value: PythonValue | undefined): string | undefined {
   return value?.kind === 'string' ? value.value : undefined;
 }
 
-/** A settings value, from the module or the modules it star-imports (the last assignment wins, as Python runs them). */
-async function settingsValue(inspection: Inspection, sourceRoot: string, module: string, name: string, seen = new Set<string>()): Promise<{ value: PythonValue; file: string } | undefined> {
+/**
+ * A settings value, from the module or the modules it star-imports (the last assignment wins, as
+ * Python runs them). A value read from the environment with a fallback (`os.environ.get("X",
+ * default)`) is its fallback, where the fallback is the value the star-imported modules gave the
+ * same name (`str(STATIC_ROOT)`) or a value of its own: what holds unless the deployment sets X.
+ */
+async function settingsValue(inspection: Inspection, sourceRoot: string, module: string, name: string, seen = new Set<string>(), skipOwn = false): Promise<{ value: PythonValue; file: string } | undefined> {
   if (seen.has(module) || seen.size > 8) return undefined;
   seen.add(module);
   const file = inspection.moduleFile(sourceRoot, module);
   const parsed = file === undefined ? undefined : await inspection.python(file);
   if (!parsed || !file) return undefined;
-  const own = parsed.assignments.get(name);
+  const own = skipOwn ? undefined : parsed.assignments.get(name);
+  if (own?.kind === 'environment') {
+    const fallback = own.fallback;
+    const inherited = fallback.kind === 'call' && fallback.callee === 'str' && fallback.arguments.length === 1 && fallback.arguments[0] === name;
+    const sameName = fallback.kind === 'path' && fallback.base === name && fallback.parts.length === 0;
+    if (inherited || sameName) return settingsValue(inspection, sourceRoot, module, name, new Set([...seen].filter(seenModule => seenModule !== module)), true);
+    return { value: fallback, file };
+  }
   if (own) return { value: own, file };
   for (const star of [...parsed.starImports].reverse()) {
-    const target = star.level === 0 ? star.module : [...module.split('.').slice(0, -star.level), ...(star.module ? [star.module] : [])].join('.');
+    const target = star.level === 0 ? star.module : [...module.split('.').slice(0, -star.level), ...(star.module.replace(/^\.+/, '') ? [star.module.replace(/^\.+/, '')] : [])].join('.');
     const found = await settingsValue(inspection, sourceRoot, target, name, seen);
     if (found) return found;
   }

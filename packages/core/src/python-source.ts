@@ -59,6 +59,8 @@ export type PythonValue =
   | { kind: 'file-dir'; up: number; parts: string[] }
   | { kind: 'path'; base: string; parts: string[] }
   | { kind: 'call'; callee: string; arguments: string[] }
+  /** `os.environ.get("NAME", fallback)` / `os.getenv("NAME", fallback)`: the fallback holds unless the environment sets NAME. */
+  | { kind: 'environment'; variable: string; fallback: PythonValue }
   | { kind: 'dynamic'; source: string };
 
 /** The largest text read (callers read files with this bound). */
@@ -327,7 +329,7 @@ class ModuleReader {
       case 'attribute':
       case 'subscript':
       case 'call':
-        return this.#path(node, depth) ?? (node.type === 'call' ? this.#call(node) : dynamic());
+        return this.#path(node, depth) ?? (node.type === 'call' ? this.#call(node, depth) : dynamic());
       default:
         return dynamic();
     }
@@ -345,11 +347,15 @@ class ModuleReader {
     return operator === '/' || operator === '-' ? this.#path(node, depth) : undefined;
   }
 
-  #call(node: Node): PythonValue {
+  #call(node: Node, depth: number): PythonValue {
     const callee = node.childForFieldName('function');
     const dotted = callee && this.#canonical(callee);
-    if (!callee || !dotted || environmentLookups.has(dotted)) return { kind: 'dynamic', source: node.text };
     const args = node.childForFieldName('arguments')?.namedChildren.filter(child => child.type !== 'comment') ?? [];
+    if (dotted && (dotted === 'os.getenv' || dotted === 'os.environ.get') && args.length === 2 && args.every(argument => argument.type !== 'keyword_argument')) {
+      const variable = this.#value(args[0]!, depth + 1);
+      if (variable.kind === 'string') return { kind: 'environment', variable: variable.value, fallback: this.#value(args[1]!, depth + 1) };
+    }
+    if (!callee || !dotted || environmentLookups.has(dotted)) return { kind: 'dynamic', source: node.text };
     return { kind: 'call', callee: callee.text, arguments: args.map(argument => argument.text) };
   }
 

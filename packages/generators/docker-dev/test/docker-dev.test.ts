@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { checkCompose, checkDockerfile, checkDockerignore, runPyrepo } from '@pyrepo/testing';
 
 test('the development image and compose file pass the checks; the requirements of the layout are copied first', async () => {
-  const run = await runPyrepo({ generators: ['docker-dev'], values: { name: 'shop', framework: 'django', layout: 'app-dev-frozen', port: 8080, appUser: 'web', python: '3.13' } });
+  const run = await runPyrepo({ generators: ['docker-dev'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', layout: 'app-dev-frozen', port: 8080, appUser: 'web', python: '3.13' } });
   try {
     const dockerfile = run.read('docker/app/dev.Dockerfile');
     assert.equal(checkDockerfile(dockerfile), []);
@@ -21,7 +21,7 @@ test('the development image and compose file pass the checks; the requirements o
 });
 
 test('publishing on every interface is the user\'s explicit choice: the file says so, and the compose check accepts it only then', async () => {
-  const run = await runPyrepo({ generators: ['docker-dev'], values: { name: 'shop', framework: 'django', hostAddress: '0.0.0.0' } });
+  const run = await runPyrepo({ generators: ['docker-dev'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', hostAddress: '0.0.0.0' } });
   try {
     assert.match(run.read('docker-compose.yaml'), /# pyrepo: published on every interface, as chosen \(--host-address 0\.0\.0\.0\)[^\n]*\n\s+- "0\.0\.0\.0:8000:8000"/);
     assert.equal(checkCompose(run.dir), []);

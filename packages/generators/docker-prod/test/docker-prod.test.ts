@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { checkDockerfile, checkShellScript, runPyrepo } from '@pyrepo/testing';
 
 test('the production image: a build stage with a compiler that fills /opt/venv, a final stage without one, tini, non-root; the entrypoint passes shellcheck', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } });
   try {
     const dockerfile = run.read('docker/app/Dockerfile');
     assert.equal(checkDockerfile(dockerfile, { production: true }), []);
@@ -22,7 +22,7 @@ test('the production image: a build stage with a compiler that fills /opt/venv, 
 });
 
 test('the source in the production image is root\'s; the Django database has a folder of its own; checkDockerfile flags an /app the app user owns', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django' } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } });
   try {
     const dockerfile = run.read('docker/app/Dockerfile');
     assert.not.match(dockerfile, /chown/, 'nothing in /app is handed to the app user');
@@ -43,7 +43,7 @@ test('the source in the production image is root\'s; the Django database has a f
 });
 
 test('another server command is written in exec form; a word that is not one is refused', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] } });
   try {
     assert.match(run.read('docker/app/Dockerfile'), /CMD \["gunicorn", "shop\.wsgi:application", "--bind", "0\.0\.0\.0:8000"\]/);
     assert.not.match(run.log, /uwsgi\.ini, which is missing/);
@@ -51,7 +51,7 @@ test('another server command is written in exec form; a word that is not one is 
     run.cleanup();
   }
   try {
-    await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', serverCommand: ['sh', '-c', 'rm -rf /; echo'] } });
+    await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', serverCommand: ['sh', '-c', 'rm -rf /; echo'] } });
     assert.unreachable('accepted a shell fragment');
   } catch (error) {
     assert.match((error as Error).message, /Invalid option --server-command of generator "docker-prod" \(item 3\): must be a word of at most 200 letters/);

@@ -32,7 +32,7 @@ test('supervisord loads the program: the venv\'s python, the release folder, the
 
 test('a WSGI application is refused (it runs under uWSGI)', async () => {
   try {
-    await runPyrepo({ generators: ['supervisor'], values: { name: 'x', framework: 'flask' } });
+    await runPyrepo({ generators: ['supervisor'], values: { name: 'x', framework: 'flask', wsgiApp: 'app:app' } });
     assert.unreachable('accepted flask');
   } catch (error) {
     assert.match((error as Error).message, /runs under uWSGI/);

@@ -47,7 +47,8 @@ export default class SystemdGenerator extends PyrepoGenerator<Options> {
     const service = services[this.props.run](this.project, this.props, release, runtime.serve?.(this.project));
     // What production needs (Django's production settings module), then where the service listens;
     // ProtectSystem=strict leaves the release read-only: a run-time file goes to StateDirectory=.
-    service.environment = { ...runtime.env(this.project, 'prod'), ...service.environment, ...stateLayout(this.project, runtime).environment };
+    const production = Object.entries(runtime.env(this.project, 'prod')).filter(([name]) => !(name in service.environment));
+    service.environment = { ...service.environment, ...Object.fromEntries(production), ...stateLayout(this.project, runtime).environment };
     this.renderFiles(files, { release, service });
     this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { checkSystemdUnit, runPyrepo, systemdExposure } from '@pyrepo/testing';
 
 test('the unit passes systemd-analyze verify and rates "OK" (1.1) on security, running uWSGI from the current release', async () => {
-  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask', appUser: 'shopd', port: 9000 } });
+  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask', wsgiApp: 'app:app', appUser: 'shopd', port: 9000 } });
   try {
     const unit = join(run.dir, 'deploy/shop.service');
     assert.equal(checkSystemdUnit(unit), []);
@@ -19,13 +19,13 @@ test('the unit passes systemd-analyze verify and rates "OK" (1.1) on security, r
 });
 
 test('a Django unit puts the SQLite database in the state directory, the one folder ProtectSystem=strict leaves writable', async () => {
-  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'blog', framework: 'django' } });
+  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'blog', framework: 'django', settingsModule: 'blog.settings.prod', devSettingsModule: 'blog.settings.dev', wsgiApp: 'blog.wsgi:application' } });
   try {
     const text = run.read('deploy/blog.service');
     assert.match(text, /^StateDirectory=blog$/m);
     assert.match(text, /^Environment=DJANGO_SQLITE_PATH=\/var\/lib\/blog\/db\.sqlite3$/m);
     assert.equal(checkSystemdUnit(join(run.dir, 'deploy/blog.service')), []);
-    const flask = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask' } });
+    const flask = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask', wsgiApp: 'app:app' } });
     try {
       assert.not.match(flask.read('deploy/shop.service'), /SQLITE/, 'only a framework with a run-time file gets the variable');
     } finally {
@@ -37,7 +37,7 @@ test('a Django unit puts the SQLite database in the state directory, the one fol
 });
 
 test('a unit with an unknown key fails the check (systemd-analyze prints, exits 0)', async () => {
-  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask' } });
+  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'shop', framework: 'flask', wsgiApp: 'app:app' } });
   try {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(run.dir, 'deploy/shop.service'), run.read('deploy/shop.service').replace('Restart=on-failure', 'Restart=on-failure\nRestartEverything=yes'));

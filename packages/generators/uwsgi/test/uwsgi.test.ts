@@ -52,7 +52,7 @@ test('a worker that misses the stop signal while it loads the app is killed with
 });
 
 test('the options land in the ini; out-of-range values are refused', async () => {
-  const run = await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', processes: 8, maxRequests: 0, harakiri: 120, chdir: '/srv/blog', port: 9000 } });
+  const run = await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', settingsModule: 'blog.settings.prod', devSettingsModule: 'blog.settings.dev', wsgiApp: 'blog.wsgi:application', processes: 8, maxRequests: 0, harakiri: 120, chdir: '/srv/blog', port: 9000 } });
   try {
     const ini = run.read('uwsgi.ini');
     for (const line of ['processes = 8', 'max-requests = 0', 'harakiri = 120', 'chdir = /srv/blog', 'http-socket = :9000', 'module = blog.wsgi:application']) {
@@ -67,7 +67,7 @@ test('the options land in the ini; out-of-range values are refused', async () =>
     [{ harakiri: 'soon' }, /--harakiri of generator "uwsgi": must be integer/],
   ] as const) {
     try {
-      await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', ...values } });
+      await runPyrepo({ generators: ['uwsgi'], values: { name: 'blog', framework: 'django', settingsModule: 'blog.settings.prod', devSettingsModule: 'blog.settings.dev', wsgiApp: 'blog.wsgi:application', ...values } });
       assert.unreachable(JSON.stringify(values));
     } catch (error) {
       assert.match((error as Error).message, pattern);

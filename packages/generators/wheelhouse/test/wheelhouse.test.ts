@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { checkDockerfile, runPyrepo, runTool } from '@pyrepo/testing';
 
 test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass the checks', async () => {
-  const run = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', registryNamespace: 'acme' } });
+  const run = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', settingsModule: 'polls.settings.prod', devSettingsModule: 'polls.settings.dev', wsgiApp: 'polls.wsgi:application', registryNamespace: 'acme' } });
   try {
     const make = (args: string[], env: Record<string, string> = {}) => runTool('make', ['-n', ...args], { cwd: run.dir, env: { PATH: process.env.PATH, ...env } }).trim();
     assert.is(make(['release']), 'docker build --build-arg BASE_IMAGE=acme/polls-base:latest -t acme/polls:latest .');
@@ -15,7 +15,7 @@ test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass
   } finally {
     run.cleanup();
   }
-  const single = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', layout: 'single' } });
+  const single = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', settingsModule: 'polls.settings.prod', devSettingsModule: 'polls.settings.dev', wsgiApp: 'polls.wsgi:application', layout: 'single' } });
   try {
     assert.match(single.read('Dockerfile'), /--find-links \/wheelhouse "polls"\n/);
     assert.match(single.read('docker/builder/Dockerfile'), /CMD \["pip", "wheel", "--wheel-dir", "\/wheelhouse", "\."\]/);
@@ -26,7 +26,7 @@ test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass
 
 test('another framework is refused', async () => {
   try {
-    await runPyrepo({ generators: ['wheelhouse'], values: { name: 'x', framework: 'flask' } });
+    await runPyrepo({ generators: ['wheelhouse'], values: { name: 'x', framework: 'flask', wsgiApp: 'app:app' } });
     assert.unreachable('accepted flask');
   } catch (error) {
     assert.match((error as Error).message, /wheelhouse packages a Django application/);
