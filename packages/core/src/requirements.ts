@@ -74,11 +74,14 @@ export function includedFiles(text: string): string[] {
   return files;
 }
 
+/** The line that marks a requirements file as pyrepo's (its single layout is recognised by it). */
+export const pyrepoMarker = 'Managed by pyrepo (requirements)';
+
 /** The first lines of a requirements file pyrepo creates. */
 export function renderRequirementsFile(spec: RequirementsFileSpec): string {
   const lines = [
     `# ${spec.purpose}`,
-    '# Managed by pyrepo (requirements): add your own lines anywhere; re-runs only append what is missing.',
+    `# ${pyrepoMarker}: add your own lines anywhere; re-runs only append what is missing.`,
     ...spec.includes.map(file => `-r ${file}`),
   ];
   return `${lines.join('\n')}\n`;
