@@ -5,6 +5,7 @@ import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
 import { readRegularFile } from './regular-file.js';
 import { requirementName, requirementsLayouts } from './requirements.js';
+import { detectRequirements } from './requirements-detect.js';
 
 /** A regular file's text (never through a link, a device or a FIFO; bounded), or undefined. */
 function readText(path: string): string | undefined {
@@ -61,6 +62,12 @@ export function detectProject(dir: string): Partial<Record<ContextKey, unknown>>
     }
     break;
   }
+
+  // Where the repository declares its dependencies, when it is not in one of pyrepo's layouts.
+  const requirements = detectRequirements(dir);
+  if (requirements.prod) found.prodRequirements = requirements.prod.path;
+  if (requirements.dev) found.devRequirements = requirements.dev.path;
+  if (found.framework === undefined && requirements.frameworks.length === 1) found.framework = requirements.frameworks[0];
 
   for (const venv of ['.venv', 'venv', 'env']) {
     if (existsSync(join(dir, venv, 'pyvenv.cfg'))) {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
 import { detectProject } from './detect.js';
+import { detectRequirements } from './requirements-detect.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
 import { fromFlag, isPlainObject, showValue, toFlag, type JsonObject } from './json.js';
 import { resolvePreset, type PresetStep, type ResolvedPreset } from './presets.js';
@@ -149,6 +150,12 @@ export function draftPlan(request: PlanRequest, registry: Registry, composition:
     const presetStep = presetSteps.get(entry.name);
     return { entry, values, sources, templateDirs: presetStep?.templateDirs ?? [], templatesFrom: presetStep?.templatesFrom ?? [] };
   });
+
+  // Requirements declared where no name says which file production installs: asked for, never guessed.
+  if (context.values.prodRequirements === undefined && context.sources.layout !== 'option' && context.sources.layout !== 'stored' && context.sources.layout !== 'preset') {
+    const unclear = detectRequirements(targetDir).unclear.prod;
+    if (unclear) problems.push({ key: 'prodRequirements', message: `Cannot tell where production's dependencies are declared: ${unclear}.`, fix: 'pass --prod-requirements with the file production installs (a requirements file, or pyproject.toml); it is stored for later runs.' });
+  }
 
   const draft: PlanDraft = { ...composition, context, steps, interactive: request.interactive };
   problems.push(...draftProblems(draft, !request.interactive));
