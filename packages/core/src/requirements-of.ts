@@ -78,6 +78,12 @@ export function requirementsOf(choice: RequirementsChoice, files: FileReader): L
     if (compiled) locks.push(compiled);
   }
   if (tables.dev) tables.ci = tables.dev;
+  if (tables.dev ? tables.prod && tables.dev.keys.join('.') === tables.prod.keys.join('.') : !isToml(prod) && closureOf(prod, read).has(dev)) {
+    throw new UsageError({
+      message: `--dev-requirements names ${describeDev(dev, tables.dev)}, which production installs (${prod}${tables.prod ? '' : ' or a file it includes'}): development tools would go into production.`,
+      fix: 'pass --dev-requirements with a file (or table) of development\'s own, e.g. requirements-dev.txt; it may include production\'s with -r.',
+    });
+  }
 
   // Shared dependencies (the framework) go to the file both production and development reach.
   const prodClosure = isToml(prod) ? [] : [...closureOf(prod, read)].filter(path => read(path) !== undefined);
@@ -93,6 +99,10 @@ export function requirementsOf(choice: RequirementsChoice, files: FileReader): L
     tables,
     locks,
   };
+}
+
+function describeDev(dev: string, table: TomlDeclaration | undefined): string {
+  return table ? showTable(table.file, table.keys) : dev;
 }
 
 /** Whether a spec routes some role into the repository's own declarations. */
