@@ -29,6 +29,13 @@ test('a Flask repository: name from setup.py, Python from .python-version, frame
   assert.equal(detectProject(dir), { name: 'shop', python: '3.13', layout: 'app-dev-frozen', framework: 'flask' });
 });
 
+test('a pyproject.toml whose dependencies name Flask is a Flask project; where production and development declare theirs is a fact', () => {
+  const dir = repo({ 'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["flask>=3"]\n[dependency-groups]\ndev = ["pytest"]\n' });
+  assert.equal(detectProject(dir), { name: 'shop', framework: 'flask', prodRequirements: 'pyproject.toml', devRequirements: 'pyproject.toml' });
+  const files = repo({ 'requirements/base.txt': 'Django\n', 'requirements/production.txt': '-r base.txt\n', 'requirements/local.txt': '-r base.txt\n' });
+  assert.equal(detectProject(files), { layout: 'layered', framework: 'django', prodRequirements: 'requirements/production.txt', devRequirements: 'requirements/local.txt' });
+});
+
 test('nothing to detect, or an unreadable pyproject.toml, gives no facts', () => {
   assert.equal(detectProject(repo({})), {});
   assert.equal(detectProject(repo({ 'pyproject.toml': '[project\nname=' })), {});
