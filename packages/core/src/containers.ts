@@ -1,5 +1,5 @@
-import type { ProjectContext, RequirementsLayout } from './context.js';
-import { requirementsLayouts } from './requirements.js';
+import type { ProjectContext } from './context.js';
+import type { LayoutSpec } from './requirements.js';
 
 /**
  * Container facts the development and production images share. Debian trixie (13) is the
@@ -30,9 +30,9 @@ export function dockerIgnoreLines(project: ProjectContext): string[] {
   ];
 }
 
-/** `COPY` lines bringing a layout's requirements files into an image before the source (layer caching). */
-export function requirementsCopies(layout: RequirementsLayout): string[] {
-  const paths = requirementsLayouts[layout].files.map(file => file.path);
+/** `COPY` lines bringing the requirements files into an image before the source (layer caching). */
+export function requirementsCopies(requirements: LayoutSpec): string[] {
+  const paths = requirements.files.map(file => file.path);
   const folders = [...new Set(paths.filter(path => path.includes('/')).map(path => path.slice(0, path.indexOf('/'))))];
   const topLevel = paths.filter(path => !path.includes('/'));
   return [...folders.map(folder => `COPY ${folder}/ ./${folder}/`), ...(topLevel.length > 0 ? [`COPY ${topLevel.join(' ')} ./`] : [])];

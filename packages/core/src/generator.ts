@@ -9,7 +9,8 @@ import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
 import { markMerged } from './merge-status.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
-import { requirementsLayouts, type RequirementRole } from './requirements.js';
+import type { LayoutSpec, RequirementRole } from './requirements.js';
+import { describePlace, isDeclaredSpec } from './requirements-of.js';
 import { setMissingDestination } from './repository-files.js';
 import { SharedFiles } from './shared-files.js';
 import { compareCodeUnits } from './text.js';
@@ -140,8 +141,9 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
           markMerged(this.env.sharedFs.get(file));
         },
       },
-      this.project.layout,
+      this.project,
       `generator ${step.name}`,
+      message => this.log.info(message),
     );
   }
 
@@ -223,9 +225,37 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
     });
   }
 
-  /** The requirements file a role's requirements go to in the project's layout. */
+  /** Where each role's requirements go: pyrepo's layout, or the files and tables the repository declares them in. */
+  protected requirementsSpec(): LayoutSpec {
+    return this.#shared.requirementsSpec();
+  }
+
+  /**
+   * The requirements file pip installs for a role (`pip install -r`); a usage error when the
+   * repository declares the role in a TOML table (pyproject.toml, Pipfile), which pip cannot read with -r.
+   */
   protected requirementsFile(role: RequirementRole): string {
-    return requirementsLayouts[this.project.layout].roles[role];
+    const spec = this.requirementsSpec();
+    if (isDeclaredSpec(spec) && spec.tables[role]) {
+      const flag = role === 'prod' || role === 'base' ? '--prod-requirements' : '--dev-requirements';
+      throw new UsageError({
+        message: `Generator ${this.generatorName} installs ${role === 'base' ? 'prod' : role} requirements with \`pip install -r <file>\`; this repository declares them in ${describePlace(spec, role)}, which pip cannot install that way.`,
+        fix: `pass ${flag} with a requirements file that declares them (it is used from then on), or leave ${this.generatorName} out.`,
+      });
+    }
+    return this.#shared.requirementsFileOf(role);
+  }
+
+  /** The requirements file a release installs or vendors (the frozen lock where there is one); a usage error when pip cannot install it with -r. */
+  protected shippedFile(): string {
+    const spec = this.requirementsSpec();
+    if (!/\.(txt|in)$/.test(spec.ships)) {
+      throw new UsageError({
+        message: `Generator ${this.generatorName} installs what production ships with \`pip install -r <file>\`; this repository ships ${spec.ships}${spec.ships === spec.roles.prod ? '' : ` (from ${describePlace(spec, 'prod')})`}, which pip cannot install that way.`,
+        fix: `export the lock to a requirements file (e.g. uv export --no-dev -o requirements.txt, poetry export -o requirements.txt) and pass --prod-requirements with the file that declares production's dependencies, or leave ${this.generatorName} out.`,
+      });
+    }
+    return spec.ships;
   }
 
   /** Create every requirements file of the project's layout that is missing. */

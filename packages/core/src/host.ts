@@ -10,6 +10,7 @@ export * from './presets.js';
 export * from './registry.js';
 export * from './pep508.js';
 export * from './requirements.js';
+export * from './requirements-detect.js';
 export * from './schema.js';
 export * from './schema-docs.js';
 export * from './shared-core.js';

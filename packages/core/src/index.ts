@@ -5,5 +5,6 @@ export * from './ignore.js';
 export * from './plan-generator.js';
 export * from './readme.js';
 export * from './run.js';
+export * from './requirements-of.js';
 export * from './shared-files.js';
 export * from './toml.js';

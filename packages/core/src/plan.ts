@@ -164,6 +164,12 @@ export function draftPlan(request: PlanRequest, registry: Registry, composition:
     return { entry, values, sources, templateDirs: presetStep?.templateDirs ?? [], templatesFrom: presetStep?.templatesFrom ?? [] };
   });
 
+  // Requirements declared where no name says which file production installs: asked for, never guessed.
+  if (context.values.prodRequirements === undefined && context.sources.layout !== 'option' && context.sources.layout !== 'stored' && context.sources.layout !== 'preset') {
+    const unclear = composition.model.lookedAt.prodRequirements;
+    if (unclear) problems.push({ key: 'prodRequirements', message: `Cannot tell where production's dependencies are declared: ${unclear}.`, fix: 'pass --prod-requirements with the file production installs (a requirements file, or pyproject.toml); it is stored for later runs.' });
+  }
+
   const draft: PlanDraft = { ...composition, context, steps, interactive: request.interactive };
   problems.push(...draftProblems(draft, !request.interactive));
   if (problems.length > 0) throw new UsageError(problems);

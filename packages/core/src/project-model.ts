@@ -5,7 +5,8 @@ import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
 import { PythonSourceLimitError, readPythonModule, type PythonModule, type PythonValue } from './python-source.js';
 import { readRegularFile } from './regular-file.js';
-import { requirementName, requirementsLayouts } from './requirements.js';
+import { detectRequirements } from './requirements-detect.js';
+import { requirementsLayouts } from './requirements.js';
 
 /** One fact about the repository: its value and where it was read. */
 export interface Fact {
@@ -51,7 +52,6 @@ function subfolders(dir: string, path: string): string[] {
   }
 }
 
-const frameworks: Framework[] = ['django', 'flask', 'fastapi', 'tornado'];
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 class Inspection {
@@ -179,16 +179,17 @@ function readMetadata(inspection: Inspection): void {
   }
 }
 
+/** Where the repository declares its dependencies (see requirements-detect.ts), and the framework production requires. */
 function readRequirements(inspection: Inspection): void {
-  for (const [layout, spec] of Object.entries(requirementsLayouts)) {
-    const texts = spec.files.map(file => inspection.text(file.path));
-    // A layout is recognised by its first file (requirements/base.txt, requirements-app.txt, requirements.txt).
-    if (texts[0] === undefined) continue;
-    inspection.set('layout', layout, spec.files[0]!.path);
-    const names = new Set(texts.flatMap(text => (text ?? '').split('\n').map(requirementName)));
-    const framework = frameworks.find(name => names.has(name));
-    inspection.set('framework', framework, `${spec.files[0]!.path} requires ${framework}`);
-    break;
+  const requirements = detectRequirements(inspection.dir);
+  if (requirements.layout) inspection.set('layout', requirements.layout, `${requirementsLayouts[requirements.layout].files[0]!.path} (pyrepo's ${requirements.layout} layout)`);
+  if (requirements.prod) inspection.set('prodRequirements', requirements.prod.path, requirements.prod.from);
+  // An ambiguous declaration is not a fact: the plan asks which (--prod-requirements).
+  else if (requirements.unclear.prod) inspection.missing('prodRequirements', requirements.unclear.prod);
+  if (requirements.dev) inspection.set('devRequirements', requirements.dev.path, requirements.dev.from);
+  if (requirements.frameworks.length === 1) {
+    const [framework] = requirements.frameworks;
+    inspection.set('framework', framework, `${requirements.prod?.path ?? (requirements.layout ? requirementsLayouts[requirements.layout].files[0]!.path : 'the requirements')} requires ${framework}`);
   }
 }
 

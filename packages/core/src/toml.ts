@@ -119,3 +119,26 @@ function plain(value: unknown): unknown {
   if (isPlainObject(value) && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
   return value;
 }
+
+/**
+ * Append strings to an array of a TOML document (created when missing), keeping every byte the user
+ * wrote; strings already in the array are not added again.
+ */
+export function appendToTomlArray(text: string, keys: readonly string[], items: readonly string[], file: string): string {
+  const existing = text.trim() === '' ? {} : parseToml(text, file);
+  const parent = keys.slice(0, -1).reduce<JsonObject | undefined>((node, key) => (node && isPlainObject(node[key]) ? (node[key] as JsonObject) : undefined), existing);
+  const last = keys[keys.length - 1]!;
+  const current = parent?.[last];
+  if (current !== undefined && !Array.isArray(current)) throw new PyrepoError(`${file}: ${keys.join('.')} is not a list; add ${items.join(', ')} by hand.`, 1);
+  const missing = items.filter(item => !(current ?? []).includes(item));
+  if (missing.length === 0) return text;
+  if (current === undefined || parent === undefined) {
+    return mergeToml(text, keys.reduceRight<JsonObject>((inner, key) => ({ [key]: inner }), missing as unknown as JsonObject) as JsonObject, file);
+  }
+  const expected = structuredClone(plain(existing)) as JsonObject;
+  const target = keys.slice(0, -1).reduce<JsonObject>((node, key) => node[key] as JsonObject, expected);
+  target[last] = [...(current as unknown[]), ...missing];
+  const result = patch(text, expected);
+  if (!safeEquals(result, expected)) throw new PyrepoError(`Could not add ${missing.join(', ')} to ${file} (${keys.join('.')}) without changing what it says; add them by hand.`, 1);
+  return result;
+}

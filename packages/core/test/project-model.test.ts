@@ -36,6 +36,13 @@ test('a Flask repository: name from setup.py, Python from .python-version, frame
   assert.match(model.lookedAt.wsgiApp!, /^app\.py, wsgi\.py/);
 });
 
+test('a pyproject.toml whose dependencies name Flask is a Flask project; where production and development declare theirs is a fact', async () => {
+  const dir = repo({ 'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["flask>=3"]\n[dependency-groups]\ndev = ["pytest"]\n' });
+  assert.equal(modelValues(await inspectProject(dir)), { name: 'shop', framework: 'flask', prodRequirements: 'pyproject.toml', devRequirements: 'pyproject.toml' });
+  const files = repo({ 'requirements/base.txt': 'Django\n', 'requirements/production.txt': '-r base.txt\n', 'requirements/local.txt': '-r base.txt\n' });
+  assert.equal(modelValues(await inspectProject(files)), { framework: 'django', prodRequirements: 'requirements/production.txt', devRequirements: 'requirements/local.txt' });
+});
+
 test('nothing to detect, or an unreadable pyproject.toml, gives no facts', async () => {
   assert.equal((await inspectProject(repo({}))).facts, {});
   assert.equal((await inspectProject(repo({ 'pyproject.toml': '[project\nname=' }))).facts, {});

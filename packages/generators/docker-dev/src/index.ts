@@ -12,7 +12,7 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
       execForm,
       env: runtime.env(this.project, 'dev'),
       command: ['sh', '-c', [...runtime.prestart(this.project), `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
-      copies: requirementsCopies(this.project.layout),
+      copies: requirementsCopies(this.requirementsSpec()),
       pipConf: this.fs.exists(this.destinationPath('pip.conf')),
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, stateLayout, execForm, pythonImage, requirementsCopies, requirementsLayouts, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, stateLayout, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -19,8 +19,8 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       stateFolder,
       prestart: runtime.prestart(this.project),
       build: runtime.build(this.project),
-      copies: requirementsCopies(this.project.layout),
-      shipped: requirementsLayouts[this.project.layout].ships,
+      copies: requirementsCopies(this.requirementsSpec()),
+      shipped: this.shippedFile(),
       // An internal index or proxy (pip.conf) applies to the build as it does to developers.
       pipConf: this.fs.exists(this.destinationPath('pip.conf')),
       serverCommand,

@@ -44,7 +44,7 @@ test('the venv install step installs from the index pip.conf names (a local inde
       runPyrepo({ generators: ['pip-config', 'venv'], values: { name: 'x', layout: 'single', indexUrl: `${server.url}` }, files: { 'requirements.txt': 'alpha==2.0\n' }, skipInstall: false }),
     );
     try {
-      assert.match(run.log, /venv: \.venv holds requirements\.txt/, run.log);
+      assert.match(run.log, /venv: \.venv holds requirements-dev\.txt/, run.log);
       assert.is(runTool(join(run.dir, '.venv', 'bin', 'python'), ['-c', 'import alpha; print(alpha.VALUE)']).trim(), 'from the configured index');
     } finally {
       run.cleanup();

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, pin, requirementsLayouts, sourceRoot, vendorDir, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, pin, sourceRoot, vendorDir, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'setup.py.ejs' }, { template: 'MANIFEST.in.ejs' }];
@@ -12,7 +12,7 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
     const distribution = this.frameworkRuntime().distribution(this.project);
     // What other generators wrote in this run, or an earlier one, is in the in-memory file system.
     const has = (path: string) => this.fs.exists(this.destinationPath(path));
-    const layout = requirementsLayouts[this.project.layout];
+    const layout = this.requirementsSpec();
     this.renderFiles(files, {
       distribution,
       root: sourceRoot(this.project),

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, pin, requirementsLayouts, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, pin, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'scripts/build-pyz.sh.ejs', executable: true }];
@@ -14,7 +14,7 @@ export default class ShivGenerator extends PyrepoGenerator<Options> {
       });
     }
     const entryPoint = consoleScript.split('=')[1]!.trim();
-    const data = { entryPoint, shipped: requirementsLayouts[this.project.layout].ships };
+    const data = { entryPoint, shipped: this.shippedFile() };
     this.renderFiles(files, data);
     this.addRequirements('ci', [pin('shiv')]);
     this.addIgnoreLines('.gitignore', ['/dist/']);

@@ -21,7 +21,10 @@ test('the install step creates the venv and installs the development requirement
   try {
     const run = await withEnv(offlinePip(wheels), () => runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': 'alpha==2.0\n' }, skipInstall: false }));
     try {
-      assert.match(run.log, /venv: \.venv holds requirements\.txt; activate it with \. \.venv\/bin\/activate/);
+      // The repository's requirements.txt is production's: development installs requirements-dev.txt, made on top of it.
+      assert.match(run.log, /venv: \.venv holds requirements-dev\.txt; activate it with \. \.venv\/bin\/activate/);
+      assert.match(run.read('requirements-dev.txt'), /^-r requirements\.txt$/m);
+      assert.is(run.read('requirements.txt'), 'alpha==2.0\n');
       const venvPython = join(run.dir, '.venv', 'bin', 'python');
       assert.is(runTool(venvPython, ['-c', 'import alpha, sys; print(alpha.VALUE, sys.prefix)']).trim(), `2 ${join(run.dir, '.venv')}`);
     } finally {
@@ -36,8 +39,8 @@ test('an install that fails (no index reachable) is reported with the command to
   await withEnv({ PIP_NO_INDEX: '1' }, async () => {
     const run = await runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': 'Django==6.1.3\n' }, skipInstall: false });
     try {
-      assert.match(run.log, /venv: could not install requirements\.txt:/);
-      assert.match(run.log, /Run it yourself later, in \/.*: \.venv\/bin\/python -m pip install --disable-pip-version-check -r requirements\.txt/);
+      assert.match(run.log, /venv: could not install requirements-dev\.txt:/);
+      assert.match(run.log, /Run it yourself later, in \/.*: \.venv\/bin\/python -m pip install --disable-pip-version-check -r requirements-dev\.txt/);
       assert.match(run.read('.gitignore'), /\/\.venv\//);
       assert.ok(existsSync(join(run.dir, '.venv', 'pyvenv.cfg')));
     } finally {
