@@ -210,7 +210,7 @@ test('Flask declared only in pyproject.toml [project].dependencies, one module a
 
 test('FastAPI in app/main.py (app = get_application()), no src/: the production command serves app.main:app with uvicorn from the root', () => {
   const dir = repository({
-    'pyproject.toml': '[tool.poetry]\nname = "realworld"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "*"\nuvicorn = "*"\n',
+    'requirements.txt': 'fastapi\nuvicorn\n',
     'app/__init__.py': '',
     'app/main.py': 'from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    application = FastAPI()\n    return application\n\n\napp = get_application()\n',
   });

@@ -16,7 +16,8 @@ test.after(folders.cleanup);
 const uwsgi = 'uWSGI==2.0.31';
 const devTools = ['pytest', 'ruff', 'coverage'];
 /** The run: the application server for production, the test and lint tools for development. */
-const add = ['add', 'uwsgi', 'pyproject', '--yes', '--framework', 'flask'];
+// The fixtures hold requirements only: where the application is, is given.
+const add = ['add', 'uwsgi', 'pyproject', '--yes', '--framework', 'flask', '--wsgi-app', 'app:app'];
 /** What these generators write besides requirements. */
 const generated = ['.yo-rc.json', 'uwsgi.ini', 'pyproject.toml', 'README.md', '.gitignore'];
 
@@ -233,7 +234,7 @@ test('ambiguous: two files could be production\'s; exit 2 naming --prod-requirem
 test('a generator that pip-installs a role declared in pyproject.toml refuses, naming the flag; nothing written', () => {
   const dir = repository({ 'pyproject.toml': '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["flask"]\n', 'uv.lock': 'version = 1\n' });
   const state = folderState(dir);
-  const refused = pyrepo(['add', 'docker-prod', '--yes', '--framework', 'flask'], dir);
+  const refused = pyrepo(['add', 'docker-prod', '--yes', '--framework', 'flask', '--wsgi-app', 'app:app'], dir);
   assert.is(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /ships uv\.lock \(from pyproject\.toml \[project\]\.dependencies\), which pip cannot install that way/);
   assert.match(refused.stderr, /--prod-requirements/);

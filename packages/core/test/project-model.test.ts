@@ -118,8 +118,8 @@ test('FastAPI: an application module in a package (app/main.py), a factory alone
 
 test('Python that does not parse is not trusted: no fact comes from it', async () => {
   const model = await inspectProject(repo({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__\ndef broken(:\n' }));
-  assert.equal(modelValues(model), { layout: 'single', framework: 'flask' });
-  assert.ok(model.lookedAt.wsgiApp);
+  assert.equal(modelValues(model), { prodRequirements: 'requirements.txt', framework: 'flask' });
+  assert.match(model.lookedAt.wsgiApp!, /^app\.py, wsgi\.py/);
 });
 
 test('pins come from the curated table; a Python the pin does not support gets the older series', () => {

@@ -69,7 +69,7 @@ STATIC_URL = "/static/"
     TEMPLATES_DIR: path('BASE_DIR', 'templates'),
     LOCALE_DIR: path('BASE_DIR', 'locale', 'po'),
     DATA_DIR: path('BASE_DIR', '..', 'data', 'files'),
-    ENV_STATIC_ROOT: { kind: 'dynamic', source: 'os.environ.get("STATIC_ROOT", "/srv/static")' },
+    ENV_STATIC_ROOT: { kind: 'environment', variable: 'STATIC_ROOT', fallback: { kind: 'string', value: '/srv/static' } },
     ENV_MEDIA_URL: { kind: 'dynamic', source: 'os.getenv("MEDIA_URL")' },
     ENV_SUBSCRIPT: { kind: 'dynamic', source: 'os.environ["STATIC_URL"]' },
     PREFIXED_URL: { kind: 'dynamic', source: `f"/{os.environ['PREFIX']}static/"` },
