@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ejs from 'ejs';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
 import type { ProjectContext } from './context.js';
@@ -206,6 +206,18 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       // full st_mode, so the regular-file type bits are part of it.
       this.fs.write(destination, contents, file.executable ? { stat: { mode: 0o100755 } as Stats } : undefined);
     }
+  }
+
+  /**
+   * Whether the repository has a file or folder at `path` (from its root), or this run wrote one
+   * there so far: what a generated file may name. Deleted files of the run do not count.
+   */
+  protected repositoryHas(path: string): boolean {
+    const target = this.destinationPath(path);
+    if (this.fs.exists(target)) return true;
+    const prefix = `${target}${sep}`;
+    if (this.env.sharedFs.all().some(file => file.path.startsWith(prefix) && file.contents !== null)) return true;
+    return statSync(target, { throwIfNoEntry: false })?.isDirectory() === true;
   }
 
   /** Add requirements for a role (base, ci, dev, prod) to the file the project's layout puts them in. */

@@ -7,3 +7,4 @@ export * from './readme.js';
 export * from './run.js';
 export * from './shared-files.js';
 export * from './toml.js';
+export * from './packaging.js';
