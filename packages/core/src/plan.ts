@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkComposition } from './composition-checks.js';
 import { type ContextDraft, type ContextKey, type ProjectContext, contextKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
 import { detectProject } from './detect.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';
@@ -215,6 +216,7 @@ export function finalizePlan(draft: PlanDraft): Plan {
     const chosen = Object.fromEntries(Object.entries(result.value).filter(([key]) => step.sources[key] !== undefined && step.sources[key] !== 'preset'));
     steps.push({ entry: step.entry, options: result.value, chosen, templateDirs: step.templateDirs });
   }
+  if (problems.length === 0 && context.context) problems.push(...checkComposition(draft, steps, context.context));
   if (problems.length > 0 || !context.context) throw new UsageError(problems);
   return {
     targetDir: draft.targetDir,
