@@ -298,8 +298,9 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
     return false;
   }
 
-  /** Add a README section unless it is there already. */
+  /** Add a README section to the repository's README unless it is there already; a reStructuredText README gets none, and the output says so. */
   protected addReadmeSection(section: ReadmeSection): void {
-    this.#shared.addReadmeSection(section, this.project.name);
+    const skipped = this.#shared.addReadmeSection(section, this.project.name);
+    if (skipped) this.log.info(`${this.generatorName}: ${skipped}`);
   }
 }
