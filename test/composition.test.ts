@@ -77,6 +77,26 @@ test('pyrepo add uwsgi systemd --install pip: the conflict is exit 2 naming both
   }
 });
 
+test('pyrepo add systemd after pyrepo add uwsgi (pip\'s ini): exit 2, nothing written; adding both again agrees on the system uWSGI and keeps the user\'s lines', () => {
+  const dir = fixture(flaskApp);
+  try {
+    assert.is(pyrepo(['add', 'uwsgi', '--yes', '--name', 'shop', '--framework', 'flask', '--layout', 'single'], dir).code, 0);
+    assert.not.match(readFileSync(join(dir, 'uwsgi.ini'), 'utf8'), /^plugins/m);
+    const before = folderState(dir);
+    const alone = pyrepo(['add', 'systemd', '--yes'], dir);
+    assert.is(alone.code, 2, alone.stderr);
+    assert.match(alone.stderr, /Generator "systemd" runs the system's uWSGI \(\/usr\/bin\/uwsgi\), which loads Python only as a plugin, but the repository's uwsgi\.ini loads none/);
+    assert.match(alone.stderr, /fix: choose one: add uwsgi to this run \(pyrepo add uwsgi systemd/);
+    assert.equal(folderState(dir), before);
+    const both = pyrepo(['add', 'uwsgi', 'systemd', '--yes'], dir);
+    assert.is(both.code, 0, both.stderr);
+    assert.match(readFileSync(join(dir, 'uwsgi.ini'), 'utf8'), /^plugins = python3$/m);
+    assert.equal(removedLines(dir, flaskApp), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('docker-prod added to a flask-vendored repository: the image would run uwsgi that nothing it installs provides; exit 2 with the choices, nothing written', () => {
   const dir = tempDir();
   try {

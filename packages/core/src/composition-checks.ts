@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parse as parseIni } from 'ini';
 import { imageServerCommand } from './containers.js';
 import { normalizeName, type Framework, type ProjectContext } from './context.js';
 import type { Problem } from './errors.js';
@@ -51,7 +52,16 @@ export function checkComposition(draft: PlanDraft, steps: PlanStep[], project: P
     const index = steps.findIndex(step => step.entry.name === name);
     return index === -1 ? undefined : { step: steps[index]!, sources: draft.steps[index]?.sources ?? {} };
   };
-  return [...systemUwsgiNeedsItsPlugin(find('uwsgi'), find('systemd'), draft.preset?.name), ...imageInstallsItsServer(draft, find('docker-prod'), find('uwsgi'), project)];
+  return [
+    ...systemUwsgiNeedsItsPlugin(find('uwsgi'), find('systemd'), draft.preset?.name),
+    ...repositoryIniLoadsThePlugin(draft, find('uwsgi'), find('systemd')),
+    ...imageInstallsItsServer(draft, find('docker-prod'), find('uwsgi'), project),
+  ];
+}
+
+/** Whether a systemd step runs a system uWSGI, which loads Python as a plugin. */
+function runsSystemUwsgi(systemd: CheckedStep): boolean {
+  return systemd.step.options.run === 'uwsgi' && packagedProgramFolders.some(folder => String(systemd.step.options.uwsgiBinary).startsWith(folder));
 }
 
 /**
@@ -60,9 +70,8 @@ export function checkComposition(draft: PlanDraft, steps: PlanStep[], project: P
  * and its ini does not load it: Debian's uWSGI then stops at `unknown config directive: module`.
  */
 function systemUwsgiNeedsItsPlugin(uwsgi: CheckedStep | undefined, systemd: CheckedStep | undefined, preset?: string): Problem[] {
-  if (!uwsgi || !systemd || systemd.step.options.run !== 'uwsgi') return [];
+  if (!uwsgi || !systemd || !runsSystemUwsgi(systemd) || uwsgi.step.options.install !== 'pip') return [];
   const binary = String(systemd.step.options.uwsgiBinary);
-  if (!packagedProgramFolders.some(folder => binary.startsWith(folder)) || uwsgi.step.options.install !== 'pip') return [];
   if (uwsgi.sources.install === undefined) {
     uwsgi.step.options.install = 'system';
     uwsgi.step.chosen.install = 'system';
@@ -76,6 +85,26 @@ function systemUwsgiNeedsItsPlugin(uwsgi: CheckedStep | undefined, systemd: Chec
         `but generator "systemd" runs the system's uWSGI (${describeChoice('systemd', 'uwsgiBinary', binary, systemd.sources, preset)}), which loads Python only as a plugin: ` +
         'it would stop at "unknown config directive: module".',
       fix: `choose one: --install system (the server's uWSGI with its python3 plugin, e.g. Debian's uwsgi-core and uwsgi-plugin-python3), or --uwsgi-binary with the path of the pip-installed uWSGI the server runs (e.g. a virtual environment's bin/uwsgi).`,
+    },
+  ];
+}
+
+/**
+ * A unit added to a repository whose uwsgi.ini an earlier run wrote (or the user did): the system's
+ * uWSGI needs that ini to load the python3 plugin, and this run does not rewrite it.
+ */
+function repositoryIniLoadsThePlugin(draft: PlanDraft, uwsgi: CheckedStep | undefined, systemd: CheckedStep | undefined): Problem[] {
+  if (uwsgi || !systemd || !runsSystemUwsgi(systemd)) return [];
+  const text = readRegularFile(join(draft.targetDir, 'uwsgi.ini'), 'uwsgi.ini')?.contents.toString('utf8');
+  if (text === undefined) return [];
+  const section = parseIni(text).uwsgi as Record<string, unknown> | undefined;
+  const plugins = [section?.plugins, section?.plugin].flat().filter((value): value is string => typeof value === 'string');
+  if (plugins.some(value => /\bpython3?\b/.test(value))) return [];
+  return [
+    {
+      key: 'uwsgiBinary',
+      message: `Generator "systemd" runs the system's uWSGI (${String(systemd.step.options.uwsgiBinary)}), which loads Python only as a plugin, but the repository's uwsgi.ini loads none (it was written for pip's uWSGI): the service would stop at "unknown config directive: module".`,
+      fix: 'choose one: add uwsgi to this run (pyrepo add uwsgi systemd: the ini is then written for the system\'s uWSGI), or add "plugins = python3" to uwsgi.ini yourself, or point --uwsgi-binary at the pip-installed uWSGI the server runs.',
     },
   ];
 }

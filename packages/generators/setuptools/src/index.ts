@@ -17,6 +17,8 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
     const has = (path: string) => this.repositoryHas(path);
     const distribution = this.#existing(this.frameworkRuntime().distribution(this.project), root);
     const layout = requirementsLayouts[this.project.layout];
+    // First, so that the requirements files it creates are among those MANIFEST.in includes.
+    this.addRequirements('ci', [pin('build', this.project.python)]);
     this.renderFiles(files, {
       distribution,
       root,
@@ -28,7 +30,6 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
       // Production-only requirements (the application server) as an extra, where the layout keeps them apart.
       prodRequire: this.requirementsFile('prod') !== this.requirementsFile('base') && has(this.requirementsFile('prod')) ? this.requirementsFile('prod') : undefined,
     });
-    this.addRequirements('ci', [pin('build', this.project.python)]);
     this.addIgnoreLines('.gitignore', ['*.egg-info/', '/dist/', '/build/']);
     this.addReadmeSection({ id: 'setuptools', title: 'Build a release', body: this.renderFragment('readme.md.ejs') });
   }
