@@ -108,6 +108,10 @@ test('docker-prod added to a flask-vendored repository: the image would run uwsg
     assert.match(result.stderr, /Generator "docker-prod": the image runs "uwsgi --ini uwsgi\.ini" \(its CMD\), but nothing it installs provides uwsgi: requirements\.txt and requirements-app\.txt \(what the image installs\) do not name uwsgi/);
     assert.match(result.stderr, /fix: choose one: add uwsgi to requirements-app\.txt yourself \(and to requirements\.txt\), or run the uwsgi generator with --install pip in the same run; or give the image a server it installs with --server-command/);
     assert.equal(folderState(dir), before);
+    const withUwsgi = pyrepo(['add', 'uwsgi', 'docker-prod', '--yes'], dir);
+    assert.is(withUwsgi.code, 2, withUwsgi.stderr);
+    assert.match(withUwsgi.stderr, /and --install "system" of generator "uwsgi" \(set by preset "flask-vendored"\) installs uWSGI from the server's packages, which the image does not have\./);
+    assert.equal(folderState(dir), before);
 
     // Once the requirements name it, the same run goes through.
     writeTree(dir, { 'requirements-app.txt': `${readFileSync(join(dir, 'requirements-app.txt'), 'utf8')}uWSGI==2.0.31\n` });

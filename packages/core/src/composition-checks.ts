@@ -52,10 +52,12 @@ export function checkComposition(draft: PlanDraft, steps: PlanStep[], project: P
     const index = steps.findIndex(step => step.entry.name === name);
     return index === -1 ? undefined : { step: steps[index]!, sources: draft.steps[index]?.sources ?? {} };
   };
+  // This run's preset, or the one the repository was made from (whose options the steps keep).
+  const preset = draft.preset?.name ?? draft.stored.preset;
   return [
-    ...systemUwsgiNeedsItsPlugin(find('uwsgi'), find('systemd'), draft.preset?.name),
+    ...systemUwsgiNeedsItsPlugin(find('uwsgi'), find('systemd'), preset),
     ...repositoryIniLoadsThePlugin(draft, find('uwsgi'), find('systemd')),
-    ...imageInstallsItsServer(draft, find('docker-prod'), find('uwsgi'), project),
+    ...imageInstallsItsServer(draft, find('docker-prod'), find('uwsgi'), project, preset),
   ];
 }
 
@@ -110,7 +112,7 @@ function repositoryIniLoadsThePlugin(draft: PlanDraft, uwsgi: CheckedStep | unde
 }
 
 /** A production image runs its server from the virtual environment it installs: something it installs must provide it. */
-function imageInstallsItsServer(draft: PlanDraft, dockerProd: CheckedStep | undefined, uwsgi: CheckedStep | undefined, project: ProjectContext): Problem[] {
+function imageInstallsItsServer(draft: PlanDraft, dockerProd: CheckedStep | undefined, uwsgi: CheckedStep | undefined, project: ProjectContext, preset?: string): Problem[] {
   const runtime = frameworkRuntimes[project.framework as Framework];
   if (!dockerProd || !runtime) return [];
   const command = imageServerCommand(project, runtime, dockerProd.step.options.serverCommand as string[]);
@@ -123,7 +125,7 @@ function imageInstallsItsServer(draft: PlanDraft, dockerProd: CheckedStep | unde
   if (files.some(file => providedNames({ read }, file).has(normalizeName(needed)))) return [];
   const uwsgiChoice =
     needed === 'uwsgi' && uwsgi
-      ? `, and ${describeChoice('uwsgi', 'install', uwsgi.step.options.install, uwsgi.sources, draft.preset?.name)} installs uWSGI from the server's packages, which the image does not have`
+      ? `, and ${describeChoice('uwsgi', 'install', uwsgi.step.options.install, uwsgi.sources, preset)} installs uWSGI from the server's packages, which the image does not have`
       : ', and no generator of this run adds it';
   return [
     {
