@@ -1,4 +1,5 @@
 import type { ProjectContext } from './context.js';
+import type { FrameworkRuntime } from './frameworks.js';
 import type { LayoutSpec } from './requirements.js';
 
 /**
@@ -41,4 +42,13 @@ export function requirementsCopies(requirements: LayoutSpec): string[] {
 /** A command in a Dockerfile's exec (JSON) form: ["uwsgi", "--ini", "uwsgi.ini"]. */
 export function execForm(words: readonly string[]): string {
   return `[${words.map(word => JSON.stringify(word)).join(', ')}]`;
+}
+
+/**
+ * The server a production image runs (its CMD): the one chosen (docker-prod's --server-command),
+ * else uWSGI with uwsgi.ini for a WSGI framework, else the framework's own server.
+ */
+export function imageServerCommand(project: ProjectContext, runtime: FrameworkRuntime, chosen: readonly string[]): string[] {
+  if (chosen.length > 0) return [...chosen];
+  return runtime.wsgiModule ? ['uwsgi', '--ini', 'uwsgi.ini'] : (runtime.serve?.(project) ?? []);
 }

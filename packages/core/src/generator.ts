@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ejs from 'ejs';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
 import type { ProjectContext } from './context.js';
@@ -210,6 +210,18 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
     }
   }
 
+  /**
+   * Whether the repository has a file or folder at `path` (from its root), or this run wrote one
+   * there so far: what a generated file may name. Deleted files of the run do not count.
+   */
+  protected repositoryHas(path: string): boolean {
+    const target = this.destinationPath(path);
+    if (this.fs.exists(target)) return true;
+    const prefix = `${target}${sep}`;
+    if (this.env.sharedFs.all().some(file => file.path.startsWith(prefix) && file.contents !== null)) return true;
+    return statSync(target, { throwIfNoEntry: false })?.isDirectory() === true;
+  }
+
   /** Add requirements for a role (base, ci, dev, prod) to the file the project's layout puts them in. */
   protected addRequirements(role: RequirementRole, specs: readonly string[]): void {
     this.#shared.addRequirements(role, specs);
@@ -316,8 +328,9 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
     return false;
   }
 
-  /** Add a README section unless it is there already. */
+  /** Add a README section to the repository's README unless it is there already; a reStructuredText README gets none, and the output says so. */
   protected addReadmeSection(section: ReadmeSection): void {
-    this.#shared.addReadmeSection(section, this.project.name);
+    const skipped = this.#shared.addReadmeSection(section, this.project.name);
+    if (skipped) this.log.info(`${this.generatorName}: ${skipped}`);
   }
 }

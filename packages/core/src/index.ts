@@ -8,3 +8,5 @@ export * from './run.js';
 export * from './requirements-of.js';
 export * from './shared-files.js';
 export * from './toml.js';
+export * from './packaging.js';
+export * from './file-names.js';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkComposition } from './composition-checks.js';
 import { type ContextDraft, type ContextKey, type ContextSource, type Framework, type ProjectContext, contextKeys, modelFactKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
 import { frameworkRuntimes } from './frameworks.js';
 import { inspectProject, modelValues, type ProjectModel } from './project-model.js';
@@ -259,6 +260,7 @@ export function finalizePlan(draft: PlanDraft): Plan {
     const chosen = Object.fromEntries(Object.entries(result.value).filter(([key]) => step.sources[key] !== undefined && step.sources[key] !== 'preset'));
     steps.push({ entry: step.entry, options: result.value, chosen, templateDirs: step.templateDirs });
   }
+  if (problems.length === 0 && context.context) problems.push(...checkComposition(draft, steps, context.context));
   if (problems.length > 0 || !context.context) throw new UsageError(problems);
   return {
     targetDir: draft.targetDir,

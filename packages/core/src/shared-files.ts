@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { RequirementsLayout } from './context.js';
 import { appendIgnoreLines } from './ignore.js';
+import { fileNameFor, readmeFormat } from './file-names.js';
 import type { JsonObject } from './json.js';
 import { addReadmeSection, type ReadmeSection } from './readme.js';
 import { appendRequirements, missingRequirements, providedNames, renderRequirementsFile, type LayoutSpec, type RequirementRole } from './requirements.js';
@@ -117,14 +118,29 @@ export class SharedFiles {
     this.files.write('pyproject.toml', mergeToml(text ?? header, table, 'pyproject.toml'));
   }
 
-  /** Create README.md with its title and an introduction; an existing README is the user's and stays. */
-  createReadme(projectTitle: string, intro: string): void {
-    const text = this.files.read('README.md');
-    this.files.write('README.md', text ?? `# ${projectTitle}\n\n${intro.trim()}\n`);
+  /** The README the repository has under any usual name (README.md, README.rst, readme.md, ...), else README.md. */
+  private readmeFile(): string {
+    return fileNameFor('readme', path => this.files.read(path) !== undefined);
   }
 
-  /** Add a README section (between pyrepo markers) unless it is there already. */
-  addReadmeSection(section: ReadmeSection, projectTitle: string): void {
-    this.files.write('README.md', addReadmeSection(this.files.read('README.md'), section, projectTitle));
+  /** Create README.md with its title and an introduction; an existing README, whatever its name, is the user's and stays. */
+  createReadme(projectTitle: string, intro: string): void {
+    const path = this.readmeFile();
+    const text = this.files.read(path);
+    this.files.write(path, text ?? `# ${projectTitle}\n\n${intro.trim()}\n`);
+  }
+
+  /**
+   * Add a README section (between pyrepo markers) to the repository's README unless it is there
+   * already. A reStructuredText README gets none (a Markdown section would not render there): the
+   * reason is returned, for the run's output; undefined when the section is in the README.
+   */
+  addReadmeSection(section: ReadmeSection, projectTitle: string): string | undefined {
+    const path = this.readmeFile();
+    if (readmeFormat(path) === 'restructuredtext') {
+      return `${path} is reStructuredText: the Markdown section "${section.title}" was not added to it; write it in reStructuredText yourself if you want it there.`;
+    }
+    this.files.write(path, addReadmeSection(this.files.read(path), section, projectTitle));
+    return undefined;
   }
 }

@@ -216,3 +216,28 @@ export * from './systemd.js';
 export * from './build.js';
 export * from './files.js';
 export { toolError } from './tools.js';
+
+/**
+ * Lines of the fixture's files that are gone from the folder now: each file the fixture had must
+ * still hold every line it held, in order (other lines may have been added between them). Empty
+ * when nothing the user wrote was removed.
+ */
+export function removedLines(dir: string, fixture: Record<string, string>): string[] {
+  const removed: string[] = [];
+  for (const [path, before] of Object.entries(fixture)) {
+    let after: string[];
+    try {
+      after = readFileSync(join(dir, path), 'utf8').split('\n');
+    } catch {
+      removed.push(`${path}: the file is gone`);
+      continue;
+    }
+    let at = 0;
+    for (const line of before.split('\n')) {
+      const found = after.indexOf(line, at);
+      if (found === -1) removed.push(`${path}: ${JSON.stringify(line)}`);
+      else at = found + 1;
+    }
+  }
+  return removed;
+}

@@ -74,7 +74,7 @@ test('a unit without its hardening is rated above 2.5 and reported', async () =>
 });
 
 test('a file is checked on its own even when another file has the same contents: a non-executable copy of a script is reported', async () => {
-  const runs = [await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } }), await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } })];
+  const runs = [await runPyrepo({ generators: ['uwsgi', 'docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } }), await runPyrepo({ generators: ['uwsgi', 'docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } })];
   try {
     const [checked, copy] = runs.map(run => run.dir) as [string, string];
     assert.is(readFileSync(join(copy, 'docker/app/entrypoint.sh'), 'utf8'), readFileSync(join(checked, 'docker/app/entrypoint.sh'), 'utf8'));

@@ -1,13 +1,15 @@
-import { PyrepoGenerator, dockerIgnoreLines, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, execForm, fileNameFor, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
-const files: FileSpec[] = [{ template: 'docker/app/dev.Dockerfile.ejs' }, { template: 'docker-compose.yaml.ejs' }];
+/** The compose file goes where Compose looks first: the repository's own (compose.yaml, docker-compose.yml, ...), never a second one beside it. */
+const files = (composeFile: string): FileSpec[] => [{ template: 'docker/app/dev.Dockerfile.ejs' }, { template: 'docker-compose.yaml.ejs', to: composeFile }];
 
 /** The development container and its compose file. */
 export default class DockerDevGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
-    this.renderFiles(files, {
+    const composeFile = fileNameFor('compose', path => this.fs.exists(this.destinationPath(path)));
+    this.renderFiles(files(composeFile), {
       image: pythonImage(this.project),
       execForm,
       env: runtime.env(this.project, 'dev'),

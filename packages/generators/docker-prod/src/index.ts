@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, stateLayout, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, imageServerCommand, stateLayout, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -7,11 +7,10 @@ const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template
 export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
-    const wsgi = Boolean(runtime.wsgiModule);
     // The source stays root's; the application writes only here (a volume, so data outlives the container).
     const state = stateLayout(this.project, runtime);
     const stateFolder = runtime.state?.(this.project) ? state.folder : undefined;
-    const serverCommand = this.props.serverCommand.length > 0 ? this.props.serverCommand : wsgi ? ['uwsgi', '--ini', 'uwsgi.ini'] : runtime.serve!(this.project);
+    const serverCommand = imageServerCommand(this.project, runtime, this.props.serverCommand);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,

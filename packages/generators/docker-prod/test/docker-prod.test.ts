@@ -3,8 +3,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkDockerfile, checkShellScript, runPyrepo } from '@pyrepo/testing';
 
+/** A Django repository whose production requirements install uWSGI, the server the image runs (without them the run stops: test/composition.test.ts). */
+const withUwsgi = { 'requirements/base.txt': 'Django\n', 'requirements/prod.txt': '-r base.txt\nuWSGI==2.0.31\n' };
+
 test('the production image: a build stage with a compiler that fills /opt/venv, a final stage without one, tini, non-root; the entrypoint passes shellcheck', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' }, files: withUwsgi });
   try {
     const dockerfile = run.read('docker/app/Dockerfile');
     assert.equal(checkDockerfile(dockerfile, { production: true }), []);
@@ -22,7 +25,7 @@ test('the production image: a build stage with a compiler that fills /opt/venv, 
 });
 
 test('the source in the production image is root\'s; the Django database has a folder of its own; checkDockerfile flags an /app the app user owns', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application' }, files: withUwsgi });
   try {
     const dockerfile = run.read('docker/app/Dockerfile');
     assert.not.match(dockerfile, /chown/, 'nothing in /app is handed to the app user');
@@ -43,7 +46,7 @@ test('the source in the production image is root\'s; the Django database has a f
 });
 
 test('another server command is written in exec form; a word that is not one is refused', async () => {
-  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] } });
+  const run = await runPyrepo({ generators: ['docker-prod'], values: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', devSettingsModule: 'shop.settings.dev', wsgiApp: 'shop.wsgi:application', serverCommand: ['gunicorn', 'shop.wsgi:application', '--bind', '0.0.0.0:8000'] }, files: { 'requirements/base.txt': 'Django\n', 'requirements/prod.txt': '-r base.txt\ngunicorn==23.0.0\n' } });
   try {
     assert.match(run.read('docker/app/Dockerfile'), /CMD \["gunicorn", "shop\.wsgi:application", "--bind", "0\.0\.0\.0:8000"\]/);
     assert.not.match(run.log, /uwsgi\.ini, which is missing/);

@@ -5,6 +5,6 @@ export interface Options {
   tools: Array<"pytest" | "ruff" | "coverage">;
   /** Maximum line length for ruff's linter and formatter. Default: 88. */
   lineLength: number;
-  /** Folders pytest collects tests from. Default: ["tests"]. */
-  testPaths: string[];
+  /** Folders pytest collects tests from. Default: the test folders the repository has (tests, test, <package>/tests, src/tests, src/<package>/tests), none when it has none (pytest then collects from the root); tests in a repository without Python code yet. */
+  testPaths?: string[];
 }

@@ -3,11 +3,19 @@ import type { Options } from './options.js';
 
 type Tool = Options['tools'][number];
 
+/** What the repository has that the settings point at (each list empty: leave the setting out). */
+export interface ToolTargets {
+  /** Folders pytest collects tests from. */
+  testPaths: string[];
+  /** Packages or modules coverage measures. */
+  coverageSource: string[];
+}
+
 interface ToolSpec {
   /** What the tool needs installed in CI. */
   requirements: PinnedProject[];
   /** Its [tool.*] configuration. */
-  config: (project: ProjectContext, options: Options) => JsonObject;
+  config: (project: ProjectContext, options: Options, targets: ToolTargets) => JsonObject;
   /** Caches and reports it leaves in the working tree. */
   ignore: string[];
 }
@@ -16,8 +24,8 @@ interface ToolSpec {
 export const tools: Record<Tool, ToolSpec> = {
   pytest: {
     requirements: ['pytest'],
-    config: (project, options) => ({
-      pytest: { ini_options: { testpaths: options.testPaths, pythonpath: [sourceRoot(project)], addopts: '-ra --strict-markers' } },
+    config: (project, _options, targets) => ({
+      pytest: { ini_options: { ...(targets.testPaths.length > 0 ? { testpaths: targets.testPaths } : {}), pythonpath: [sourceRoot(project)], addopts: '-ra --strict-markers' } },
     }),
     ignore: ['.pytest_cache/'],
   },
@@ -35,8 +43,8 @@ export const tools: Record<Tool, ToolSpec> = {
   },
   coverage: {
     requirements: ['coverage'],
-    config: project => ({
-      coverage: { run: { source: [project.package], branch: true }, report: { show_missing: true, skip_empty: true } },
+    config: (_project, _options, targets) => ({
+      coverage: { run: { ...(targets.coverageSource.length > 0 ? { source: targets.coverageSource } : {}), branch: true }, report: { show_missing: true, skip_empty: true } },
     }),
     ignore: ['.coverage', '.coverage.*', 'htmlcov/'],
   },

@@ -1,4 +1,5 @@
-import { PyrepoGenerator, pin, sourceRoot, vendorDir, type FileSpec } from '@pyrepo/core';
+import { readdirSync } from 'node:fs';
+import { PyrepoGenerator, UsageError, declaredBuild, pin, setuptoolsBackends, sourceRoot, vendorDir, type Distribution, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'setup.py.ejs' }, { template: 'MANIFEST.in.ejs' }];
@@ -9,24 +10,86 @@ const runtimeFiles = ['uwsgi.ini'];
 /** setup.py and MANIFEST.in for the project's framework. */
 export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
   writing(): void {
-    const distribution = this.frameworkRuntime().distribution(this.project);
-    // What other generators wrote in this run, or an earlier one, is in the in-memory file system.
-    const has = (path: string) => this.fs.exists(this.destinationPath(path));
+    this.#refuseOtherBuild();
+    const root = sourceRoot(this.project);
+    // What other generators wrote in this run, or an earlier one, is in the in-memory file system:
+    // setup.py and MANIFEST.in name only what is there.
+    const has = (path: string) => this.repositoryHas(path);
+    const distribution = this.#existing(this.frameworkRuntime().distribution(this.project), root);
     const layout = this.requirementsSpec();
+    // First, so that the requirements files it creates are among those MANIFEST.in includes.
+    this.addRequirements('ci', [pin('build', this.project.python)]);
     this.renderFiles(files, {
       distribution,
-      root: sourceRoot(this.project),
+      root,
       includes: runtimeFiles.filter(has),
       vendored: has('scripts/vendor.sh') ? vendorDir : undefined,
-      requirementsFiles: layout.files.map(file => file.path),
+      requirementsFiles: layout.files.map(file => file.path).filter(has),
       installRequires: this.requirementsFile('base'),
       testsRequire: this.requirementsFile('ci'),
       // Production-only requirements (the application server) as an extra, where the layout keeps them apart.
-      prodRequire: this.requirementsFile('prod') !== this.requirementsFile('base') ? this.requirementsFile('prod') : undefined,
+      prodRequire: this.requirementsFile('prod') !== this.requirementsFile('base') && has(this.requirementsFile('prod')) ? this.requirementsFile('prod') : undefined,
     });
-    this.addRequirements('ci', [pin('build', this.project.python)]);
     this.addIgnoreLines('.gitignore', ['*.egg-info/', '/dist/', '/build/']);
     this.addReadmeSection({ id: 'setuptools', title: 'Build a release', body: this.renderFragment('readme.md.ejs') });
+  }
+
+  /**
+   * A project pyproject.toml already builds (its `[project]` table, or another backend) gets no
+   * setup.py: the backend would ignore it and MANIFEST.in, or read metadata that contradicts it.
+   */
+  #refuseOtherBuild(): void {
+    const path = this.destinationPath('pyproject.toml');
+    const build = declaredBuild(this.fs.exists(path) ? this.fs.read(path) : undefined);
+    const keep = 'leave setuptools out of this run and build with what pyproject.toml declares (python -m build --sdist)';
+    if (build.backend !== undefined && !setuptoolsBackends.has(build.backend)) {
+      const what = build.inTree ? `an in-tree backend, ${build.backend} (build-backend with backend-path)` : build.backend;
+      throw new UsageError({
+        message: `Generator setuptools: pyproject.toml builds this project with ${what} ([build-system] build-backend); setup.py and MANIFEST.in would be ignored by it, and their metadata would contradict its own.`,
+        fix: `${keep}; to move the project to setuptools, remove [build-system] and the backend's tables from pyproject.toml first, then run again.`,
+      });
+    }
+    if (build.project) {
+      throw new UsageError({
+        message: `Generator setuptools: pyproject.toml declares the project in its [project] table (built by ${build.backend ?? 'setuptools, the default backend'}); a setup.py would declare its name, version and dependencies a second time, and contradict them.`,
+        fix: `${keep}; MANIFEST.in and package data can be set in [tool.setuptools] by hand. To use pyrepo's setup.py instead, remove the [project] table first, then run again.`,
+      });
+    }
+  }
+
+  /** The framework's distribution, without the modules, scripts and manifest lines the repository does not have. */
+  #existing(distribution: Distribution, root: string): Distribution {
+    const inRoot = (path: string) => (root === '.' ? path : `${root}/${path}`);
+    const modules = distribution.modules.filter(module => this.repositoryHas(inRoot(`${module}.py`)));
+    const scripts = distribution.scripts.filter(script => this.repositoryHas(script));
+    const consoleScripts = distribution.consoleScripts.filter(entry => {
+      const module = /=\s*([\w.]+):/.exec(entry)?.[1] ?? '';
+      return this.repositoryHas(inRoot(`${module.replaceAll('.', '/')}.py`));
+    });
+    // MANIFEST.in lines are `command path [patterns]`: kept when the path is there.
+    const manifest = distribution.manifest.filter(line => this.repositoryHas(line.split(/\s+/)[1] ?? ''));
+    const packages = distribution.packages || (modules.length === 0 && this.#hasPackage(root));
+    if (modules.length === 0 && !packages) {
+      throw new UsageError({
+        message: `Generator setuptools: the repository has none of the code a ${this.project.framework} release is built from (looked for ${distribution.modules.map(module => inRoot(`${module}.py`)).join(', ') || 'a module'} and for packages in ${root === '.' ? 'the repository root' : `${root}/`}), so the source archive would hold no code.`,
+        fix: 'add the application code first (or add its framework generator in the same run), then run again.',
+      });
+    }
+    return { ...distribution, modules, scripts, consoleScripts, manifest, packages };
+  }
+
+  /** Whether the source root holds a package (a folder with __init__.py) this run or the repository has. */
+  #hasPackage(root: string): boolean {
+    const prefix = root === '.' ? '' : `${root}/`;
+    return [this.project.package, ...this.#topFolders(root)].some(folder => this.repositoryHas(`${prefix}${folder}/__init__.py`));
+  }
+
+  #topFolders(root: string): string[] {
+    try {
+      return readdirSync(this.destinationPath(root), { withFileTypes: true }).filter(entry => entry.isDirectory()).map(entry => entry.name);
+    } catch {
+      return [];
+    }
   }
 }
 

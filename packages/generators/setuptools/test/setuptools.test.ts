@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { python, runPyrepo, runTool } from '@pyrepo/testing';
+import { folderState, python, removedLines, runPyrepo, runTool, tempDir, writeTree } from '@pyrepo/testing';
 
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
 const sdist = (dir: string) => {
@@ -65,6 +65,79 @@ test('the description reaches setup.py and PKG-INFO only as one line of printabl
       assert.match((error as Error).message, /Invalid option --description of generator "setuptools": must be one line of at most 200 characters, without control or format characters/, JSON.stringify(description));
     }
   }
+});
+
+/** A repository whose pyproject.toml already builds it: setuptools must refuse, and write nothing. */
+async function refused(fixture: Record<string, string>): Promise<string> {
+  const dir = tempDir();
+  writeTree(dir, fixture);
+  const before = folderState(dir);
+  try {
+    await runPyrepo({ dir, generators: ['setuptools'], values: { name: 'shop', framework: 'flask' } });
+    assert.unreachable('setuptools wrote setup.py next to another build');
+  } catch (error) {
+    assert.is((error as { exitCode?: number }).exitCode, 2, (error as Error).message);
+    assert.equal(folderState(dir), before, 'nothing written');
+    return (error as Error).message;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return '';
+}
+
+test('a hatchling project (lnbits\' shape: [project] and build-backend hatchling.build) is refused: exit 2 naming the backend and what to do, nothing written', async () => {
+  const message = await refused({
+    'pyproject.toml': '[project]\nname = "shop"\nversion = "1.0"\ndependencies = ["flask"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    'shop/__init__.py': 'from flask import Flask\n',
+  });
+  assert.match(message, /pyproject\.toml builds this project with hatchling\.build \(\[build-system\] build-backend\)/);
+  assert.match(message, /fix: leave setuptools out of this run and build with what pyproject\.toml declares \(python -m build --sdist\)/);
+});
+
+test('poetry, flit and pdm backends are refused by name too', async () => {
+  for (const backend of ['poetry.core.masonry.api', 'flit_core.buildapi', 'pdm.backend']) {
+    const message = await refused({ 'pyproject.toml': `[build-system]\nrequires = ["x"]\nbuild-backend = "${backend}"\n`, 'app.py': 'app = None\n' });
+    assert.match(message, new RegExp(`builds this project with ${backend.replaceAll('.', '\\.')} `), backend);
+  }
+});
+
+test('an in-tree setuptools backend (pretalx\' shape: backend-path) is refused as what it is', async () => {
+  const message = await refused({
+    'pyproject.toml': '[project]\nname = "shop"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "backend"\nbackend-path = ["src"]\n',
+    'src/backend.py': 'from setuptools.build_meta import *\n',
+  });
+  assert.match(message, /builds this project with an in-tree backend, backend \(build-backend with backend-path\)/);
+});
+
+test('a [project] table built by setuptools is refused: setup.py would declare the project a second time', async () => {
+  const message = await refused({ 'pyproject.toml': '[project]\nname = "shop"\nversion = "1.0"\n', 'app.py': 'app = None\n' });
+  assert.match(message, /declares the project in its \[project\] table \(built by setuptools, the default backend\)/);
+});
+
+test('a Flask application in a package (a factory, no app.py): setup.py names no module that is not there, and the sdist holds the code', async () => {
+  const fixture = {
+    'shop/__init__.py': 'from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n',
+    'shop/views.py': 'VIEWS = []\n',
+    'requirements.txt': 'flask\n',
+    'pyproject.toml': '[tool.ruff]\nline-length = 100\n',
+  };
+  const run = await runPyrepo({ generators: ['setuptools'], values: { name: 'shop', framework: 'flask', layout: 'single' }, files: fixture });
+  try {
+    const setup = run.read('setup.py');
+    assert.not.match(setup, /py_modules/);
+    assert.match(setup, /packages=find_packages\(exclude=\["tests", "tests\.\*"\]\),/);
+    assert.not.match(run.read('MANIFEST.in'), /shop\.conf/);
+    const { members } = sdist(run.dir);
+    for (const member of ['shop/__init__.py', 'shop/views.py', 'requirements.txt']) assert.ok(members.includes(member), member);
+    assert.equal(removedLines(run.dir, fixture), []);
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('no code at all: refused rather than an sdist without code', async () => {
+  const message = await refused({ 'requirements.txt': 'flask\n', 'README.md': '# shop\n' });
+  assert.match(message, /the repository has none of the code a flask release is built from \(looked for app\.py and for packages in the repository root\)/);
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly } from '
 const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: '127.0.0.1' };
 
 test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini and the pin, nothing else; uWSGI serves it', async () => {
-  const base = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'docker-prod'], values: { name: 'blog', framework: 'django', skipGit: true } });
+  const base = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'docker-dev'], values: { name: 'blog', framework: 'django', skipGit: true } });
   try {
     const before = folderState(base.dir) as Record<string, string>;
     const added = await runPyrepo({ generators: ['uwsgi'], dir: base.dir, values: { processes: 3 } });
