@@ -123,6 +123,8 @@ function imageInstallsItsServer(draft: PlanDraft, dockerProd: CheckedStep | unde
   const read = (path: string) => readRegularFile(join(draft.targetDir, path), path)?.contents.toString('utf8');
   const layout = requirementsOf(project, { read });
   const files = [...new Set([layout.ships, layout.roles.prod].filter(file => /\.(txt|in)$/.test(file)))];
+  // Production declared in TOML or a lock pip cannot read: docker-prod itself refuses, naming the flag.
+  if (files.length === 0) return [];
   if (files.some(file => providedNames({ read }, file).has(normalizeName(needed)))) return [];
   const uwsgiChoice =
     needed === 'uwsgi' && uwsgi

@@ -124,8 +124,9 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     devCommand: project => ['flask', '--app', project.wsgiApp!, 'run', '--host', '0.0.0.0', '--port', String(project.port)],
     prestart: () => [],
     build: () => [],
+    // pyrepo's own app.py unless the application is known to be elsewhere (setuptools keeps only what exists).
     distribution: project => {
-      const { module } = splitApp(project.wsgiApp!);
+      const { module } = splitApp(project.wsgiApp ?? 'app:app');
       const topLevel = module.split('.')[0]!;
       return module.includes('.') ? { modules: [], packages: true, scripts: [], consoleScripts: [], manifest: [] } : { modules: [topLevel], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] };
     },
