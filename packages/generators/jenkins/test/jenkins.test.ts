@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { checkGroovy, runPyrepo } from '@pyrepo/testing';
 
 test('the Jenkinsfile parses; its stages follow what the repository has', async () => {
-  const full = await runPyrepo({ generators: ['requirements', 'vendor', 'setuptools', 'jenkins'], values: { name: 'shop', framework: 'flask', layout: 'app-dev-frozen' } });
+  const full = await runPyrepo({ generators: ['requirements', 'vendor', 'setuptools', 'jenkins'], values: { name: 'shop', framework: 'flask', layout: 'app-dev-frozen' }, files: { 'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n' } });
   try {
     assert.equal(checkGroovy(join(full.dir, 'Jenkinsfile')), []);
     const text = full.read('Jenkinsfile');
