@@ -68,6 +68,8 @@ test('docker-dev writes the compose file Compose picks first: compose.yaml over 
 
     assert.is(pyrepo(['add', 'docker-dev', '--yes', '--name', 'ctf', '--framework', 'flask', '--layout', 'single'], empty).code, 0);
     assert.equal(checkCompose(empty, 'docker-compose.yaml'), []);
+    assert.equal(removedLines(empty, { 'app.py': ctfdShape['app.py'] }), []);
+    assert.equal(removedLines(dir, { 'app.py': ctfdShape['app.py'], 'requirements.txt': ctfdShape['requirements.txt'], 'docker-compose.yml': ctfdShape['docker-compose.yml'] }), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(empty, { recursive: true, force: true });
@@ -91,6 +93,7 @@ test('README sections go into the README the repository has (readme.md), none be
     assert.not.ok(existsSync(join(rest, 'README.md')));
     assert.is(read(rest, 'README.rst'), rst['README.rst']);
     assert.match(result.stdout + result.stderr, /docker-dev: README\.rst is reStructuredText: the Markdown section "Run in Docker" was not added to it/);
+    assert.equal(removedLines(rest, rst), []);
   } finally {
     rmSync(md, { recursive: true, force: true });
     rmSync(rest, { recursive: true, force: true });
@@ -157,6 +160,7 @@ test('ruff.toml holds ruff\'s settings: no [tool.ruff] beside it; a ruff-only py
     assert.is(pyrepo(['add', 'pyproject', '--yes', '--name', 'shop', '--layout', 'single'], a).code, 0);
     assert.equal(Object.keys((checkPyproject(a) as { tool: object }).tool), ['pytest', 'coverage']);
     assert.is(read(a, 'ruff.toml'), own['ruff.toml']);
+    assert.equal(removedLines(a, own), []);
     assert.is(pyrepo(['add', 'pyproject', '--yes', '--name', 'shop', '--layout', 'single'], b).code, 0);
     const data = checkPyproject(b) as { tool: { ruff: Record<string, unknown>; pytest: object; coverage: object } };
     assert.is(data.tool.ruff['line-length'], 120);
