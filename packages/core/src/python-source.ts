@@ -46,7 +46,10 @@ export interface PythonModule {
  *   are `{ base: 'BASE_DIR', parts: ['static'] }` (the variable's own value is the caller's to
  *   look up: it may come from a star import); `.parent` and `os.path.dirname` add `..`.
  * - `call`: any other call, with its callee as written (`Flask`, `app.factory.create_app`) and
- *   each argument's source text (`static_folder="s"` for a keyword argument).
+ *   each argument's source text (`static_folder="s"` for a keyword argument); `imported`, when an
+ *   import names the callee's first name otherwise, is the callee through that import: `shop.create_app` for
+ *   `create_app()` after `from shop import create_app`, `.factory.make_app` after
+ *   `from .factory import make_app`, `flask.Flask` for `F()` after `from flask import Flask as F`.
  * - `dynamic`: anything else: names, environment lookups (`os.environ.get`, `os.getenv`,
  *   `os.environ[...]`), f-strings with fields, operators; with its source text.
  */
@@ -58,7 +61,7 @@ export type PythonValue =
   | { kind: 'list'; items: PythonValue[] }
   | { kind: 'file-dir'; up: number; parts: string[] }
   | { kind: 'path'; base: string; parts: string[] }
-  | { kind: 'call'; callee: string; arguments: string[] }
+  | { kind: 'call'; callee: string; arguments: string[]; imported?: string }
   /** `os.environ.get("NAME", fallback)` / `os.getenv("NAME", fallback)`: the fallback holds unless the environment sets NAME. */
   | { kind: 'environment'; variable: string; fallback: PythonValue }
   | { kind: 'dynamic'; source: string };
@@ -157,7 +160,7 @@ const environmentLookups = new Set(['os.getenv', 'os.environ.get', 'os.environ.s
 
 class ModuleReader {
   readonly #root: Node;
-  /** Local names bound by imports to what they stand for: `osp` to `os.path`, `Path` to `pathlib.Path`. */
+  /** Local names bound by imports to what they stand for: `osp` to `os.path`, `Path` to `pathlib.Path`, `app` to `.app` for `from . import app`. */
   readonly #aliases = new Map<string, string>();
   readonly #result: PythonModule;
   readonly #overTime: () => boolean;
@@ -224,7 +227,7 @@ class ModuleReader {
       const imported = (name.type === 'aliased_import' ? name.childForFieldName('name') : name)?.text ?? '';
       const local = name.type === 'aliased_import' ? (name.childForFieldName('alias')?.text ?? imported) : imported;
       names.push(imported);
-      if (level === 0) this.#aliases.set(local, `${module}.${imported}`);
+      this.#aliases.set(local, module.endsWith('.') ? `${module}${imported}` : `${module}.${imported}`);
     }
     this.#result.imports.push({ module, names, level });
   }
@@ -356,7 +359,8 @@ class ModuleReader {
       if (variable.kind === 'string') return { kind: 'environment', variable: variable.value, fallback: this.#value(args[1]!, depth + 1) };
     }
     if (!callee || !dotted || environmentLookups.has(dotted)) return { kind: 'dynamic', source: node.text };
-    return { kind: 'call', callee: callee.text, arguments: args.map(argument => argument.text) };
+    const call: PythonValue = { kind: 'call', callee: callee.text, arguments: args.map(argument => argument.text) };
+    return dotted === callee.text ? call : { ...call, imported: dotted };
   }
 
   /** A path built from `__file__` or from a module-level variable, or undefined when `node` is none. */

@@ -187,7 +187,7 @@ application = get_wsgi_application()
 `);
   assert.equal(Object.fromEntries(wsgi.environmentDefaults), { DJANGO_SETTINGS_MODULE: 'shop.settings.production' });
   assert.is(wsgi.mainGuard, false);
-  assert.equal(wsgi.assignments.get('application'), { kind: 'call', callee: 'get_wsgi_application', arguments: [] });
+  assert.equal(wsgi.assignments.get('application'), { kind: 'call', callee: 'get_wsgi_application', arguments: [], imported: 'django.core.wsgi.get_wsgi_application' });
 
   // An environ that is not os's sets no default.
   const other = await readPythonModule(`import environ\nenviron.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")\nif __name__ != "__main__":\n    pass\n`);
@@ -209,7 +209,7 @@ def gen(camera):
 if '__main__' == __name__:
     app.run(host="0.0.0.0", threaded=True)
 `);
-  assert.equal(single.assignments.get('app'), { kind: 'call', callee: 'Flask', arguments: ['__name__', 'static_folder="assets"'] });
+  assert.equal(single.assignments.get('app'), { kind: 'call', callee: 'Flask', arguments: ['__name__', 'static_folder="assets"'], imported: 'flask.Flask' });
   assert.equal(single.functions, [
     { name: 'index', requiredParameters: 0 },
     { name: 'gen', requiredParameters: 1 },
@@ -237,7 +237,7 @@ app = create_app()
 if __name__ == "__main__":
     app.run(debug=True, threaded=True, host="127.0.0.1", port=4000)
 `);
-  assert.equal(wsgi.assignments.get('app'), { kind: 'call', callee: 'create_app', arguments: [] });
+  assert.equal(wsgi.assignments.get('app'), { kind: 'call', callee: 'create_app', arguments: [], imported: 'shop.create_app' });
   assert.equal(wsgi.imports, [
     { module: 'gevent', names: ['monkey'], level: 0 },
     { module: 'shop', names: ['create_app'], level: 0 },
@@ -248,6 +248,8 @@ if __name__ == "__main__":
 test('FastAPI: an application from a factory, an annotated app, an async main and required parameters', async () => {
   const module = await readPythonModule(`from fastapi import FastAPI
 from app.core.config import get_app_settings
+from .factory import make_app as build_app
+import fastapi
 
 def get_application() -> FastAPI:
     settings = get_app_settings()
@@ -256,6 +258,8 @@ def get_application() -> FastAPI:
 app = get_application()
 api: FastAPI = FastAPI(title="API", docs_url=None)
 dotted = factories.build.make_app(settings, debug=True)
+relative = build_app()
+qualified = fastapi.FastAPI()
 
 async def main(host: str, port: int = 8000, /, *, reload: bool, workers=1) -> None:
     ...
@@ -264,10 +268,12 @@ async def main(host: str, port: int = 8000, /, *, reload: bool, workers=1) -> No
 async def read_item(item_id: int, q: str | None = None):
     return {"item_id": item_id}
 `);
-  assert.equal(values(module, 'app', 'api', 'dotted'), {
+  assert.equal(values(module, 'app', 'api', 'dotted', 'relative', 'qualified'), {
     app: { kind: 'call', callee: 'get_application', arguments: [] },
-    api: { kind: 'call', callee: 'FastAPI', arguments: ['title="API"', 'docs_url=None'] },
+    api: { kind: 'call', callee: 'FastAPI', arguments: ['title="API"', 'docs_url=None'], imported: 'fastapi.FastAPI' },
     dotted: { kind: 'call', callee: 'factories.build.make_app', arguments: ['settings', 'debug=True'] },
+    relative: { kind: 'call', callee: 'build_app', arguments: [], imported: '.factory.make_app' },
+    qualified: { kind: 'call', callee: 'fastapi.FastAPI', arguments: [] },
   });
   assert.equal(module.functions, [
     { name: 'get_application', requiredParameters: 0 },
