@@ -86,11 +86,11 @@ const mutations = [
   },
   {
     name: 'detect-ignores-requirements',
-    breaks: 'detection no longer reads the framework from the requirements files',
-    file: 'packages/core/src/detect.ts',
-    from: 'found.framework = frameworks.find(framework => names.has(framework));',
-    to: 'found.framework = undefined;',
-    tests: 'packages/core/dist/test/detect.test.js',
+    breaks: "the project model no longer reads the framework from production's requirements",
+    file: 'packages/core/src/project-model.ts',
+    from: 'if (requirements.frameworks.length === 1) {',
+    to: 'if (false) {',
+    tests: 'packages/core/dist/test/project-model.test.js',
     rebuild: 'tsc',
   },
   {
