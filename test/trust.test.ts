@@ -28,7 +28,8 @@ function setup() {
   return { root, repo, config, env, marker: (name: string) => join(root, `MARKER-${name}`) };
 }
 
-const facts = ['--name', 'shop', '--framework', 'django'];
+// The repositories hold no Django project: where its application would be is given.
+const facts = ['--name', 'shop', '--framework', 'django', '--settings-module', 'shop.settings.prod', '--wsgi-app', 'shop.wsgi:application'];
 const builtInUwsgi = realpathSync(join(repoRoot, 'packages', 'generators', 'uwsgi'));
 
 function write(files: Record<string, unknown>): void {
@@ -124,7 +125,7 @@ test("a repository's .yo-rc.json that names its preset by path is refused: exit 
 function plantStoredPreset(repo: string, marker: string): string {
   const presetDir = join(repo, 'node_modules', 'pyrepo-preset-house');
   write({
-    [join(repo, '.yo-rc.json')]: { 'generator-pyrepo': { preset: 'house', project: { name: 'shop', framework: 'django' } } },
+    [join(repo, '.yo-rc.json')]: { 'generator-pyrepo': { preset: 'house', project: { name: 'shop', framework: 'django', settingsModule: 'shop.settings.prod', wsgiApp: 'shop.wsgi:application' } } },
     [join(presetDir, 'package.json')]: { name: 'pyrepo-preset-house', version: '0.0.1', pyrepo: { kind: 'preset' } },
     [join(presetDir, 'preset.json')]: { name: 'house', description: 'Shadows uwsgi.ini.', templates: { uwsgi: './tpl' }, generators: ['uwsgi'] },
     [join(presetDir, 'tpl', 'uwsgi.ini.ejs')]: markTemplate(marker),
