@@ -192,4 +192,29 @@ test('a composition with an untrusted generator or preset template folder is ref
   assert.equal(untrustedOrigins(await composePlan({ targetDir: join(work, 'repo'), generators: ['tool'] }, new Registry({ catalog, catalogDir: root, cwd: work }))), []);
 });
 
+test('a fact the composition needs and nobody established is asked in a terminal, and without one is a usage error naming what was looked at and its flag', async () => {
+  const { root, catalog } = fixture();
+  write(root, {
+    'node_modules/@pyrepo/generator-gamma/package.json': { name: '@pyrepo/generator-gamma', version: '1.0.0', pyrepo: { kind: 'generator' }, exports: { '.': './index.js' } },
+    'node_modules/@pyrepo/generator-gamma/schema.json': { ...generatorSchema('gamma'), 'x-needs': ['application'] },
+    'node_modules/@pyrepo/generator-gamma/index.js': 'export default class {}\n',
+  });
+  const registry = () => new Registry({ catalog: { ...catalog, generators: [...catalog.generators, { name: 'gamma', package: '@pyrepo/generator-gamma', description: 'Needs the application.' }] }, catalogDir: root, cwd: join(root, 'work') });
+  write(join(root, 'work', 'my-app'), { 'requirements.txt': 'flask\n' });
+  const refused = await asyncUsageError(() => drafted(request(root, { generators: ['gamma'] }), registry()));
+  assert.is(refused.problems.length, 1);
+  assert.is(refused.problems[0]!.key, 'wsgiApp');
+  assert.match(refused.message, /It is needed by gamma, and pyrepo could not establish it: it looked at app\.py, wsgi\.py/);
+  assert.match(refused.message, /pass --wsgi-app <value>/);
+  const draft = await drafted(request(root, { generators: ['gamma'], interactive: true }), registry());
+  const asked: string[] = [];
+  await promptForDraft(draft, async question => {
+    asked.push(question.name);
+    return question.name === 'wsgiApp' ? 'shop:create_app()' : question.default;
+  });
+  assert.ok(asked.includes('wsgiApp'), asked.join(', '));
+  assert.not.ok(asked.includes('settingsModule') || asked.includes('asgiApp'), 'only the facts the run needs are asked');
+  assert.is(finalizePlan(draft).project.wsgiApp, 'shop:create_app()');
+});
+
 test.run();
