@@ -185,8 +185,10 @@ test('Flask application factory with a wsgi.py (app = create_app()): uWSGI loads
 
 test('Flask application factory alone (no module-level app): uWSGI calls the factory, shop:create_app()', async () => {
   const dir = repository(flaskFactory);
+  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'uwsgi', '--yes', '--install', 'system'], dir);
   assert.is(result.code, 0, result.stderr);
+  assertNothingRemoved(before, dir);
   const ini = readFileSync(join(dir, 'uwsgi.ini'), 'utf8');
   assert.ok(ini.includes('\nmodule = shop:create_app()\n'), ini);
   const server = await startUwsgi(dir);
@@ -216,8 +218,10 @@ test('FastAPI in app/main.py (app = get_application()), no src/: the production 
     'app/__init__.py': '',
     'app/main.py': 'from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    application = FastAPI()\n    return application\n\n\napp = get_application()\n',
   });
+  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'docker-prod', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
+  assertNothingRemoved(before, dir);
   const dockerfile = readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /CMD \["python", "-m", "uvicorn", "app\.main:app"\]/);
   assert.not.match(dockerfile, /--app-dir|src/);

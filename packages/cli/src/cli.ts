@@ -193,7 +193,7 @@ export async function main(args: string[], io: Io): Promise<number> {
         if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError({ message: `Folder ${dir} does not exist.`, fix: 'pass the folder of a repository (default: the current one).' });
         checkTargetFolder(dir);
         const model = await inspectProject(dir);
-        io.out(argv.json ? `${JSON.stringify({ dir, facts: model.facts, notFound: model.lookedAt }, null, 2)}\n` : describeModel(model));
+        io.out(argv.json ? `${JSON.stringify({ dir, facts: model.facts, files: model.files, notFound: model.lookedAt }, null, 2)}\n` : describeModel(model));
       },
     )
     .command(

@@ -38,10 +38,15 @@ export function describeDraft(draft: PlanDraft): string {
 export function describeModel(model: ProjectModel): string {
   const facts = Object.entries(model.facts);
   const missing = Object.entries(model.lookedAt);
-  const width = Math.max(4, ...[...facts, ...missing].map(([key]) => key.length));
+  const width = Math.max(4, ...[...facts, ...missing, ...Object.entries(model.files)].map(([key]) => key.length));
   const lines = [`Project model of ${model.dir} (read from its files; none of its code was run):`];
   if (facts.length === 0) lines.push('  (nothing pyrepo knows how to read)');
   for (const [key, fact] of facts) lines.push(`  ${key.padEnd(width)}  ${show(fact!.value)}\n  ${' '.repeat(width)}    from ${fact!.from}`);
+  const files = Object.entries(model.files);
+  if (files.length > 0) {
+    lines.push('Files and tools:');
+    for (const [key, fact] of files) lines.push(`  ${key.padEnd(width)}  ${show(fact.value)}\n  ${' '.repeat(width)}    from ${fact.from}`);
+  }
   if (missing.length > 0) {
     lines.push('Not established (a run that needs one asks for it, or takes its flag):');
     for (const [key, lookedAt] of missing) lines.push(`  ${key.padEnd(width)}  looked at ${lookedAt}`);

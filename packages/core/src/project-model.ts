@@ -5,6 +5,8 @@ import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
 import { PythonSourceLimitError, readPythonModule, type PythonModule, type PythonValue } from './python-source.js';
 import { readRegularFile } from './regular-file.js';
+import { existingFileName, fileNames, toolConfigFile, toolConfigFiles } from './file-names.js';
+import { declaredBuild } from './packaging.js';
 import { detectRequirements } from './requirements-detect.js';
 import { requirementsLayouts } from './requirements.js';
 
@@ -24,6 +26,12 @@ export interface ProjectModel {
   dir: string;
   facts: Partial<Record<ContextKey, Fact>>;
   lookedAt: Partial<Record<ContextKey, string>>;
+  /**
+   * Where the repository keeps what generators write into (shown by `pyrepo inspect`; the
+   * generators ask core's file-names.ts and packaging.ts the same questions): the build backend,
+   * the README and compose file under their names, each tool's configuration file, the test folders.
+   */
+  files: Record<string, Fact>;
 }
 
 /** The facts' values alone, as the context's `detected` layer takes them. */
@@ -59,7 +67,7 @@ class Inspection {
   readonly #parsed = new Map<string, Promise<PythonModule | undefined>>();
 
   constructor(readonly dir: string) {
-    this.model = { dir, facts: {}, lookedAt: {} };
+    this.model = { dir, facts: {}, lookedAt: {}, files: {} };
   }
 
   text(path: string): string | undefined {
@@ -127,6 +135,7 @@ export async function inspectProject(dir: string): Promise<ProjectModel> {
     const srcPackage = subfolders(dir, 'src').find(name => identifier.test(name) && inspection.text(posix.join('src', name, '__init__.py')) !== undefined);
     if (srcPackage) inspection.set('sourceRoot', 'src', `src/${srcPackage}/__init__.py`);
   }
+  readFiles(inspection);
   for (const venv of ['.venv', 'venv', 'env']) {
     if (inspection.text(posix.join(venv, 'pyvenv.cfg')) !== undefined) {
       inspection.set('venvDir', venv, `${venv}/pyvenv.cfg`);
@@ -134,6 +143,32 @@ export async function inspectProject(dir: string): Promise<ProjectModel> {
     }
   }
   return inspection.model;
+}
+
+function readFiles(inspection: Inspection): void {
+  const files = inspection.model.files;
+  const exists = (path: string) => inspection.text(path) !== undefined;
+  try {
+    const build = declaredBuild(inspection.text('pyproject.toml'));
+    if (build.backend) files.buildBackend = { value: build.backend, from: `pyproject.toml [build-system].build-backend${build.inTree ? ' (in the repository: backend-path)' : ''}` };
+    if (build.project) files.projectTable = { value: 'pyproject.toml', from: 'pyproject.toml [project]' };
+  } catch {
+    // An invalid pyproject.toml is reported when a generator merges into it.
+  }
+  for (const kind of ['readme', 'compose'] as const) {
+    const name = existingFileName(exists, fileNames[kind]);
+    if (name) files[kind] = { value: name, from: `the first of ${fileNames[kind].join(', ')} that exists` };
+  }
+  for (const tool of ['pytest', 'coverage', 'ruff'] as const) {
+    try {
+      const file = toolConfigFile(path => inspection.text(path), toolConfigFiles[tool]);
+      if (file) files[`${tool}Config`] = { value: file, from: `the file ${tool} reads its settings from` };
+    } catch {
+      // A configuration file that does not parse is reported by the generator that merges into it.
+    }
+  }
+  const testFolders = ['tests', 'test', 'src/tests'].filter(folder => subfolders(inspection.dir, posix.dirname(folder)).includes(posix.basename(folder)));
+  if (testFolders.length > 0) files.testFolders = { value: testFolders, from: 'folders of that name' };
 }
 
 /** A Python version major.minor from the start of a version text (3.12.4, python-3.12.4, >=3.11). */

@@ -43,6 +43,23 @@ test('a pyproject.toml whose dependencies name Flask is a Flask project; where p
   assert.equal(modelValues(await inspectProject(files)), { framework: 'django', prodRequirements: 'requirements/production.txt', devRequirements: 'requirements/local.txt' });
 });
 
+test('where the repository keeps things: build backend, README and compose file under their names, the file each tool reads, test folders', async () => {
+  const model = await inspectProject(
+    repo({
+      'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "svc"\nversion = "1"\n',
+      'readme.md': '# svc\n',
+      'docker-compose.yml': 'services: {}\n',
+      'pytest.ini': '[pytest]\naddopts = -q\n',
+      '.coveragerc': '[run]\nbranch = True\n',
+      'test/test_svc.py': 'def test_it():\n    pass\n',
+    }),
+  );
+  assert.equal(
+    Object.fromEntries(Object.entries(model.files).map(([key, fact]) => [key, fact.value])),
+    { buildBackend: 'hatchling.build', projectTable: 'pyproject.toml', readme: 'readme.md', compose: 'docker-compose.yml', pytestConfig: 'pytest.ini', coverageConfig: '.coveragerc', testFolders: ['test'] },
+  );
+});
+
 test('nothing to detect, or an unreadable pyproject.toml, gives no facts', async () => {
   assert.equal((await inspectProject(repo({}))).facts, {});
   assert.equal((await inspectProject(repo({ 'pyproject.toml': '[project\nname=' }))).facts, {});
