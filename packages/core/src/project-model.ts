@@ -385,10 +385,44 @@ async function namedValue(inspection: Inspection, file: string, name: string): P
   return undefined;
 }
 
+/** An application reference module:attribute or module:factory() whose module the repository has. */
+const applicationReference = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*(\(\))?$/;
+
+/**
+ * The application a repository names itself: `.flaskenv`'s FLASK_APP, or the `web:` process of a
+ * Procfile (`gunicorn 'shop:create_app()'`, `uvicorn app.main:app`). Taken only when the module it
+ * names is in the repository.
+ */
+function declaredApplication(inspection: Inspection): { app: string; from: string; sourceRoot: string } | undefined {
+  const named: Array<{ value: string; from: string }> = [];
+  for (const line of (inspection.text('.flaskenv') ?? '').split('\n')) {
+    const [key, ...rest] = line.split('=');
+    if (key?.trim() === 'FLASK_APP') named.push({ value: rest.join('=').trim().replace(/^(["'])(.*)\1$/, '$2'), from: '.flaskenv: FLASK_APP' });
+  }
+  for (const line of (inspection.text('Procfile') ?? '').split('\n')) {
+    const [process, ...command] = line.split(':');
+    if (process?.trim() !== 'web') continue;
+    // The command's words, unquoted; the application is the word that reads as a reference.
+    for (const word of command.join(':').trim().split(/\s+/)) named.push({ value: word.replace(/^(["'])(.*)\1$/, '$2'), from: 'Procfile: web' });
+  }
+  for (const { value, from } of named) {
+    if (!applicationReference.test(value)) continue;
+    const module = value.split(':')[0]!;
+    for (const sourceRoot of ['.', 'src']) if (inspection.moduleFile(sourceRoot, module)) return { app: value, from: `${from} (${value})`, sourceRoot };
+  }
+  return undefined;
+}
+
 /** The application object of a Flask or FastAPI project, and its framework when no requirement said. */
 async function readApplication(inspection: Inspection): Promise<void> {
   const framework = inspection.model.facts.framework?.value;
   if (framework === 'django') return;
+  const declared = declaredApplication(inspection);
+  if (declared && (framework === 'flask' || framework === 'fastapi')) {
+    inspection.set(framework === 'flask' ? 'wsgiApp' : 'asgiApp', declared.app, declared.from);
+    if (declared.sourceRoot !== '.') inspection.set('sourceRoot', declared.sourceRoot, `${declared.from} names a module under ${declared.sourceRoot}/`);
+    return;
+  }
   const candidates = await applicationCandidates(inspection);
   const byFramework = (name: Framework) => candidates.filter(candidate => candidate.framework === name);
   for (const name of ['flask', 'fastapi'] as const) {
@@ -402,7 +436,7 @@ async function readApplication(inspection: Inspection): Promise<void> {
     if (best.sourceRoot !== '.') inspection.set('sourceRoot', best.sourceRoot, `${best.file} is under ${best.sourceRoot}/`);
     return;
   }
-  if (framework === 'flask') inspection.missing('wsgiApp', 'app.py, wsgi.py, main.py and each package\'s __init__.py, app.py, wsgi.py (no module-level Flask application, no create_app() factory)');
+  if (framework === 'flask') inspection.missing('wsgiApp', 'app.py, wsgi.py, main.py and each package\'s __init__.py, app.py, wsgi.py (no module-level Flask application, no create_app() factory), .flaskenv and Procfile');
   if (framework === 'fastapi') inspection.missing('asgiApp', 'app.py, main.py and each package\'s main.py, app.py, __init__.py (no module-level FastAPI application, no factory)');
 }
 

@@ -126,6 +126,18 @@ test('a Flask project whose manage.py is a click group is not Django; its wsgi.p
   assert.is(model.facts.framework?.from, 'wsgi.py imports flask');
 });
 
+test('the application a repository names itself: .flaskenv FLASK_APP, a Procfile web process; a name whose module is not there is not taken', async () => {
+  const factory = 'from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n';
+  const flaskenv = await inspectProject(repo({ 'requirements.txt': 'flask\n', '.flaskenv': 'FLASK_APP="portal:create_app()"\nFLASK_DEBUG=1\n', 'portal/__init__.py': factory, 'wsgi.py': 'from portal import create_app\n\napp = create_app()\n' }));
+  assert.is(flaskenv.facts.wsgiApp?.value, 'portal:create_app()');
+  assert.is(flaskenv.facts.wsgiApp?.from, '.flaskenv: FLASK_APP (portal:create_app())');
+  const procfile = await inspectProject(repo({ 'requirements.txt': 'flask\ngunicorn\n', 'Procfile': "release: flask db upgrade\nweb: gunicorn --bind 0.0.0.0:$PORT 'portal:create_app()'\n", 'portal/__init__.py': factory }));
+  assert.is(procfile.facts.wsgiApp?.value, 'portal:create_app()');
+  assert.is(procfile.facts.wsgiApp?.from, 'Procfile: web (portal:create_app())');
+  const missing = await inspectProject(repo({ 'requirements.txt': 'flask\n', 'Procfile': 'web: gunicorn gone:app\n', 'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n' }));
+  assert.is(missing.facts.wsgiApp?.value, 'app:app', 'gone.py does not exist: the application is looked for in the code');
+});
+
 test('FastAPI: an application module in a package (app/main.py), a factory alone under src/ is named with ()', async () => {
   const module = await inspectProject(repo({ 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    return FastAPI()\n\n\napp = get_application()\n' }));
   assert.equal(modelValues(module), { framework: 'fastapi', asgiApp: 'app.main:app' });
