@@ -30,7 +30,7 @@ export interface ProjectContext {
    * The facts below are the project model's (see project-model.ts): read from the repository,
    * given with their flag, or established by a generator of the same run (the django generator
    * writes <package>/settings/prod.py). Unset means nobody established them; a generator that
-   * needs one never guesses (see requireFacts).
+   * needs one never guesses (see missingFacts in plan.ts).
    */
   /** Folder the importable code is in, from the repository root ("." or "src"). */
   sourceRoot?: string;
