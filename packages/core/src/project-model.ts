@@ -126,6 +126,7 @@ class Inspection {
 export async function inspectProject(dir: string): Promise<ProjectModel> {
   const inspection = new Inspection(dir);
   readMetadata(inspection);
+  await readSetupPy(inspection);
   readRequirements(inspection);
   const manage = await findDjangoManagePy(inspection);
   if (manage) await readDjango(inspection, manage);
@@ -143,6 +144,14 @@ export async function inspectProject(dir: string): Promise<ProjectModel> {
     }
   }
   return inspection.model;
+}
+
+/** The name setup.py's setup() call gives as a string (a computed name is left to the flag). */
+async function readSetupPy(inspection: Inspection): Promise<void> {
+  if (inspection.has('name')) return;
+  const setup = (await inspection.python('setup.py'))?.calls.find(call => call.callee === 'setup' || call.callee.endsWith('.setup'));
+  const name = setup?.keywords.get('name');
+  if (name?.kind === 'string' && /^[A-Za-z0-9._-]+$/.test(name.value)) inspection.set('name', name.value, 'setup.py: setup(name=...)');
 }
 
 function readFiles(inspection: Inspection): void {
@@ -197,11 +206,6 @@ function readMetadata(inspection: Inspection): void {
     } catch {
       // An invalid pyproject.toml is reported when a generator merges into it.
     }
-  }
-  if (!inspection.has('name')) {
-    // setup(name="...") as most setup.py files spell it; a computed name is left to the flag.
-    const setupName = /\bname\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(inspection.text('setup.py') ?? '');
-    if (setupName) inspection.set('name', setupName[1], 'setup.py: setup(name=...)');
   }
   const versionFile = inspection.text('.python-version');
   if (versionFile !== undefined) inspection.set('python', pythonVersion(versionFile), '.python-version');

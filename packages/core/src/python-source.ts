@@ -26,6 +26,8 @@ export interface PythonModule {
   starImports: Array<{ module: string; level: number }>;
   /** `os.environ.setdefault("KEY", "value")` anywhere in the module (also `environ.setdefault` after `from os import environ`): KEY to value, string literals only. */
   environmentDefaults: Map<string, string>;
+  /** Calls made as statements at module level (`setup(name="shop", ...)`), in order: the callee as written and each keyword argument's value, evaluated statically. */
+  calls: Array<{ callee: string; keywords: Map<string, PythonValue> }>;
   /** Whether the module has `if __name__ == "__main__":` at module level. */
   mainGuard: boolean;
   /** Whether the parser met syntax errors: it recovers and reads on, so facts from such a module may be wrong. */
@@ -168,7 +170,7 @@ class ModuleReader {
   constructor(root: Node, overTime: () => boolean) {
     this.#root = root;
     this.#overTime = overTime;
-    this.#result = { imports: [], functions: [], assignments: new Map(), starImports: [], environmentDefaults: new Map(), mainGuard: false, hasErrors: root.hasError };
+    this.#result = { imports: [], functions: [], assignments: new Map(), starImports: [], environmentDefaults: new Map(), calls: [], mainGuard: false, hasErrors: root.hasError };
   }
 
   /** The module's facts (undefined when over time); `setdefaultCalls`: its `x.setdefault(...)` calls, wherever they are. */
@@ -193,7 +195,10 @@ class ModuleReader {
           break;
         }
         case 'expression_statement':
-          for (const expression of node.namedChildren) this.#assignment(expression);
+          for (const expression of node.namedChildren) {
+            if (expression.type === 'call') this.#statementCall(expression);
+            else this.#assignment(expression);
+          }
           break;
         default:
           if (compoundStatements.has(node.type)) pending.push(...[...node.namedChildren].reverse());
@@ -202,6 +207,19 @@ class ModuleReader {
     this.#result.mainGuard = this.#root.namedChildren.some(node => node.type === 'if_statement' && isMainCheck(node.childForFieldName('condition')));
     for (const call of setdefaultCalls) this.#environmentDefault(call);
     return this.#result;
+  }
+
+  #statementCall(node: Node): void {
+    const callee = node.childForFieldName('function');
+    if (!callee) return;
+    const keywords = new Map<string, PythonValue>();
+    for (const argument of node.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (argument.type !== 'keyword_argument') continue;
+      const name = argument.childForFieldName('name')?.text;
+      const value = argument.childForFieldName('value');
+      if (name && value) keywords.set(name, this.#value(value, 1));
+    }
+    this.#result.calls.push({ callee: callee.text, keywords });
   }
 
   #import(node: Node): void {

@@ -282,6 +282,18 @@ async def read_item(item_id: int, q: str | None = None):
   ]);
 });
 
+test('calls made as statements at module level, with their keyword arguments: setup.py', async () => {
+  const module = await readPythonModule('from setuptools import setup\n\nVERSION = "1.2"\nsetup(\n    name="shop-front",\n    version=VERSION,\n    packages=["shop"],\n)\nif __name__ == "__main__":\n    setuptools.setup(name="other")\nprint("x")\n');
+  assert.equal(
+    module.calls.map(call => [call.callee, Object.fromEntries(call.keywords)]),
+    [
+      ['setup', { name: { kind: 'string', value: 'shop-front' }, version: { kind: 'dynamic', source: 'VERSION' }, packages: { kind: 'list', items: [{ kind: 'string', value: 'shop' }] } }],
+      ['setuptools.setup', { name: { kind: 'string', value: 'other' } }],
+      ['print', {}],
+    ],
+  );
+});
+
 test('a syntax error is reported (the parser recovers and reads on); Python 3.12 syntax parses clean', async () => {
   const broken = await readPythonModule('import os\ndef create_app(:\n    return Flask(__name__\nSTATIC_URL = "/static/"\n');
   assert.is(broken.hasErrors, true);
