@@ -7,31 +7,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkUwsgiIni, folderState, python, startUwsgi, stopQuickly, writeTree } from '@pyrepo/testing';
+import { checkUwsgiIni, folderState, python, removedLines, startUwsgi, stopQuickly, writeTree } from '@pyrepo/testing';
 import { pyrepo, tempFolders } from './helpers/cli.js';
 
 const folders = tempFolders('pyrepo-existing-');
 test.after(folders.cleanup);
 
+/** Each fixture repository's files, by folder, to check that pyrepo only added to them. */
+const fixtures = new Map<string, Record<string, string>>();
+
 /** A fixture repository in a fresh folder. */
 function repository(files: Record<string, string>): string {
   const dir = folders.make();
   writeTree(dir, files);
+  fixtures.set(dir, files);
   return dir;
-}
-
-/** Every line each file had before is still in it, in order (pyrepo only adds). */
-function assertNothingRemoved(before: Record<string, string>, dir: string): void {
-  const after = folderState(dir) as Record<string, string>;
-  for (const [path, text] of Object.entries(before)) {
-    const lines = after[path]?.split('\n') ?? [];
-    let at = 0;
-    for (const line of text.split('\n')) {
-      const found = lines.indexOf(line, at);
-      assert.ok(found >= 0, `${path}: the line ${JSON.stringify(line)} was removed`);
-      at = found + 1;
-    }
-  }
 }
 
 const secret = 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789';
@@ -73,7 +63,6 @@ const djangoSingleSettings = {
 
 test('Django with one settings module (not <package>.settings.prod): uwsgi.ini names mysite.wsgi:application and STATIC_URL/STATIC_ROOT as the settings say; uWSGI serves / from it', async () => {
   const dir = repository(djangoSingleSettings);
-  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'uwsgi', '--yes', '--install', 'system'], dir);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /wsgiApp=mysite\.wsgi:application {2}\(read from mysite\/settings\.py: WSGI_APPLICATION, defined in mysite\/wsgi\.py\)/);
@@ -81,7 +70,7 @@ test('Django with one settings module (not <package>.settings.prod): uwsgi.ini n
   assert.ok(ini.includes('\nmodule = mysite.wsgi:application\n'), ini);
   assert.ok(ini.includes('\nstatic-map = /assets=collected\n'), ini);
   assert.equal(checkUwsgiIni(ini), []);
-  assertNothingRemoved(before, dir);
+  assert.equal(removedLines(dir, fixtures.get(dir)!), []);
   const server = await startUwsgi(dir, { SITE_SECRET: secret });
   try {
     const response = await fetch(server.url);
@@ -120,13 +109,12 @@ test('Django settings as a package with base/production modules (config.django.*
     // The image runs uWSGI, so what it installs names it.
     'requirements.txt': 'Django>=3.2\nuWSGI\n',
   });
-  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'docker-prod', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
   const dockerfile = readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /DJANGO_SETTINGS_MODULE=config\.django\.production/);
   assert.match(dockerfile, /collectstatic/);
-  assertNothingRemoved(before, dir);
+  assert.equal(removedLines(dir, fixtures.get(dir)!), []);
   const check = spawnSync(python, ['manage.py', 'check', '--deploy', '--fail-level', 'WARNING', '--settings', 'config.django.production'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, SITE_SECRET: secret } });
   assert.is(check.status, 0, check.stderr + check.stdout);
 });
@@ -169,12 +157,11 @@ const flaskFactory = {
 
 test('Flask application factory with a wsgi.py (app = create_app()): uWSGI loads wsgi:app', async () => {
   const dir = repository({ ...flaskFactory, 'wsgi.py': 'from shop import create_app\n\napp = create_app()\n' });
-  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'uwsgi', '--yes', '--install', 'system'], dir);
   assert.is(result.code, 0, result.stderr);
   const ini = readFileSync(join(dir, 'uwsgi.ini'), 'utf8');
   assert.ok(ini.includes('\nmodule = wsgi:app\n'), ini);
-  assertNothingRemoved(before, dir);
+  assert.equal(removedLines(dir, fixtures.get(dir)!), []);
   const server = await startUwsgi(dir);
   try {
     assert.is(await (await fetch(server.url)).text(), 'shop from a factory', server.output());
@@ -185,10 +172,9 @@ test('Flask application factory with a wsgi.py (app = create_app()): uWSGI loads
 
 test('Flask application factory alone (no module-level app): uWSGI calls the factory, shop:create_app()', async () => {
   const dir = repository(flaskFactory);
-  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'uwsgi', '--yes', '--install', 'system'], dir);
   assert.is(result.code, 0, result.stderr);
-  assertNothingRemoved(before, dir);
+  assert.equal(removedLines(dir, fixtures.get(dir)!), []);
   const ini = readFileSync(join(dir, 'uwsgi.ini'), 'utf8');
   assert.ok(ini.includes('\nmodule = shop:create_app()\n'), ini);
   const server = await startUwsgi(dir);
@@ -218,10 +204,9 @@ test('FastAPI in app/main.py (app = get_application()), no src/: the production 
     'app/__init__.py': '',
     'app/main.py': 'from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    application = FastAPI()\n    return application\n\n\napp = get_application()\n',
   });
-  const before = folderState(dir) as Record<string, string>;
   const result = pyrepo(['add', 'docker-prod', '--yes', '--skip-install'], dir);
   assert.is(result.code, 0, result.stderr);
-  assertNothingRemoved(before, dir);
+  assert.equal(removedLines(dir, fixtures.get(dir)!), []);
   const dockerfile = readFileSync(join(dir, 'docker', 'app', 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /CMD \["python", "-m", "uvicorn", "app\.main:app"\]/);
   assert.not.match(dockerfile, /--app-dir|src/);

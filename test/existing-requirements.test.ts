@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRequirementsFiles, readTree, runTool, writeTree } from '@pyrepo/testing';
+import { parseRequirementsFiles, readTree, removedLines, runTool, writeTree } from '@pyrepo/testing';
 import { folderState, pyrepo, tempFolders } from './helpers/cli.js';
 
 const folders = tempFolders('pyrepo-existing-reqs-');
@@ -41,13 +41,7 @@ function assertNoLineRemoved(dir: string, before: Record<string, string>, after:
       assertContains(toml(dir, path), was, path);
       continue;
     }
-    let at = 0;
-    const lines = now!.split('\n');
-    for (const line of text.split('\n')) {
-      const found = lines.indexOf(line, at);
-      assert.ok(found >= 0, `${path} still has ${JSON.stringify(line)}:\n${now}`);
-      at = found + 1;
-    }
+    assert.equal(removedLines(dir, { [path]: text }), [], `${path}:\n${now}`);
   }
 }
 
