@@ -7,7 +7,7 @@ import { frameworkRuntimes } from './frameworks.js';
 import { showValue, toFlag } from './json.js';
 import type { PlanDraft, PlanStep } from './plan.js';
 import { readRegularFile } from './regular-file.js';
-import { providedNames } from './requirements.js';
+import { isRequirementsFile, providedNames } from './requirements.js';
 import { requirementsOf } from './requirements-of.js';
 
 // The parts of a plan that must agree across generators, checked once the whole composition is
@@ -122,7 +122,7 @@ function imageInstallsItsServer(draft: PlanDraft, dockerProd: CheckedStep | unde
   if (needed === 'uwsgi' && uwsgi?.step.options.install === 'pip') return [];
   const read = (path: string) => readRegularFile(join(draft.targetDir, path), path)?.contents.toString('utf8');
   const layout = requirementsOf(project, { read });
-  const files = [...new Set([layout.ships, layout.roles.prod].filter(file => /\.(txt|in)$/.test(file)))];
+  const files = [...new Set([layout.ships, layout.roles.prod].filter(isRequirementsFile))];
   // Production declared in TOML or a lock pip cannot read: docker-prod itself refuses, naming the flag.
   if (files.length === 0) return [];
   if (files.some(file => providedNames({ read }, file).has(normalizeName(needed)))) return [];

@@ -126,7 +126,7 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     build: () => [],
     // pyrepo's own app.py unless the application is known to be elsewhere (setuptools keeps only what exists).
     distribution: project => {
-      const { module } = splitApp(project.wsgiApp ?? 'app:app');
+      const { module } = splitApp(project.wsgiApp ?? frameworkRuntimes.flask!.creates(project).wsgiApp!);
       const topLevel = module.split('.')[0]!;
       return module.includes('.') ? { modules: [], packages: true, scripts: [], consoleScripts: [], manifest: [] } : { modules: [topLevel], packages: false, scripts: [], consoleScripts: [], manifest: [`include ${flaskConfigFile(project)}`] };
     },

@@ -9,7 +9,7 @@ import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
 import { markMerged } from './merge-status.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
-import type { LayoutSpec, RequirementRole } from './requirements.js';
+import { isRequirementsFile, type LayoutSpec, type RequirementRole } from './requirements.js';
 import { describePlace, isDeclaredSpec } from './requirements-of.js';
 import { setMissingDestination } from './repository-files.js';
 import { SharedFiles } from './shared-files.js';
@@ -261,7 +261,7 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /** The requirements file a release installs or vendors (the frozen lock where there is one); a usage error when pip cannot install it with -r. */
   protected shippedFile(): string {
     const spec = this.requirementsSpec();
-    if (!/\.(txt|in)$/.test(spec.ships)) {
+    if (!isRequirementsFile(spec.ships)) {
       throw new UsageError({
         message: `Generator ${this.generatorName} installs what production ships with \`pip install -r <file>\`; this repository ships ${spec.ships}${spec.ships === spec.roles.prod ? '' : ` (from ${describePlace(spec, 'prod')})`}, which pip cannot install that way.`,
         fix: `export the lock to a requirements file (e.g. uv export --no-dev -o requirements.txt, poetry export -o requirements.txt) and pass --prod-requirements with the file that declares production's dependencies, or leave ${this.generatorName} out.`,

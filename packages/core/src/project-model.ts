@@ -4,7 +4,8 @@ import { parse } from 'smol-toml';
 import type { ContextKey, Framework } from './context.js';
 import { isPlainObject } from './json.js';
 import { PythonSourceLimitError, readPythonModule, type PythonModule, type PythonValue } from './python-source.js';
-import { readRegularFile } from './regular-file.js';
+import { readTextIfRegular } from './regular-file.js';
+import { contextSchema } from './schema.js';
 import { existingFileName, fileNames, toolConfigFile, toolConfigFiles } from './file-names.js';
 import { declaredBuild } from './packaging.js';
 import { detectRequirements } from './requirements-detect.js';
@@ -39,15 +40,6 @@ export function modelValues(model: ProjectModel): Partial<Record<ContextKey, unk
   return Object.fromEntries(Object.entries(model.facts).map(([key, fact]) => [key, fact!.value]));
 }
 
-/** A regular file's text (never through a link, a device or a FIFO; bounded), or undefined. */
-function readText(dir: string, path: string): string | undefined {
-  try {
-    return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Folder names directly in a folder of the repository (hidden ones and a few known non-code folders skipped). */
 function subfolders(dir: string, path: string): string[] {
   try {
@@ -70,8 +62,12 @@ class Inspection {
     this.model = { dir, facts: {}, lookedAt: {}, files: {} };
   }
 
+  readonly #texts = new Map<string, string | undefined>();
+
+  /** A file's text, read once per inspection (never through a link; bounded; see readTextIfRegular). */
   text(path: string): string | undefined {
-    return readText(this.dir, path);
+    if (!this.#texts.has(path)) this.#texts.set(path, readTextIfRegular(this.dir, path));
+    return this.#texts.get(path);
   }
 
   /** A Python file of the repository, parsed once; undefined when missing or not valid Python. */
@@ -220,7 +216,7 @@ function readMetadata(inspection: Inspection): void {
 
 /** Where the repository declares its dependencies (see requirements-detect.ts), and the framework production requires. */
 function readRequirements(inspection: Inspection): void {
-  const requirements = detectRequirements(inspection.dir);
+  const requirements = detectRequirements(inspection.dir, path => inspection.text(path));
   if (requirements.layout) inspection.set('layout', requirements.layout, `${requirementsLayouts[requirements.layout].files[0]!.path} (pyrepo's ${requirements.layout} layout)`);
   if (requirements.prod) inspection.set('prodRequirements', requirements.prod.path, requirements.prod.from);
   // An ambiguous declaration is not a fact: the plan asks which (--prod-requirements).
@@ -389,8 +385,8 @@ async function namedValue(inspection: Inspection, file: string, name: string): P
   return undefined;
 }
 
-/** An application reference module:attribute or module:factory() whose module the repository has. */
-const applicationReference = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*(\(\))?$/;
+/** An application reference, module:attribute or module:factory(), as the --wsgi-app option takes it. */
+const applicationReference = new RegExp(contextSchema.properties.wsgiApp!.pattern!);
 
 /**
  * The application a repository names itself: `.flaskenv`'s FLASK_APP, or the `web:` process of a

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { PyrepoError } from './errors.js';
 
 // Reading a repository's files without trusting them; free of Yeoman and mem-fs, so project
@@ -72,3 +72,15 @@ export function isInside(root: string, path: string): boolean {
   return !inside.startsWith('..') && !isAbsolute(inside);
 }
 
+
+/**
+ * A repository file's text for reading facts from it: undefined when it is missing or is not a file
+ * pyrepo reads (a link, a device, a FIFO, over the size limit), which then says nothing.
+ */
+export function readTextIfRegular(dir: string, path: string): string | undefined {
+  try {
+    return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -4,8 +4,8 @@ import { parse } from 'smol-toml';
 import type { Framework, RequirementsLayout } from './context.js';
 import { normalizeName } from './context.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { readRegularFile } from './regular-file.js';
-import { closureOf, includedFiles, isGeneratedLock, pyrepoMarker, requirementName } from './requirements.js';
+import { readTextIfRegular } from './regular-file.js';
+import { closureOf, includedFiles, isGeneratedLock, isRequirementsFile, pyrepoMarker, requirementName } from './requirements.js';
 
 // Where an existing repository declares its dependencies, read from the files' names and contents
 // (never executed; bounded, no-follow reads; `-r` followed only inside the repository).
@@ -104,18 +104,17 @@ function listFolder(dir: string): string[] {
   }
 }
 
-/** Where production's and development's dependencies are declared in the repository at `dir`. */
-export function detectRequirements(dir: string): RequirementsFacts {
+/**
+ * Where production's and development's dependencies are declared in the repository at `dir`.
+ * `readText` reads its files (the project model passes its own, which reads each file once); a
+ * link, a device or a huge file is not read, so it is not a declaration.
+ */
+export function detectRequirements(dir: string, readText: (path: string) => string | undefined = path => readTextIfRegular(dir, path)): RequirementsFacts {
   const texts = new Map<string, string | undefined>();
   const lookedAt: string[] = [];
   const read = (path: string): string | undefined => {
     if (!texts.has(path)) {
-      let text: string | undefined;
-      try {
-        text = readRegularFile(join(dir, path), path)?.contents.toString('utf8');
-      } catch {
-        text = undefined; // a link, a device or a huge file: not read, so not a declaration
-      }
+      const text = readText(path);
       texts.set(path, text);
       if (text !== undefined) lookedAt.push(path);
     }
@@ -133,7 +132,7 @@ export function detectRequirements(dir: string): RequirementsFacts {
   }
 
   // The declarations found, by kind.
-  const requirementsFiles = [...rootFiles.filter(name => /^(requirements([-_.][\w.-]+)?|[\w-]+[-_]requirements)\.(txt|in)$/.test(name)), ...folderFiles.filter(name => /\.(txt|in)$/.test(name))];
+  const requirementsFiles = [...rootFiles.filter(name => /^(requirements([-_.][\w.-]+)?|[\w-]+[-_]requirements)\.(txt|in)$/.test(name)), ...folderFiles.filter(isRequirementsFile)];
   const files = classifyFiles(requirementsFiles, read);
   const pyprojectText = rootFiles.includes('pyproject.toml') ? read('pyproject.toml') : undefined;
   let pyproject: JsonObject | undefined;

@@ -56,6 +56,11 @@ export const requirementsLayouts: Record<RequirementsLayout, LayoutSpec> = {
   },
 };
 
+/** Whether pip can install a declaration with `pip install -r`: a requirements file (pip-tools' .in is one too), not a TOML table or a lock of another tool. */
+export function isRequirementsFile(path: string): boolean {
+  return /\.(txt|in)$/.test(path);
+}
+
 /** The PEP 503-normalized project name a requirements line asks for, if it names one. */
 export function requirementName(line: string): string | undefined {
   const text = line.replace(/(^|\s)#.*$/, '').trim();

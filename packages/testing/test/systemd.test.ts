@@ -40,34 +40,38 @@ function fixture(settings: string): { release: string; unitPath: string; cleanup
   return { release, unitPath, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-test('the service runs as uid 1000 with no_new_privs, its UMask, a private /tmp, every mount read-only but its state folder; what is not applied is named', async () => {
-  const { release, unitPath, cleanup } = fixture('UMask=0077\nNoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=strict\nProtectHome=yes\nSystemCallFilter=@system-service');
+interface SeenFacts {
+  uid: number;
+  noNewPrivs: number;
+  umask: number;
+  readOnly: Record<string, boolean>;
+  seesOtherTmpFiles: boolean;
+}
+
+/** Start the probe under a unit with these settings, as startSystemdUnit runs it; what it saw, and what startSystemdUnit did not apply. */
+async function factsUnder(settings: string): Promise<{ facts: SeenFacts; notApplied: string[] }> {
+  const { release, unitPath, cleanup } = fixture(settings);
   try {
     const server = await onFreePort(port => startSystemdUnit(unitPath, { release, env: { PORT: String(port), OTHER_TMP_FILE: unitPath }, url: `http://127.0.0.1:${port}/` }));
     try {
-      assert.equal(await (await fetch(server.url)).json(), { uid: 1000, noNewPrivs: 1, umask: 0o077, readOnly: { usr: true, etc: true, release: true, state: false, tmp: false }, seesOtherTmpFiles: false });
-      assert.equal(server.notApplied, ['ProtectHome', 'SystemCallFilter']);
+      return { facts: (await (await fetch(server.url)).json()) as SeenFacts, notApplied: server.notApplied };
     } finally {
       await stopQuickly(server);
     }
   } finally {
     cleanup();
   }
+}
+
+test('the service runs as uid 1000 with no_new_privs, its UMask, a private /tmp, every mount read-only but its state folder; what is not applied is named', async () => {
+  const { facts, notApplied } = await factsUnder('UMask=0077\nNoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=strict\nProtectHome=yes\nSystemCallFilter=@system-service');
+  assert.equal(facts, { uid: 1000, noNewPrivs: 1, umask: 0o077, readOnly: { usr: true, etc: true, release: true, state: false, tmp: false }, seesOtherTmpFiles: false });
+  assert.equal(notApplied, ['ProtectHome', 'SystemCallFilter']);
 });
 
 test('without the hardening settings none is applied: /usr stays on a writable mount, no_new_privs stays off, still uid 1000', async () => {
-  const { release, unitPath, cleanup } = fixture('');
-  try {
-    const server = await onFreePort(port => startSystemdUnit(unitPath, { release, env: { PORT: String(port), OTHER_TMP_FILE: unitPath }, url: `http://127.0.0.1:${port}/` }));
-    try {
-      const facts = (await (await fetch(server.url)).json()) as { uid: number; noNewPrivs: number; readOnly: Record<string, boolean> };
-      assert.equal([facts.uid, facts.noNewPrivs, facts.readOnly.usr], [1000, 0, false]);
-    } finally {
-      await stopQuickly(server);
-    }
-  } finally {
-    cleanup();
-  }
+  const { facts } = await factsUnder('');
+  assert.equal([facts.uid, facts.noNewPrivs, facts.readOnly.usr], [1000, 0, false]);
 });
 
 test('a release the service user could write to is refused before the service starts', async () => {
