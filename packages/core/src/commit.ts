@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { YoResolve, createConflicterTransform, type ConflicterOptions } from '@yeoman/conflicter';
 import type { InputOutputAdapter } from '@yeoman/types';
@@ -246,14 +246,15 @@ function yoResolveTransform(sharedFs: Store<MemFsEditorFile>): Transform {
 }
 
 /**
- * Yeoman's own files are written without a question, as Yeoman's forceYoFiles does; but one that
+ * Yeoman's own files (and pyrepo's base snapshot, a record like .yo-rc.json) are written without a
+ * question, as Yeoman's forceYoFiles does; but one that
  * did not change is left to the conflicter, which reports it "identical" rather than "force".
  */
 function forceChangedYoFiles(): Transform {
   return new Transform({
     objectMode: true,
     transform(file: MemFsEditorFile & { conflicter?: string }, _encoding, callback) {
-      if (isFilePending(file) && /(^|[/\\])\.yo-(rc\.json|resolve|rc-global\.json)$/.test(file.path)) {
+      if (isFilePending(file) && /(^|[/\\])(\.yo-(rc\.json|resolve|rc-global\.json)|\.pyrepo-base\.json)$/.test(file.path)) {
         const disk = readRegularFile(file.path, basename(file.path))?.contents;
         if (!disk || !file.contents || !disk.equals(file.contents)) file.conflicter = 'force';
       }
@@ -296,4 +297,32 @@ export async function commitAtomically(env: { adapter: InputOutputAdapter; confl
     collect,
   );
   await writeAll(changes, reader);
+}
+
+/**
+ * An in-memory generation's commit (`pyrepo update` and `check`): every file the run would write,
+ * by path relative to the repository, into `capture`; nothing touches the disk.
+ */
+export function captureFiles(sharedFs: Store<MemFsEditorFile>, root: string, capture: Map<string, Buffer>): void {
+  for (const file of sharedFs.all()) {
+    if (!isFilePending(file)) continue;
+    const path = relative(root, file.path);
+    if (isFileStateModified(file) && file.contents && path !== '' && !path.startsWith('..') && !isAbsolute(path)) capture.set(path.split(sep).join('/'), file.contents);
+    clearFileState(file);
+  }
+}
+
+/**
+ * Write files pyrepo computed itself (`pyrepo update`, `accept`) the way a run's commit does: inside
+ * the repository only, all or none, each atomically, .yo-rc.json last; `contents` undefined deletes.
+ * Each path must have been read through `reader` (what it held then is what may be replaced): a file
+ * changed since is left as it is and returned.
+ */
+export async function writeFilesAtomically(reader: RepositoryReader, changes: Array<{ path: string; contents?: Buffer }>): Promise<string[]> {
+  commitState.written = false;
+  commitState.interrupted = false;
+  commitState.changedDuringRun = [];
+  for (const change of changes) reader.remember(change.path);
+  await writeAll(changes.map(change => ({ ...change })), reader);
+  return [...commitState.changedDuringRun];
 }

@@ -21,3 +21,5 @@ export * from './frameworks.js';
 export * from './containers.js';
 export * from './servers.js';
 export * from './python-source.js';
+export * from './records.js';
+export * from './recorded-plan.js';

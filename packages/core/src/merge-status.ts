@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { format, styleText } from 'node:util';
 import { diffLines } from 'diff';
+import { contentHash } from './records.js';
 import { readRegularFile } from './regular-file.js';
 
 /**
@@ -40,9 +40,6 @@ export function markUnchangedSinceWritten(file: { path: string; conflicter?: str
   if (showDiff) file.conflicterChanges = changesBetween(disk.toString('utf8'), contents.toString('utf8'));
 }
 
-export function contentHash(contents: Buffer): string {
-  return createHash('sha256').update(contents).digest('hex');
-}
 
 type StatusLogger = { write(...args: unknown[]): StatusLogger } & Partial<Record<'merge' | 'update', (...args: unknown[]) => StatusLogger>>;
 

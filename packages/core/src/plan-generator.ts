@@ -1,13 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isFilePending, isFileStateModified } from 'mem-fs-editor/state';
+import { clearFileState, isFileNew, isFilePending, isFileStateModified } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { commitAtomically } from './commit.js';
+import { captureFiles, commitAtomically } from './commit.js';
 import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
-import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './merge-status.js';
+import { addPyrepoStatuses, markUnchangedSinceWritten } from './merge-status.js';
+import { baseSnapshotFile, contentHash, fileRecordsObject, formatBaseSnapshot, readBaseSnapshot, readFileRecords, recordFormat, schemaVersion, sortedObject, sourceLabel } from './records.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
@@ -19,7 +20,6 @@ import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
-import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
 /** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */
@@ -39,6 +39,11 @@ export type PlanGeneratorOptions = BaseOptions & {
   dryRun?: boolean;
   /** Load presets and generators that did not ship with pyrepo, this run only (`yo pyrepo:<name> --trust`). */
   trust?: boolean;
+  /**
+   * Generate into memory only (`pyrepo update` and `check`): every file of the run is put here, by
+   * path relative to the repository, and nothing is written (the run is a dry run for the generators).
+   */
+  pyrepoCapture?: Map<string, Buffer>;
 };
 
 /** Options Yeoman, yo or the environment pass that are not pyrepo options. */
@@ -46,7 +51,7 @@ const hostOptions = new Set([
   'env', 'resolved', 'namespace', '_meta', 'help', 'h', 'skipCache', 'skipInstall', 'forceInstall', 'askAnswered', 'sharedData',
   'forwardErrorToEnvironment', 'destinationRoot', 'skipLocalCache', 'localConfigOnly', 'skipCheckEnv', 'ignoreVersionCheck',
   'description', 'force', 'dryRun', 'yes', 'debug', 'preset', 'insight', 'color', 'localOnly', 'generators', 'version',
-  'environmentVersion', 'pyrepoDraft', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
+  'environmentVersion', 'pyrepoDraft', 'pyrepoCapture', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
 ]);
 
 /** The pyrepo values among the options yo passes (it adds a kebab-case copy of each flag: skip those). */
@@ -87,8 +92,10 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const reader = new RepositoryReader(this.destinationRoot());
     (this.env.sharedFs as unknown as { loadFile: typeof reader.load }).loadFile = reader.load;
     // pyrepo commits the files itself: inside the repository only, all or none, each atomically.
+    const capture = options.pyrepoCapture;
     this.setFeatures({
       customCommitTask: async () => {
+        if (capture) return captureFiles(this.env.sharedFs as never, this.destinationRoot(), capture);
         try {
           await commitAtomically(this.env as never, reader);
         } finally {
@@ -202,20 +209,36 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
 
   /**
    * Once every generator has written: files pyrepo wrote before and the user has not touched are
-   * updated without a question; the hash of every file written now is recorded for the next run.
+   * updated without a question; a file pyrepo wrote before and the user deleted stays deleted (as
+   * `pyrepo update` keeps it); each file of the run is recorded (records.ts): the hash of what the
+   * generators produced on their own (known for a file the run creates: nothing of the user's is in
+   * it) and of what is written, with the generated text in the base snapshot.
    */
   transform(): void {
+    if (this.options.pyrepoCapture) return; // an in-memory generation records nothing
     const root = this.destinationRoot();
     const storage = this.createStorage('.yo-rc.json', { name: configKey });
-    const recorded = storage.get('files');
-    const hashes: Record<string, string> = isPlainObject(recorded) ? ({ ...recorded } as Record<string, string>) : {};
+    const records = readFileRecords(storage.get('files'));
+    const snapshot = readBaseSnapshot(root);
     for (const file of this.env.sharedFs.all()) {
       const path = relative(root, file.path);
-      if (!isFilePending(file) || !isFileStateModified(file) || path.startsWith('..') || isAbsolute(path) || path === '.yo-rc.json') continue;
-      markUnchangedSinceWritten(file, hashes[path], Boolean(this.options.dryRun)); // --dry-run shows the diff
-      hashes[path] = contentHash(file.contents ?? Buffer.alloc(0));
+      if (!isFilePending(file) || !isFileStateModified(file) || path.startsWith('..') || isAbsolute(path) || path === '.yo-rc.json' || path === baseSnapshotFile) continue;
+      const before = records.get(path);
+      if (before && isFileNew(file)) {
+        // Recorded, so pyrepo wrote it once; missing, so the user deleted it since.
+        clearFileState(file);
+        this.log.info(`kept deleted: ${path} (pyrepo wrote it before and it was deleted since; remove its line from .yo-rc.json's "files" to have it written again)`);
+        continue;
+      }
+      markUnchangedSinceWritten(file, before?.written, Boolean(this.options.dryRun)); // --dry-run shows the diff
+      const contents = file.contents ?? Buffer.alloc(0);
+      const written = contentHash(contents);
+      if (isFileNew(file)) snapshot.set(path, contents.toString('utf8'));
+      else snapshot.delete(path);
+      records.set(path, { generated: isFileNew(file) ? written : undefined, written });
     }
-    storage.set('files', Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => compareCodeUnits(a, b))));
+    storage.set('files', fileRecordsObject(records));
+    this.fs.write(join(root, baseSnapshotFile), formatBaseSnapshot(snapshot));
   }
 
   /** Remember the project and the user's choices in .yo-rc.json, so later runs know them. */
@@ -231,6 +254,20 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     storage.set('project', Object.fromEntries(chosenFacts.map(key => [key, plan.project[key]])));
     if (plan.preset) storage.set('preset', plan.preset.name);
     storage.set('generators', generators);
+    if (this.options.pyrepoCapture) return;
+    // What ran, exactly, and the answers' schema versions and facts (records.ts): merged over the
+    // earlier records, so that `pyrepo add` keeps what the preset recorded.
+    const versions = new Map(Object.entries(isPlainObject(storage.get('versions')) ? (storage.get('versions') as Record<string, string>) : {}));
+    const schemas = new Map(Object.entries(isPlainObject(storage.get('schemas')) ? (storage.get('schemas') as Record<string, number>) : {}));
+    for (const entry of this.#draft!.preset?.entries ?? []) versions.set(`preset ${entry.name}`, sourceLabel(entry.source));
+    for (const step of plan.steps) {
+      versions.set(`generator ${step.entry.name}`, sourceLabel(step.entry.source));
+      schemas.set(step.entry.name, schemaVersion(step.entry.schema));
+    }
+    storage.set('record', recordFormat);
+    storage.set('versions', sortedObject(versions));
+    storage.set('schemas', sortedObject(schemas));
+    storage.set('facts', sortedObject(Object.entries(plan.project).filter(([, value]) => value !== undefined)));
   }
 }
 Object.assign(PlanGenerator, { namespace: 'pyrepo:plan', resolved: fileURLToPath(import.meta.url) });

@@ -115,3 +115,6 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   }
   return { skippedConflicts: [...skippedConflicts, ...commitState.changedDuringRun] };
 }
+export { generateInMemory } from './regenerate.js';
+export { writeFilesAtomically } from './commit.js';
+export { RepositoryReader } from './repository-files.js';

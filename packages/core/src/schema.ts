@@ -34,6 +34,18 @@ export interface GeneratorSchema {
   required?: string[];
   /** What the generator needs of the project model (see FrameworkRuntime.needs). */
   'x-needs'?: Array<'application' | 'dev-application'>;
+  /** The version of this options schema (default 1); answers are recorded with it. */
+  'x-version'?: number;
+  /** How recorded answers move from one version to the next (see records.ts, migrateAnswers). */
+  'x-migrations'?: AnswersMigration[];
+}
+
+/** One step of a generator's answers: from version `to - 1` to `to`. */
+export interface AnswersMigration {
+  to: number;
+  rename?: Record<string, string>;
+  remove?: string[];
+  add?: string[];
 }
 
 const schemaFile = (name: string): JsonObject => coreRequire(`./schemas/${name}`) as JsonObject;
@@ -61,6 +73,8 @@ function createAjv(code?: AjvCodeOptions): AjvInstance {
   instance.addKeyword({ keyword: 'x-prompt' });
   instance.addKeyword({ keyword: 'x-rule' });
   instance.addKeyword({ keyword: 'x-needs' });
+  instance.addKeyword({ keyword: 'x-version' });
+  instance.addKeyword({ keyword: 'x-migrations' });
   for (const [name, format] of Object.entries(pyrepoFormats)) instance.addFormat(name, format);
   // Without its $schema: draft-07 is Ajv's default where it checks, and not loaded where it does not.
   const { $schema: _draft, ...defs } = schemaFile('defs.schema.json');

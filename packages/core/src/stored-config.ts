@@ -15,6 +15,14 @@ export interface StoredConfig {
   generators?: Record<string, JsonObject>;
   /** The preset the repository was created from. */
   preset?: string;
+  /** The records of the last generation (see records.ts): their format, versions, schema versions, facts, files. */
+  record?: number;
+  versions?: Record<string, string>;
+  schemas?: Record<string, number>;
+  facts?: JsonObject;
+  files?: Record<string, string>;
+  /** An update that stopped on conflicts (see packages/cli/src/update.ts): what --continue and --abort need. */
+  updating?: JsonObject;
 }
 
 /** Read .yo-rc.json's pyrepo section from a repository, if there is one. */
@@ -37,10 +45,10 @@ export function readStoredConfig(dir: string): StoredConfig {
   }
   const section = data[configKey];
   if (section === undefined) return {};
-  const valid = isPlainObject(section) && [section.project, section.generators].every(part => part === undefined || isPlainObject(part));
+  const valid = isPlainObject(section) && [section.project, section.generators, section.versions, section.schemas, section.facts, section.files, section.updating].every(part => part === undefined || isPlainObject(part));
   if (!valid || (section.generators !== undefined && !Object.values(section.generators as JsonObject).every(isPlainObject))) {
     throw new UsageError({
-      message: `${file}: "${configKey}" must be an object with optional "project" and "generators" objects.`,
+      message: `${file}: "${configKey}" must be an object with optional "project", "generators", "versions", "schemas", "facts", "files" and "updating" objects.`,
       fix: `correct it or remove the "${configKey}" key.`,
     });
   }

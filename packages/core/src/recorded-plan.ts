@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { contextKeys } from './context.js';
+import { UsageError } from './errors.js';
+import { isPlainObject, type JsonObject } from './json.js';
+import { composePlan, draftPlan, type Composition, type PlanDraft } from './plan.js';
+import { baseSnapshotFile, parseSourceLabel, readBaseSnapshot, readFileRecords, sourceLabel, type FileRecord } from './records.js';
+import type { Registry } from './registry.js';
+import { readRegularFile } from './regular-file.js';
+import { configKey, readStoredConfig, type StoredConfig } from './stored-config.js';
+
+/** What a repository recorded about its last generation (records.ts), read for `update`, `check` and `accept`. */
+export interface RepositoryState {
+  dir: string;
+  stored: StoredConfig;
+  records: Map<string, FileRecord>;
+  /** The base snapshot: generated text by path. */
+  snapshot: Map<string, string>;
+  /** The whole .yo-rc.json (other generators' sections are written back as they are). */
+  yoRc: JsonObject;
+}
+
+/** Files of the records themselves: never merged, never reported. */
+export const recordFiles = new Set(['.yo-rc.json', baseSnapshotFile]);
+
+export function readRepositoryState(dir: string, command: string): RepositoryState {
+  const stored = readStoredConfig(dir);
+  if (!stored.preset && !stored.generators) {
+    throw new UsageError({ message: `${dir} has no pyrepo records (.yo-rc.json with a "${configKey}" section): pyrepo did not generate it.`, fix: `run \`pyrepo ${command}\` in a repository made by \`pyrepo new\` or \`pyrepo add\` (or pass --dir).` });
+  }
+  const read = readRegularFile(join(dir, '.yo-rc.json'), '.yo-rc.json');
+  const yoRc = JSON.parse(read!.contents.toString('utf8')) as JsonObject;
+  return { dir, stored, records: readFileRecords(stored.files), snapshot: readBaseSnapshot(dir), yoRc };
+}
+
+/** .yo-rc.json as Yeoman writes it, with pyrepo's section replaced. */
+export function yoRcText(state: RepositoryState, section: StoredConfig): string {
+  return `${JSON.stringify({ ...state.yoRc, [configKey]: section }, null, 2)}\n`;
+}
+
+/**
+ * The draft that regenerates a repository from its records alone: its preset (or generators), the
+ * facts recorded (a repository written before the records: the facts the user chose, the rest
+ * derived again) and the answers given, into a folder that does not exist (named like the
+ * repository), so that nothing of the user's files is read. Run it with generateInMemory.
+ */
+export async function draftFromRecords(state: RepositoryState, registry: Registry, answers: Record<string, JsonObject>): Promise<{ draft: PlanDraft; composition: Composition }> {
+  const phantom = join(tmpdir(), `pyrepo-regenerate-${randomBytes(6).toString('hex')}`, basename(resolve(state.dir)));
+  const facts = (state.stored.facts ?? state.stored.project ?? {}) as JsonObject;
+  const values: JsonObject = Object.fromEntries(Object.entries(facts).filter(([key]) => (contextKeys as string[]).includes(key)));
+  for (const [name, chosen] of Object.entries(answers)) if (isPlainObject(chosen) && Object.keys(chosen).length > 0) values[name] = chosen;
+  const request = { targetDir: phantom, preset: state.stored.preset, generators: state.stored.preset ? undefined : Object.keys(state.stored.generators ?? {}) };
+  const composition = await composePlan(request, registry);
+  return { draft: draftPlan({ ...request, values, interactive: false }, registry, composition), composition };
+}
+
+/** The version labels of a composition, keyed as the records key them ("preset x", "generator y"). */
+export function compositionVersions(composition: Composition): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const entry of composition.preset?.entries ?? []) versions.set(`preset ${entry.name}`, sourceLabel(entry.source));
+  for (const entry of composition.generators) versions.set(`generator ${entry.name}`, sourceLabel(entry.source));
+  return versions;
+}
+
+/**
+ * Where the installed presets and generators differ from the recorded ones ("generator uwsgi:
+ * recorded 0.1.0, installed 0.2.0"); empty when the records can be regenerated exactly. A
+ * repository written before the records has none: nothing to compare (its files' hashes are).
+ */
+export function versionDifferences(state: RepositoryState, installed: Map<string, string>): string[] {
+  const recorded = state.stored.versions;
+  if (!recorded) return [];
+  const differences: string[] = [];
+  for (const key of new Set([...Object.keys(recorded), ...installed.keys()])) {
+    const was = recorded[key] === undefined ? undefined : parseSourceLabel(recorded[key]);
+    const now = installed.has(key) ? parseSourceLabel(installed.get(key)!) : undefined;
+    if (was?.packageName === now?.packageName && was?.version === now?.version && was?.type === now?.type) continue;
+    const show = (label?: { type: string; packageName?: string; version?: string }) => (label ? (label.packageName ? `${label.packageName}@${label.version}` : label.type) : 'none');
+    differences.push(`${key}: recorded ${show(was)}, installed ${show(now)}`);
+  }
+  return differences;
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { PyrepoError } from './errors.js';
+import { isPlainObject, type JsonObject } from './json.js';
+import type { EntrySource } from './registry.js';
+import type { AnswersMigration, GeneratorSchema } from './schema.js';
+import { readRegularFile } from './regular-file.js';
+import { compareCodeUnits } from './text.js';
+
+/**
+ * What pyrepo records about each generation, in the repository (docs/updating.md, "What is
+ * recorded"): in .yo-rc.json's pyrepo section, next to the answers Yeoman already keeps there,
+ *   record    the format of these records (absent: a repository written before them);
+ *   versions  "preset <name>" / "generator <name>" -> where it came from and its exact version;
+ *   schemas   generator -> the version of its options schema the answers were validated against;
+ *   facts     every project fact the generators got, so the output can be rebuilt offline;
+ *   files     path -> "<generated> <written>[ <accepted>]" (sha256 of what the generators produced
+ *             on their own, "-" when unknown; of what pyrepo wrote after merging with your file;
+ *             of the contents `pyrepo accept` recorded);
+ * and in .pyrepo-base.json, the generated text of each file (the base of the next update).
+ * Every map is sorted and one entry per line, so re-runs change only what changed and git merges it.
+ */
+export const recordFormat = 2;
+export const baseSnapshotFile = '.pyrepo-base.json';
+
+export interface FileRecord {
+  /** Hash of what the generators produced on their own; undefined when the run could not know it. */
+  generated?: string;
+  /** Hash of what pyrepo wrote (after merging with the file on disk). */
+  written: string;
+  /** Hash of the contents `pyrepo accept` recorded as an intended divergence. */
+  accepted?: string;
+}
+
+export function contentHash(contents: Buffer | string): string {
+  return createHash('sha256').update(contents).digest('hex');
+}
+
+const hashPattern = /^[0-9a-f]{64}$/;
+
+/** One line of `files`; a bare hash is the format of repositories written before the records (what was written). */
+export function parseFileRecord(value: unknown): FileRecord | undefined {
+  if (typeof value !== 'string') return undefined;
+  const [generated, written, accepted, extra] = value.split(' ');
+  if (written === undefined) return hashPattern.test(value) ? { written: value } : undefined;
+  if (extra !== undefined || !hashPattern.test(written) || (generated !== '-' && !hashPattern.test(generated!)) || (accepted !== undefined && !hashPattern.test(accepted))) return undefined;
+  return { generated: generated === '-' ? undefined : generated, written, accepted };
+}
+
+export function formatFileRecord(record: FileRecord): string {
+  return [record.generated ?? '-', record.written, ...(record.accepted ? [record.accepted] : [])].join(' ');
+}
+
+/** The `files` records of a stored config (both formats); entries that are not records are dropped. */
+export function readFileRecords(value: unknown): Map<string, FileRecord> {
+  const records = new Map<string, FileRecord>();
+  if (!isPlainObject(value)) return records;
+  for (const [path, line] of Object.entries(value)) {
+    const record = parseFileRecord(line);
+    if (record) records.set(path, record);
+  }
+  return records;
+}
+
+export function sortedObject<T>(entries: Iterable<[string, T]>): Record<string, T> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => compareCodeUnits(a, b)));
+}
+
+export function fileRecordsObject(records: Map<string, FileRecord>): Record<string, string> {
+  return sortedObject([...records].map(([path, record]) => [path, formatFileRecord(record)]));
+}
+
+/**
+ * Where a preset or generator came from, exactly: "built-in @pyrepo/generator-uwsgi@0.1.0",
+ * "package @acme/pyrepo-preset-web@1.2.0 from https://registry.example/" (the registry npm installed
+ * it from, when its lockfile says), or "path" (never loaded again from a repository's record).
+ */
+export function sourceLabel(source: EntrySource): string {
+  if (source.type === 'path') return 'path';
+  const from = source.type === 'package' ? installedFrom(source.path, source.packageName) : undefined;
+  return `${source.type} ${source.packageName}@${source.version}${from ? ` from ${from}` : ''}`;
+}
+
+/** The registry npm installed a package from, as node_modules/.package-lock.json records it. */
+function installedFrom(dir: string, packageName: string): string | undefined {
+  const at = dir.lastIndexOf('/node_modules/');
+  if (at < 0) return undefined;
+  const lock = join(dir.slice(0, at), 'node_modules', '.package-lock.json');
+  try {
+    const read = readRegularFile(lock, lock);
+    const packages = read ? (JSON.parse(read.contents.toString('utf8')) as { packages?: Record<string, { resolved?: string }> }).packages : undefined;
+    const resolved = packages?.[`node_modules/${packageName}`]?.resolved;
+    const origin = resolved?.split(`/${packageName}/-/`)[0];
+    return origin && origin !== resolved ? `${origin}/` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse a version label back: the package and version it names, if any. */
+export function parseSourceLabel(label: string): { type: string; packageName?: string; version?: string } {
+  const match = /^(built-in|package) ((?:@[^/ ]+\/)?[^@ ]+)@(\S+)/.exec(label);
+  return match ? { type: match[1]!, packageName: match[2], version: match[3] } : { type: label.split(' ')[0] ?? label };
+}
+
+export function schemaVersion(schema: GeneratorSchema): number {
+  return schema['x-version'] ?? 1;
+}
+
+export interface MigratedAnswers {
+  answers: JsonObject;
+  renamed: Array<[string, string]>;
+  removed: string[];
+  /** Options the new versions added: asked, or with --yes given their defaults (and listed). */
+  added: string[];
+}
+
+/**
+ * Move a generator's recorded answers from schema version `from` to the schema's own, step by step
+ * through the migrations it declares (data: rename, remove, add). A missing step is an error naming
+ * the generator: answers are never carried across versions unexplained.
+ */
+export function migrateAnswers(generator: string, schema: GeneratorSchema, answers: JsonObject, from: number): MigratedAnswers {
+  const to = schemaVersion(schema);
+  const result: MigratedAnswers = { answers: { ...answers }, renamed: [], removed: [], added: [] };
+  if (from > to) throw new PyrepoError(`Generator ${generator}: the repository's answers were validated against its options schema version ${from}, newer than the installed one (${to}). Install the version recorded in .yo-rc.json (see its "versions"), or a newer one.`, 1);
+  for (let version = from + 1; version <= to; version++) {
+    const step: AnswersMigration | undefined = schema['x-migrations']?.find(migration => migration.to === version);
+    if (!step) throw new PyrepoError(`Generator ${generator} declares no migration of its answers to schema version ${version} (x-migrations in its schema.json); pyrepo cannot carry this repository's answers over.`, 1);
+    for (const [old, renamed] of Object.entries(step.rename ?? {})) {
+      if (!(old in result.answers)) continue;
+      result.answers[renamed] = result.answers[old]!;
+      delete result.answers[old];
+      result.renamed.push([old, renamed]);
+    }
+    for (const removed of step.remove ?? []) {
+      if (!(removed in result.answers)) continue;
+      delete result.answers[removed];
+      result.removed.push(removed);
+    }
+    result.added.push(...(step.add ?? []).filter(name => !(name in result.answers)));
+  }
+  return result;
+}
+
+/** The base snapshot's text: a JSON object, sorted, one file a line (its text JSON-escaped). */
+export function formatBaseSnapshot(texts: Map<string, string>): string {
+  const lines = [...texts].sort(([a], [b]) => compareCodeUnits(a, b)).map(([path, text]) => `${JSON.stringify(path)}: ${JSON.stringify(text)}`);
+  return lines.length === 0 ? '{}\n' : `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** The base snapshot of a repository (none: empty); an entry is used only when its hash matches the record's generated hash. */
+export function readBaseSnapshot(dir: string): Map<string, string> {
+  const file = join(dir, baseSnapshotFile);
+  const read = readRegularFile(file, baseSnapshotFile);
+  if (!read) return new Map();
+  try {
+    const data = JSON.parse(read.contents.toString('utf8')) as unknown;
+    if (!isPlainObject(data)) return new Map();
+    return new Map(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    return new Map(); // a broken snapshot is no base: the files it held are rebuilt, or merged without one
+  }
+}
