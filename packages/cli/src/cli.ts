@@ -25,6 +25,8 @@ import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './opti
 import { describeDraft, describeModel, describePlan, factLines } from './output.js';
 import { initPackage } from './init.js';
 import { checkTargetFolder } from './target.js';
+import { acceptCommand, checkCommand, type RecordCommandContext } from './check.js';
+import { updateCommand } from './update.js';
 import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
@@ -116,6 +118,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const withRunFlags = (y: Argv, tokens: string[], kind: 'preset' | 'generators') =>
     y.options(runFlagDefinitions).options(projectFlags).options(helpFlags(tokens, kind, io.cwd)).epilogue(epilogue);
 
+  const records: RecordCommandContext = { io, registry: (cwd, trust, projectDir) => registryFor(cwd, new Trust({ everything: trust }), projectDir), setExitCode: code => (exitCode = code) };
   const parser = yargs(args)
     .scriptName('pyrepo')
     .usage('$0 <command> [options]\n\nScaffold and maintain production-ready Python application repositories.')
@@ -155,6 +158,9 @@ export async function main(args: string[], io: Io): Promise<number> {
         await generate({ targetDir: dir, generators: argv.generators as string[] }, argv);
       },
     )
+    .command(updateCommand(records))
+    .command(checkCommand(records))
+    .command(acceptCommand(records))
     .command(
       'init <kind> <name>',
       'Start a team preset or generator package (publishable to npm)',

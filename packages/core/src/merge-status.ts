@@ -1,5 +1,5 @@
 import { format, styleText } from 'node:util';
-import { diffLines } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 import { contentHash } from './records.js';
 import { readRegularFile } from './regular-file.js';
 
@@ -52,4 +52,10 @@ export function addPyrepoStatuses(log: StatusLogger): void {
       return this.write(`${format(...args)}\n`);
     };
   }
+}
+
+/** A unified diff of one file, for `pyrepo update --dry-run` (empty when nothing changes). */
+export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): string {
+  if (before === after) return '';
+  return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, before ?? '', after ?? '', undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
 }

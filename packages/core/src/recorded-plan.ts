@@ -40,19 +40,31 @@ export function yoRcText(state: RepositoryState, section: StoredConfig): string 
 }
 
 /**
- * The draft that regenerates a repository from its records alone: its preset (or generators), the
- * facts recorded (a repository written before the records: the facts the user chose, the rest
- * derived again) and the answers given, into a folder that does not exist (named like the
- * repository), so that nothing of the user's files is read. Run it with generateInMemory.
+ * What regenerates a repository from its records alone: its preset (or generators), into a folder
+ * that does not exist (named like the repository), so that nothing of the user's files is read.
  */
-export async function draftFromRecords(state: RepositoryState, registry: Registry, answers: Record<string, JsonObject>): Promise<{ draft: PlanDraft; composition: Composition }> {
-  const phantom = join(tmpdir(), `pyrepo-regenerate-${randomBytes(6).toString('hex')}`, basename(resolve(state.dir)));
+export async function composeFromRecords(state: RepositoryState, registry: Registry): Promise<{ request: RecordedRequest; composition: Composition }> {
+  const targetDir = join(tmpdir(), `pyrepo-regenerate-${randomBytes(6).toString('hex')}`, basename(resolve(state.dir)));
+  const request = { targetDir, preset: state.stored.preset, generators: state.stored.preset ? undefined : Object.keys(state.stored.generators ?? {}) };
+  return { request, composition: await composePlan(request, registry) };
+}
+
+export interface RecordedRequest {
+  targetDir: string;
+  preset?: string;
+  generators?: string[];
+}
+
+/**
+ * The draft of that composition with the recorded facts (a repository written before the records:
+ * the facts the user chose, the rest derived again) and the given answers. Run it with
+ * generateInMemory.
+ */
+export function draftFromRecords(state: RepositoryState, registry: Registry, recorded: { request: RecordedRequest; composition: Composition }, answers: Record<string, JsonObject>): PlanDraft {
   const facts = (state.stored.facts ?? state.stored.project ?? {}) as JsonObject;
   const values: JsonObject = Object.fromEntries(Object.entries(facts).filter(([key]) => (contextKeys as string[]).includes(key)));
   for (const [name, chosen] of Object.entries(answers)) if (isPlainObject(chosen) && Object.keys(chosen).length > 0) values[name] = chosen;
-  const request = { targetDir: phantom, preset: state.stored.preset, generators: state.stored.preset ? undefined : Object.keys(state.stored.generators ?? {}) };
-  const composition = await composePlan(request, registry);
-  return { draft: draftPlan({ ...request, values, interactive: false }, registry, composition), composition };
+  return draftPlan({ ...recorded.request, values, interactive: false }, registry, recorded.composition);
 }
 
 /** The version labels of a composition, keyed as the records key them ("preset x", "generator y"). */

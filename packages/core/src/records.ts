@@ -28,7 +28,7 @@ export interface FileRecord {
   generated?: string;
   /** Hash of what pyrepo wrote (after merging with the file on disk). */
   written: string;
-  /** Hash of the contents `pyrepo accept` recorded as an intended divergence. */
+  /** Hash of the contents `pyrepo accept` recorded as an intended divergence (or "deleted"). */
   accepted?: string;
 }
 
@@ -37,13 +37,15 @@ export function contentHash(contents: Buffer | string): string {
 }
 
 const hashPattern = /^[0-9a-f]{64}$/;
+/** The accepted token of a file the user deleted on purpose. */
+export const acceptedDeletion = 'deleted';
 
 /** One line of `files`; a bare hash is the format of repositories written before the records (what was written). */
 export function parseFileRecord(value: unknown): FileRecord | undefined {
   if (typeof value !== 'string') return undefined;
   const [generated, written, accepted, extra] = value.split(' ');
   if (written === undefined) return hashPattern.test(value) ? { written: value } : undefined;
-  if (extra !== undefined || !hashPattern.test(written) || (generated !== '-' && !hashPattern.test(generated!)) || (accepted !== undefined && !hashPattern.test(accepted))) return undefined;
+  if (extra !== undefined || !hashPattern.test(written) || (generated !== '-' && !hashPattern.test(generated!)) || (accepted !== undefined && accepted !== acceptedDeletion && !hashPattern.test(accepted))) return undefined;
   return { generated: generated === '-' ? undefined : generated, written, accepted };
 }
 

@@ -118,3 +118,4 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
 export { generateInMemory } from './regenerate.js';
 export { writeFilesAtomically } from './commit.js';
 export { RepositoryReader } from './repository-files.js';
+export { unifiedDiff } from './merge-status.js';

@@ -1,0 +1,218 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import {
+  PyrepoError,
+  UsageError,
+  acceptedDeletion,
+  compositionVersions,
+  conflictMarkersIn,
+  confirmTrust,
+  contentHash,
+  composeFromRecords,
+  draftFromRecords,
+  fileRecordsObject,
+  parseSourceLabel,
+  readRegularFile,
+  readRepositoryState,
+  recordFiles,
+  versionDifferences,
+  yoRcText,
+  type Registry,
+  type RepositoryState,
+} from '@pyrepo/core/host';
+import { checkTargetFolder } from './target.js';
+
+/** What the record commands need from the CLI around them. */
+export interface RecordCommandContext {
+  io: { out: (text: string) => void; err: (text: string) => void; cwd: string; interactive: boolean };
+  registry: (cwd: string, trust: boolean, projectDir: string) => Registry;
+  setExitCode: (code: number) => void;
+}
+
+/** `pyrepo check`'s exit codes (docs/updating.md): distinct, so CI can tell what to do. */
+export const checkExitCodes = { inSync: 0, failed: 1, usage: 2, drift: 4, unfinished: 5, outdated: 6 } as const;
+
+export type Finding =
+  | { path: string; state: 'modified' | 'deleted' | 'missing' | 'not-generated' | 'stale-record' }
+  | { path: string; state: 'markers'; lines: number[] };
+
+export interface CheckReport {
+  status: 'in-sync' | 'drift' | 'unfinished' | 'outdated';
+  exitCode: number;
+  files: number;
+  findings: Finding[];
+  /** Why the files were not regenerated (the installed versions are not the recorded ones); their hashes were compared. */
+  notRegenerated?: string[];
+  /** An update that stopped on conflicts. */
+  unfinishedUpdate?: string[];
+  /** Newer compatible versions (--outdated). */
+  newer?: string[];
+}
+
+/** The repository folder of a record command: --dir, or the current folder. */
+export function repositoryDir(io: RecordCommandContext['io'], dir: string | undefined): string {
+  const path = resolve(io.cwd, dir ?? '.');
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError({ message: `Folder ${path} does not exist.`, fix: 'pass the folder of a repository pyrepo generated (--dir; default: the current one).' });
+  checkTargetFolder(path);
+  return path;
+}
+
+/** A file of the repository as text (undefined: missing). Through the bounded, link-refusing reader. */
+export function readRepositoryText(dir: string, path: string): string | undefined {
+  return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
+}
+
+/** Resolve the preset and generators a repository's records name: team code is loaded only once trusted (--trust or the trusted list). */
+export async function recordedComposition(state: RepositoryState, context: RecordCommandContext, trust: boolean) {
+  const registry = context.registry(context.io.cwd, trust, state.dir);
+  const recorded = await composeFromRecords(state, registry);
+  await confirmTrust(recorded.composition, undefined);
+  return { ...recorded, registry };
+}
+
+/**
+ * Compare the working tree with the records, and (when the installed presets and generators are the
+ * recorded ones) with what they generate from the recorded answers, in memory. Offline, except
+ * `outdated`, which asks npm's registry for newer versions within each recorded major.
+ */
+export async function checkRepository(dir: string, context: RecordCommandContext, options: { trust: boolean; outdated: boolean }): Promise<CheckReport> {
+  const state = readRepositoryState(dir, 'check');
+  const findings: Finding[] = [];
+  const unfinished = Array.isArray(state.stored.updating?.conflicts) ? (state.stored.updating.conflicts as string[]) : undefined;
+  const recorded = await recordedComposition(state, context, options.trust);
+  const { composition } = recorded;
+  const differences = versionDifferences(state, compositionVersions(composition));
+  let generated: Map<string, Buffer> | undefined;
+  if (differences.length === 0) {
+    const { generateInMemory } = await import('@pyrepo/core/run');
+    generated = await generateInMemory(draftFromRecords(state, recorded.registry, recorded, state.stored.generators ?? {}));
+  }
+  for (const [path, record] of state.records) {
+    if (recordFiles.has(path)) continue;
+    const text = readRepositoryText(dir, path);
+    const lines = text === undefined ? [] : conflictMarkersIn(text);
+    if (lines.length > 0) findings.push({ path, state: 'markers', lines });
+    else if (text === undefined) {
+      if (record.accepted !== acceptedDeletion) findings.push({ path, state: 'deleted' });
+    } else {
+      const hash = contentHash(text);
+      if (hash !== record.written && hash !== record.accepted) findings.push({ path, state: 'modified' });
+    }
+    if (!generated || record.generated === undefined) continue;
+    const now = generated.get(path);
+    if (!now) findings.push({ path, state: 'not-generated' });
+    else if (contentHash(now) !== record.generated) findings.push({ path, state: 'stale-record' });
+  }
+  for (const path of generated?.keys() ?? []) {
+    if (!recordFiles.has(path) && !state.records.has(path)) findings.push({ path, state: 'missing' });
+  }
+  findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const newer = options.outdated ? newerVersions(state) : [];
+  const markers = findings.some(finding => finding.state === 'markers');
+  const status = unfinished || markers ? 'unfinished' : findings.length > 0 ? 'drift' : newer.length > 0 ? 'outdated' : 'in-sync';
+  const exitCode = { 'in-sync': checkExitCodes.inSync, drift: checkExitCodes.drift, unfinished: checkExitCodes.unfinished, outdated: checkExitCodes.outdated }[status];
+  return {
+    status,
+    exitCode,
+    files: [...state.records.keys()].filter(path => !recordFiles.has(path)).length,
+    findings,
+    ...(differences.length > 0 ? { notRegenerated: differences } : {}),
+    ...(unfinished ? { unfinishedUpdate: unfinished } : {}),
+    ...(options.outdated ? { newer } : {}),
+  };
+}
+
+/** Newer versions, within each recorded major, of the packages a repository was generated with (npm's registry). */
+function newerVersions(state: RepositoryState): string[] {
+  const newer: string[] = [];
+  for (const [key, label] of Object.entries(state.stored.versions ?? {})) {
+    const { packageName, version } = parseSourceLabel(label);
+    if (!packageName || !version) continue;
+    const major = Number(version.split('.')[0]);
+    const range = major === 0 ? `>${version} <0.${Number(version.split('.')[1]) + 1}.0` : `>${version} <${major + 1}.0.0`;
+    const result = spawnSync('npm', ['view', `${packageName}@${range}`, 'version', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0) {
+      if (/E404|No match found/.test(result.stderr)) continue;
+      throw new PyrepoError(`check --outdated could not ask npm's registry about ${packageName}: ${(result.error?.message ?? result.stderr).trim().split('\n').slice(-2).join(' ')}`, checkExitCodes.failed);
+    }
+    const found = result.stdout.trim() === '' ? [] : ([] as string[]).concat(JSON.parse(result.stdout) as string | string[]);
+    if (found.length > 0) newer.push(`${key}: ${packageName} ${version} -> ${found[found.length - 1]}`);
+  }
+  return newer;
+}
+
+const findingText: Record<Finding['state'], string> = {
+  modified: 'changed since pyrepo wrote it (not recorded: pyrepo update merges it, or pyrepo accept records it)',
+  deleted: 'deleted since pyrepo wrote it (pyrepo accept records the deletion)',
+  missing: 'pyrepo would write it at the recorded versions, but it is neither here nor recorded',
+  'not-generated': 'recorded, but the recorded versions no longer generate it',
+  'stale-record': "the recorded versions generate something else than its record says (.yo-rc.json's \"files\" was edited, or a generator is not deterministic)",
+  markers: 'unresolved conflict markers',
+};
+
+export function describeCheck(report: CheckReport): string {
+  const lines: string[] = [];
+  if (report.unfinishedUpdate) lines.push(`An update stopped on conflicts and is not finished: resolve ${report.unfinishedUpdate.join(', ')}, then run \`pyrepo update --continue\` (or \`--abort\`).`);
+  for (const finding of report.findings) lines.push(`  ${finding.path}: ${findingText[finding.state]}${finding.state === 'markers' ? ` (lines ${finding.lines.join(', ')})` : ''}`);
+  if (report.notRegenerated) lines.push(`Not regenerated (the installed presets and generators are not the recorded ones; files compared with their recorded hashes only):\n${report.notRegenerated.map(line => `  ${line}`).join('\n')}`);
+  for (const line of report.newer ?? []) lines.push(`  newer: ${line}`);
+  const verdict = {
+    'in-sync': `In sync: ${report.files} generated file(s) are as recorded.`,
+    drift: `Drift (exit ${checkExitCodes.drift}): ${report.findings.length} file(s) differ from the records.`,
+    unfinished: `Unfinished update or conflict markers (exit ${checkExitCodes.unfinished}).`,
+    outdated: `Newer compatible versions exist (exit ${checkExitCodes.outdated}): pyrepo update.`,
+  }[report.status];
+  return `${[...lines, verdict].join('\n')}\n`;
+}
+
+export function checkCommand(context: RecordCommandContext): CommandModule {
+  return {
+    command: 'check',
+    describe: 'For CI: compare the repository with what pyrepo recorded and regenerates (offline)',
+    builder: (y: Argv) =>
+      y
+        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
+        .option('format', { choices: ['text', 'json'], default: 'text', describe: 'Output format' })
+        .option('outdated', { type: 'boolean', describe: "Also ask npm's registry for newer compatible versions (exit 6)" })
+        .option('trust', { type: 'boolean', describe: 'Load the recorded team presets and generators (this run only)' })
+        .epilogue(
+          'Exit codes: 0 in sync; 4 drift (a generated file changed, deleted or missing, and not accepted); 5 an unfinished update or conflict markers; 6 newer compatible versions (only with --outdated); 1 failure; 2 bad usage.\nDocs: docs/updating.md',
+        ),
+    handler: async argv => {
+      const report = await checkRepository(repositoryDir(context.io, argv.dir as string | undefined), context, { trust: Boolean(argv.trust), outdated: Boolean(argv.outdated) });
+      context.io.out(argv.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : describeCheck(report));
+      context.setExitCode(report.exitCode);
+    },
+  };
+}
+
+export function acceptCommand(context: RecordCommandContext): CommandModule {
+  return {
+    command: 'accept <files..>',
+    describe: 'Record that generated files differ on purpose, so that check stops reporting them',
+    builder: (y: Argv) =>
+      y
+        .positional('files', { type: 'string', array: true, describe: 'Files pyrepo generated (changed or deleted by you)' })
+        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
+        .epilogue('Exit codes: 0 recorded; 1 failure; 2 bad usage (a file pyrepo did not generate, or with conflict markers). Docs: docs/updating.md'),
+    handler: async argv => {
+      const dir = repositoryDir(context.io, argv.dir as string | undefined);
+      const state = readRepositoryState(dir, 'accept');
+      const accepted: string[] = [];
+      for (const file of argv.files as string[]) {
+        const path = relative(dir, resolve(context.io.cwd, file)).split('\\').join('/');
+        const record = state.records.get(path);
+        if (!record || recordFiles.has(path)) throw new UsageError({ message: `${file} is not a file pyrepo generated in ${dir} (it has no line in .yo-rc.json's "files").`, fix: 'name a generated file, relative to the current folder.' });
+        const text = readRepositoryText(dir, path);
+        if (text !== undefined && conflictMarkersIn(text).length > 0) throw new UsageError({ message: `${path} has conflict markers.`, fix: 'resolve them first (then pyrepo update --continue, if an update left them).' });
+        state.records.set(path, { ...record, accepted: text === undefined ? acceptedDeletion : contentHash(text) });
+        accepted.push(path);
+      }
+      const { RepositoryReader, writeFilesAtomically } = await import('@pyrepo/core/run');
+      await writeFilesAtomically(new RepositoryReader(dir), [{ path: join(dir, '.yo-rc.json'), contents: Buffer.from(yoRcText(state, { ...state.stored, files: fileRecordsObject(state.records) })) }]);
+      context.io.out(`Accepted (recorded in .yo-rc.json; pyrepo check no longer reports them until they change again):\n${accepted.map(path => `  ${path}\n`).join('')}`);
+    },
+  };
+}
