@@ -10,3 +10,4 @@ export * from './shared-files.js';
 export * from './toml.js';
 export * from './packaging.js';
 export * from './file-names.js';
+export * from './three-way-merge.js';

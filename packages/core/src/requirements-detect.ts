@@ -5,7 +5,7 @@ import type { Framework, RequirementsLayout } from './context.js';
 import { normalizeName } from './context.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { readTextIfRegular } from './regular-file.js';
-import { closureOf, includedFiles, isGeneratedLock, isRequirementsFile, pyrepoMarker, requirementName } from './requirements.js';
+import { closureOf, includedFiles, isGeneratedLock, isRequirementsFile, pyrepoMarker, requirementName, requirementsFileName } from './requirements.js';
 
 // Where an existing repository declares its dependencies, read from the files' names and contents
 // (never executed; bounded, no-follow reads; `-r` followed only inside the repository).
@@ -132,7 +132,7 @@ export function detectRequirements(dir: string, readText: (path: string) => stri
   }
 
   // The declarations found, by kind.
-  const requirementsFiles = [...rootFiles.filter(name => /^(requirements([-_.][\w.-]+)?|[\w-]+[-_]requirements)\.(txt|in)$/.test(name)), ...folderFiles.filter(isRequirementsFile)];
+  const requirementsFiles = [...rootFiles.filter(name => requirementsFileName.test(name)), ...folderFiles.filter(isRequirementsFile)];
   const files = classifyFiles(requirementsFiles, read);
   const pyprojectText = rootFiles.includes('pyproject.toml') ? read('pyproject.toml') : undefined;
   let pyproject: JsonObject | undefined;

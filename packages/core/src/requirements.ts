@@ -61,9 +61,26 @@ export function isRequirementsFile(path: string): boolean {
   return /\.(txt|in)$/.test(path);
 }
 
+/** The names a requirements file has at a repository's root: requirements.txt, requirements-dev.in, test_requirements.txt. */
+export const requirementsFileName = /^(requirements([-_.][\w.-]+)?|[\w-]+[-_]requirements)\.(txt|in)$/;
+
+/** Whether a repository path is a requirements file by its name: one named like one, or any .txt/.in in a `requirements/` folder. */
+export function isRequirementsPath(path: string): boolean {
+  const parts = path.split('/');
+  return requirementsFileName.test(parts[parts.length - 1]!) || (parts[parts.length - 2] === 'requirements' && isRequirementsFile(path));
+}
+
+/** A requirements line split into what pip reads and its comment (from the spaces before `#`), as pip splits them. */
+export function splitComment(line: string): { text: string; comment: string } {
+  const match = /(^|\s)#/.exec(line);
+  if (!match) return { text: line, comment: '' };
+  const text = line.slice(0, match.index).trimEnd();
+  return { text, comment: line.slice(text.length) };
+}
+
 /** The PEP 503-normalized project name a requirements line asks for, if it names one. */
 export function requirementName(line: string): string | undefined {
-  const text = line.replace(/(^|\s)#.*$/, '').trim();
+  const text = splitComment(line).text.trim();
   if (text === '' || text.startsWith('-')) return undefined;
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?=$|[\s[<>=!~;@(])/.exec(text);
   return match ? normalizeName(match[1]!) : undefined;
