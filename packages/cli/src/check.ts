@@ -7,14 +7,13 @@ import {
   UsageError,
   acceptedDeletion,
   compositionVersions,
-  conflictMarkersIn,
   confirmTrust,
   contentHash,
   composeFromRecords,
   draftFromRecords,
   fileRecordsObject,
   parseSourceLabel,
-  readRegularFile,
+  readRepositoryText,
   readRepositoryState,
   recordFiles,
   versionDifferences,
@@ -59,11 +58,6 @@ export function repositoryDir(io: RecordCommandContext['io'], dir: string | unde
   return path;
 }
 
-/** A file of the repository as text (undefined: missing). Through the bounded, link-refusing reader. */
-export function readRepositoryText(dir: string, path: string): string | undefined {
-  return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
-}
-
 /** Resolve the preset and generators a repository's records name: team code is loaded only once trusted (--trust or the trusted list). */
 export async function recordedComposition(state: RepositoryState, context: RecordCommandContext, trust: boolean) {
   const registry = context.registry(context.io.cwd, trust, state.dir);
@@ -79,6 +73,7 @@ export async function recordedComposition(state: RepositoryState, context: Recor
  */
 export async function checkRepository(dir: string, context: RecordCommandContext, options: { trust: boolean; outdated: boolean }): Promise<CheckReport> {
   const state = readRepositoryState(dir, 'check');
+  const { conflictMarkersIn, generateInMemory } = await import('@pyrepo/core/run');
   const findings: Finding[] = [];
   const unfinished = Array.isArray(state.stored.updating?.conflicts) ? (state.stored.updating.conflicts as string[]) : undefined;
   const recorded = await recordedComposition(state, context, options.trust);
@@ -86,7 +81,6 @@ export async function checkRepository(dir: string, context: RecordCommandContext
   const differences = versionDifferences(state, compositionVersions(composition));
   let generated: Map<string, Buffer> | undefined;
   if (differences.length === 0) {
-    const { generateInMemory } = await import('@pyrepo/core/run');
     generated = await generateInMemory(draftFromRecords(state, recorded.registry, recorded, state.stored.generators ?? {}));
   }
   for (const [path, record] of state.records) {
@@ -200,6 +194,7 @@ export function acceptCommand(context: RecordCommandContext): CommandModule {
     handler: async argv => {
       const dir = repositoryDir(context.io, argv.dir as string | undefined);
       const state = readRepositoryState(dir, 'accept');
+      const { conflictMarkersIn, RepositoryReader, writeFilesAtomically } = await import('@pyrepo/core/run');
       const accepted: string[] = [];
       for (const file of argv.files as string[]) {
         const path = relative(dir, resolve(context.io.cwd, file)).split('\\').join('/');
@@ -210,7 +205,6 @@ export function acceptCommand(context: RecordCommandContext): CommandModule {
         state.records.set(path, { ...record, accepted: text === undefined ? acceptedDeletion : contentHash(text) });
         accepted.push(path);
       }
-      const { RepositoryReader, writeFilesAtomically } = await import('@pyrepo/core/run');
       await writeFilesAtomically(new RepositoryReader(dir), [{ path: join(dir, '.yo-rc.json'), contents: Buffer.from(yoRcText(state, { ...state.stored, files: fileRecordsObject(state.records) })) }]);
       context.io.out(`Accepted (recorded in .yo-rc.json; pyrepo check no longer reports them until they change again):\n${accepted.map(path => `  ${path}\n`).join('')}`);
     },

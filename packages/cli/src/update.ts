@@ -5,17 +5,16 @@ import {
   PyrepoError,
   UsageError,
   compositionVersions,
-  conflictMarkersIn,
   contentHash,
   draftFromRecords,
   fileRecordsObject,
   isPlainObject,
-  mergeThreeWay,
   migrateAnswers,
   parseSourceLabel,
   recordFiles,
   recordFormat,
   readRepositoryState,
+  readRepositoryText,
   resolveOption,
   schemaVersion,
   sortedObject,
@@ -29,7 +28,7 @@ import {
   type RepositoryState,
   type StoredConfig,
 } from '@pyrepo/core/host';
-import { checkExitCodes, readRepositoryText, recordedComposition, repositoryDir, type RecordCommandContext } from './check.js';
+import { checkExitCodes, recordedComposition, repositoryDir, type RecordCommandContext } from './check.js';
 
 /** `pyrepo update`'s exit codes (docs/updating.md). */
 export const updateExitCodes = { done: 0, conflicts: 1, usage: 2, changedDuringRun: 3, unfinished: checkExitCodes.unfinished } as const;
@@ -59,7 +58,8 @@ function presetLabel(versions: Record<string, string> | Map<string, string> | un
 }
 
 /** The files of the repository that still hold conflict markers, with their lines. */
-function filesWithMarkers(state: RepositoryState, paths: Iterable<string>): Array<[string, number[]]> {
+async function filesWithMarkers(state: RepositoryState, paths: Iterable<string>): Promise<Array<[string, number[]]>> {
+  const { conflictMarkersIn } = await import('@pyrepo/core/run');
   const found: Array<[string, number[]]> = [];
   for (const path of paths) {
     const text = readRepositoryText(state.dir, path);
@@ -131,7 +131,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
       added.push({ generator: entry.name, option, value });
     }
   }
-  const { generateInMemory } = await import('@pyrepo/core/run');
+  const { generateInMemory, mergeThreeWay } = await import('@pyrepo/core/run');
   // Validated against the new schemas here (draftPlan): a migration that leaves a bad answer is a usage error.
   const theirs = await generateInMemory(draftFromRecords(state, registry, recorded, answers));
   const differences = versionDifferences(state, installed);
@@ -257,7 +257,7 @@ async function continueUpdate(state: RepositoryState, context: RecordCommandCont
   const updating = state.stored.updating;
   if (!updating) throw new UsageError({ message: 'No update is under way in this repository.', fix: 'run pyrepo update to start one.' });
   const conflicts = Array.isArray(updating.conflicts) ? (updating.conflicts as string[]) : [];
-  const left = filesWithMarkers(state, conflicts);
+  const left = await filesWithMarkers(state, conflicts);
   if (left.length > 0) {
     context.io.err(`pyrepo: conflict markers remain:\n${left.map(([path, lines]) => `  ${path}: lines ${lines.join(', ')}\n`).join('')}Resolve them, then run pyrepo update --continue again (or --abort).\n`);
     return updateExitCodes.conflicts;
@@ -299,7 +299,7 @@ export async function runUpdate(dir: string, context: RecordCommandContext, argv
   if (state.stored.updating) {
     throw new PyrepoError(`An earlier update (${String(state.stored.updating.from)} -> ${String(state.stored.updating.to)}) stopped on conflicts and is not finished: resolve them, then run pyrepo update --continue, or pyrepo update --abort.`, updateExitCodes.unfinished);
   }
-  const marked = filesWithMarkers(state, [...state.records.keys()].filter(path => !recordFiles.has(path)));
+  const marked = await filesWithMarkers(state, [...state.records.keys()].filter(path => !recordFiles.has(path)));
   if (marked.length > 0) {
     throw new PyrepoError(`Conflict markers remain in ${marked.map(([path, lines]) => `${path} (lines ${lines.join(', ')})`).join(', ')}: resolve them before updating.`, updateExitCodes.unfinished);
   }

@@ -93,3 +93,8 @@ export function versionDifferences(state: RepositoryState, installed: Map<string
   }
   return differences;
 }
+
+/** A file of the repository as text (undefined: missing): bounded, never through a link, never a device or a FIFO. */
+export function readRepositoryText(dir: string, path: string): string | undefined {
+  return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
+}

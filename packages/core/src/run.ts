@@ -119,3 +119,4 @@ export { generateInMemory } from './regenerate.js';
 export { writeFilesAtomically } from './commit.js';
 export { RepositoryReader } from './repository-files.js';
 export { unifiedDiff } from './merge-status.js';
+export { conflictMarkersIn, mergeThreeWay } from './three-way-merge.js';
