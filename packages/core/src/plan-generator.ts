@@ -16,6 +16,7 @@ import { composePlan, draftPlan, finalizePlan, promptForDraft, resolveGenerators
 import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
 import { describeFlag } from './schema-docs.js';
+import { readRegularFile } from './regular-file.js';
 import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
@@ -233,8 +234,10 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       markUnchangedSinceWritten(file, before?.written, Boolean(this.options.dryRun)); // --dry-run shows the diff
       const contents = file.contents ?? Buffer.alloc(0);
       const written = contentHash(contents);
+      // A file the run leaves as it is keeps its record (and its base).
+      if (before && readRegularFile(file.path, path)?.contents.equals(contents)) continue;
       if (isFileNew(file)) snapshot.set(path, contents.toString('utf8'));
-      else snapshot.delete(path);
+      else snapshot.delete(path); // merged with what is on disk: what the generators made on their own is not known here
       records.set(path, { generated: isFileNew(file) ? written : undefined, written });
     }
     storage.set('files', fileRecordsObject(records));
