@@ -9,6 +9,8 @@ export interface ReadmeSection {
 
 const begin = (id: string) => `<!-- pyrepo:begin ${id} -->`;
 const end = (id: string) => `<!-- pyrepo:end ${id} -->`;
+/** A line that opens or closes a section pyrepo owns: the kind and the section's id. */
+export const readmeSectionMarker = /^<!-- pyrepo:(begin|end) (\S+) -->$/;
 
 /**
  * Add a section between pyrepo markers unless one with its id is there already.
