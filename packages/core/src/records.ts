@@ -145,22 +145,38 @@ export function migrateAnswers(generator: string, schema: GeneratorSchema, answe
   return result;
 }
 
-/** The base snapshot's text: a JSON object, sorted, one file a line (its text JSON-escaped). */
+/**
+ * The bounds of the base snapshot: it is committed with the repository, so it holds the generated
+ * text of ordinary source files only (each at most 64 KiB, 1 MiB in all, in path order); a file left
+ * out is rebuilt when the recorded versions are installed, or merged without a base (docs/updating.md).
+ */
+export const baseSnapshotLimits = { file: 64 * 1024, total: 1024 * 1024 } as const;
+
+/** The base snapshot's text: a JSON object, sorted, one file a line (its text JSON-escaped), within baseSnapshotLimits. */
 export function formatBaseSnapshot(texts: Map<string, string>): string {
-  const lines = [...texts].sort(([a], [b]) => compareCodeUnits(a, b)).map(([path, text]) => `${JSON.stringify(path)}: ${JSON.stringify(text)}`);
+  let total = 0;
+  const kept = [...texts]
+    .sort(([a], [b]) => compareCodeUnits(a, b))
+    .filter(([, text]) => {
+      const size = Buffer.byteLength(text);
+      if (size > baseSnapshotLimits.file || total + size > baseSnapshotLimits.total) return false;
+      total += size;
+      return true;
+    });
+  const lines = kept.map(([path, text]) => `${JSON.stringify(path)}: ${JSON.stringify(text)}`);
   return lines.length === 0 ? '{}\n' : `{\n${lines.join(',\n')}\n}\n`;
 }
 
 /** The base snapshot of a repository (none: empty); an entry is used only when its hash matches the record's generated hash. */
 export function readBaseSnapshot(dir: string): Map<string, string> {
   const file = join(dir, baseSnapshotFile);
-  const read = readRegularFile(file, baseSnapshotFile);
-  if (!read) return new Map();
   try {
+    const read = readRegularFile(file, baseSnapshotFile);
+    if (!read) return new Map();
     const data = JSON.parse(read.contents.toString('utf8')) as unknown;
     if (!isPlainObject(data)) return new Map();
     return new Map(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   } catch {
-    return new Map(); // a broken snapshot is no base: the files it held are rebuilt, or merged without one
+    return new Map(); // a broken (or oversized, or linked) snapshot is no base: its files are rebuilt, or merged without one
   }
 }
