@@ -4,7 +4,7 @@
 // and with composed generators. Prints tables, checks the targets of docs/performance.md, exits 1
 // when one is missed. Options: --runs N (default 20), --warmup N (default 2), --json FILE,
 // --out DIR (where the commands write; default /dev/shm when there is one, else the temp folder),
-// --group main|scale|existing (one table only; the targets of the others are not checked).
+// --group main|scale|existing|records (one table only; the targets of the others are not checked).
 import { spawnSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -141,6 +141,33 @@ const existing = {
   existing10k: { label: 'pyrepo add uwsgi, the same among 10,000 files', ...existingApp('existing-10k', 9990) },
 };
 
+// `pyrepo check` and `pyrepo update` (to the same versions: every file unchanged, the records
+// rewritten) in a repository `pyrepo new` wrote, beside that `new`: wpmedia-django, and one
+// generator writing 1,300 files (its preset installed as a package, as a repository names it).
+const recordsPreset = join(work, 'node_modules', 'pyrepo-preset-files-1300');
+mkdirSync(recordsPreset, { recursive: true });
+writeFileSync(join(recordsPreset, 'package.json'), JSON.stringify({ name: 'pyrepo-preset-files-1300', version: '1.0.0', pyrepo: { kind: 'preset' }, exports: { './preset.json': './preset.json', './package.json': './package.json' } }));
+writeFileSync(join(recordsPreset, 'preset.json'), JSON.stringify({ name: 'files-1300', description: 'Bench: files-1300', generators: [[filesGenerator, { count: 1300 }]] }));
+const recordsRepository = (preset, name) => {
+  const dir = join(out, name);
+  const made = spawnSync(node, [pyrepoBin, 'new', preset, dir, '--yes', '--skip-install', '--trust'], { cwd: work, env: pyrepoEnv, encoding: 'utf8' });
+  if (made.status !== 0) fail(`pyrepo new ${preset} (for the records group) failed:\n${made.stderr}`);
+  return dir;
+};
+const recordsCommands = () => {
+  const django = recordsRepository('wpmedia-django', join('records', variables.name));
+  const files = recordsRepository('files-1300', 'records-1300');
+  const inWork = argv => ({ argv, cwd: work });
+  return {
+    djangoNew: { label: 'pyrepo new wpmedia-django', argv: pyrepoNew('wpmedia-django', join(out, 'records-new', variables.name)), prepare: fresh(join(out, 'records-new')) },
+    djangoCheck: { label: 'pyrepo check, wpmedia-django', ...inWork([node, pyrepoBin, 'check', '--dir', django]) },
+    djangoUpdate: { label: 'pyrepo update, wpmedia-django', ...inWork([node, pyrepoBin, 'update', '--yes', '--dir', django]) },
+    filesNew: { label: 'pyrepo new, 1,300 files', ...inWork(pyrepoNew('files-1300', join(out, 'records-new-1300'))), prepare: fresh(join(out, 'records-new-1300')) },
+    filesCheck: { label: 'pyrepo check, 1,300 files', ...inWork([node, pyrepoBin, 'check', '--trust', '--dir', files]) },
+    filesUpdate: { label: 'pyrepo update, 1,300 files', ...inWork([node, pyrepoBin, 'update', '--yes', '--trust', '--dir', files]) },
+  };
+};
+
 function fail(message) {
   console.error(`bench: ${message}`);
   process.exit(2);
@@ -210,6 +237,8 @@ const scale = wanted('scale') ? measure(scaling) : undefined;
 if (scale) console.log(`${table(scale)}\n`);
 const inExisting = wanted('existing') ? measure(existing) : undefined;
 if (inExisting) console.log(`${table(inExisting)}\n`);
+const records = wanted('records') ? measure(recordsCommands()) : undefined;
+if (records) console.log(`${table(records)}\n`);
 
 const ratio = (a, b) => a / b;
 const targets = [
@@ -230,10 +259,18 @@ const targets = [
       ]
     : []),
   ...(inExisting ? [['add into 10,000 files / into 10 files', ratio(inExisting.existing10k.median, inExisting.existing10.median), '<= 1.3', v => v <= 1.3]] : []),
+  ...(records
+    ? [
+        ['check / new, wpmedia-django', ratio(records.djangoCheck.median, records.djangoNew.median), '<= 1.5', v => v <= 1.5],
+        ['update / new, wpmedia-django', ratio(records.djangoUpdate.median, records.djangoNew.median), '<= 2.0', v => v <= 2],
+        ['check / new, 1,300 files', ratio(records.filesCheck.median, records.filesNew.median), '<= 1.5', v => v <= 1.5],
+        ['update / new, 1,300 files', ratio(records.filesUpdate.median, records.filesNew.median), '<= 2.0', v => v <= 2],
+      ]
+    : []),
 ].map(([name, value, target, met]) => ({ name, value, target, met: met(value) }));
 const width = Math.max(...targets.map(t => t.name.length));
 for (const t of targets) console.log(`${t.met ? 'ok  ' : 'MISS'} ${t.name.padEnd(width)}  ${t.value.toFixed(3).padStart(9)}  (target ${t.target})`);
-if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ machine, main, scale, existing: inExisting, targets }, null, 2)}\n`);
+if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ machine, main, scale, existing: inExisting, records, targets }, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
 rmSync(out, { recursive: true, force: true });
 process.exitCode = targets.every(t => t.met) ? 0 : 1;

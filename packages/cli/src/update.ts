@@ -45,6 +45,8 @@ interface FilePlan {
   /** Why, for outcomes a reader would ask about (no base, removed upstream, kept deleted). */
   note?: string;
   record?: FileRecord;
+  /** A conflict of a file the new versions no longer generate, which you changed. */
+  removedUpstream?: boolean;
 }
 
 /** Where an unfinished update keeps what --abort puts back (git ignores the folder). */
@@ -161,7 +163,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
       if (!record) continue;
       if (yours === undefined) files.push({ path, outcome: 'deleted', writes: false, note: 'removed upstream; you had deleted it already' });
       else if (contentHash(yours) === record.written || yours === base) files.push({ path, outcome: 'deleted', result: undefined, writes: true, yours, note: 'removed upstream' });
-      else files.push({ path, outcome: 'conflict', writes: false, yours, note: 'removed upstream, but you changed it: delete it or keep it, then pyrepo update --continue' });
+      else files.push({ path, outcome: 'conflict', writes: false, yours, removedUpstream: true, note: 'removed upstream, but you changed it: delete it or keep it, then pyrepo update --continue' });
       continue;
     }
     const generated = contentHash(newText);
@@ -206,6 +208,7 @@ function recordsAfter(state: RepositoryState, plan: UpdatePlan): StoredConfig {
   const generators: Record<string, JsonObject> = { ...(state.stored.generators ?? {}) };
   for (const [name, answers] of Object.entries(plan.answers)) generators[name] = answers;
   const conflicts = plan.files.filter(file => file.outcome === 'conflict').map(file => file.path);
+  const removedUpstream = plan.files.filter(file => file.removedUpstream).map(file => file.path);
   const { updating: _finished, ...rest } = state.stored;
   return {
     ...rest,
@@ -214,7 +217,7 @@ function recordsAfter(state: RepositoryState, plan: UpdatePlan): StoredConfig {
     versions: sortedObject(plan.installed),
     schemas: sortedObject(plan.composition.generators.map(entry => [entry.name, schemaVersion(entry.schema)])),
     files: fileRecordsObject(records),
-    ...(conflicts.length > 0 ? { updating: { from: plan.oldLabel, to: plan.newLabel, conflicts } } : {}),
+    ...(conflicts.length > 0 ? { updating: { from: plan.oldLabel, to: plan.newLabel, conflicts, removedUpstream } } : {}),
   };
 }
 
@@ -263,12 +266,13 @@ async function continueUpdate(state: RepositoryState, context: RecordCommandCont
     return updateExitCodes.conflicts;
   }
   const records = new Map(state.records);
+  const removedUpstream = new Set(Array.isArray(updating.removedUpstream) ? (updating.removedUpstream as string[]) : []);
   for (const path of conflicts) {
     const text = readRepositoryText(state.dir, path);
     const record = records.get(path);
-    if (text === undefined) records.delete(path);
+    // Deleted, or removed upstream and kept: no longer pyrepo's file.
+    if (text === undefined || removedUpstream.has(path)) records.delete(path);
     else if (record) records.set(path, { ...record, written: contentHash(text), accepted: undefined });
-    // A file removed upstream that you kept is yours now: no record.
   }
   const { updating: _done, ...rest } = state.stored;
   const { RepositoryReader, writeFilesAtomically } = await import('@pyrepo/core/run');
