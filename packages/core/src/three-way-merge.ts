@@ -6,6 +6,8 @@ import { mergeRequirementsLines } from './merge/requirements.js';
 import { mergeTomlLines } from './merge/toml.js';
 import { isRequirementsPath } from './requirements.js';
 
+export type { MergeLabels } from './merge/lines.js';
+
 /** How a file is merged: by package name, by TOML key, as a set of lines, per README section, or line by line. */
 export type MergeStrategy = 'requirements' | 'toml' | 'ignore' | 'readme-sections' | 'lines';
 

@@ -10,7 +10,7 @@ import { mergeRequirementsLines } from '../src/merge/requirements.js';
 import { mergeTomlLines } from '../src/merge/toml.js';
 
 const labels = { yours: 'yours', base: 'pyrepo 1.2.0', theirs: 'pyrepo 1.3.0' };
-const runs = { numRuns: 300 };
+const runs = { numRuns: 200 };
 const text = (lines: readonly string[]) => lines.map(line => `${line}\n`).join('');
 const linesOf = (value: string) => (value === '' ? [] : value.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n'));
 
@@ -171,7 +171,7 @@ test('toml: merged by key as the rules say; every merge without conflicts parses
       assert.is(result.conflicts > 0, conflicting);
       if (!conflicting) assert.equal(JSON.parse(JSON.stringify(parse(result.text))), JSON.parse(JSON.stringify(parse(toToml(expected)))));
     }),
-    { numRuns: 500 },
+    { numRuns: 300 },
   );
 });
 
