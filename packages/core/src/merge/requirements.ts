@@ -24,11 +24,20 @@ function specOf(line: string): string {
   return normalizeName(name) + text.slice(name.length).replace(/\s+/g, '');
 }
 
-/** Requirements by key; undefined when a key is there twice or a line continues on the next (pip-compile's hashes): merged line by line then. */
+// diff3 runs on tokens: a requirement is its key, plus what it asks for when that differs from
+// the base. A bump is so a change of its own line (next to other changes it is resolved by key
+// below), the same bump on both sides is the same token, and a requirement you changed is not
+// dropped silently when theirs removes it.
+const requirementToken = '\u0000';
+
+/**
+ * Requirements by key; undefined when a key is there twice, a line continues on the next
+ * (pip-compile's hashes) or starts like a token: merged line by line then.
+ */
 function entriesOf(lines: readonly string[]): Map<string, Entry> | undefined {
   const entries = new Map<string, Entry>();
   for (const line of lines) {
-    if (/\\\s*$/.test(splitComment(line).text)) return undefined;
+    if (line.startsWith(requirementToken) || /\\\s*$/.test(splitComment(line).text)) return undefined;
     const key = entryKey(line);
     if (key === undefined) continue;
     if (entries.has(key)) return undefined;
@@ -36,12 +45,6 @@ function entriesOf(lines: readonly string[]): Map<string, Entry> | undefined {
   }
   return entries;
 }
-
-// diff3 runs on tokens: a requirement is its key, plus what it asks for when that differs from
-// the base. A bump is so a change of its own line (next to other changes it is resolved by key
-// below), the same bump on both sides is the same token, and a requirement you changed is not
-// dropped silently when theirs removes it.
-const requirementToken = '\u0000';
 
 const isComment = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
 const isOption = (token: string) => !token.startsWith(requirementToken) && !isComment(token);
