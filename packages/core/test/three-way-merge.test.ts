@@ -99,6 +99,7 @@ table([
     outcome: 'conflict',
     conflicts: 1,
   },
+  { name: 'a line starting with a NUL character is kept (merged line by line)', path: 'requirements.txt', base: lines('\u0000x', 'a==1', '# c', 'z'), yours: lines('\u0000x', 'a==2', '# c', 'z'), theirs: lines('\u0000x', 'a==1', '# c', 'z2'), expected: lines('\u0000x', 'a==2', '# c', 'z2'), outcome: 'merged' },
   { name: 'continued lines (hashes): their bump with its new hash and your change below both land', path: 'requirements.txt', base: lines('a==1 \\', '    --hash=sha256:aa', '# c', 'b==1'), yours: lines('a==1 \\', '    --hash=sha256:aa', '# c', 'b==2'), theirs: lines('a==2 \\', '    --hash=sha256:bb', '# c', 'b==1'), expected: lines('a==2 \\', '    --hash=sha256:bb', '# c', 'b==2'), outcome: 'merged' },
 ]);
 
