@@ -6,6 +6,8 @@ import { mergeRequirementsLines } from './merge/requirements.js';
 import { mergeTomlLines } from './merge/toml.js';
 import { isRequirementsPath } from './requirements.js';
 
+export type { MergeLabels } from './merge/lines.js';
+
 /** How a file is merged: by package name, by TOML key, as a set of lines, per README section, or line by line. */
 export type MergeStrategy = 'requirements' | 'toml' | 'ignore' | 'readme-sections' | 'lines';
 
@@ -65,8 +67,12 @@ interface TextStyle {
 }
 
 function styleOf(text: string): TextStyle {
-  const crlf = text.split('\r\n').length - 1;
-  const lf = text.split('\n').length - 1 - crlf;
+  let crlf = 0;
+  let lf = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
+    if (text[index - 1] === '\r') crlf++;
+    else lf++;
+  }
   return { crlf: crlf > lf, finalNewline: text === '' || text.endsWith('\n'), bom: text.startsWith('\uFEFF') };
 }
 
@@ -82,7 +88,8 @@ function mergedStyle(yours: string, base: string | undefined, theirs: string): T
 
 /** Lines of a text with its line endings, final newline and byte-order mark set aside. */
 function linesOf(text: string): string[] {
-  const plain = (text.startsWith('\uFEFF') ? text.slice(1) : text).replace(/\r\n/g, '\n');
+  const withoutBom = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const plain = withoutBom.includes('\r') ? withoutBom.replace(/\r\n/g, '\n') : withoutBom;
   if (plain === '') return [];
   return (plain.endsWith('\n') ? plain.slice(0, -1) : plain).split('\n');
 }
@@ -105,6 +112,10 @@ const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b
 export function mergeThreeWay(input: ThreeWayInput): ThreeWayResult {
   const strategy = strategyFor(input.path);
   const labels = { yours: oneLine(input.labels.yours), base: oneLine(input.labels.base), theirs: oneLine(input.labels.theirs) };
+  // Byte-equal sides first: most files of an update take one of these.
+  if (input.yours === input.theirs) return { text: input.yours, conflicts: 0, strategy, outcome: 'unchanged' };
+  if (input.theirs === input.base) return { text: input.yours, conflicts: 0, strategy, outcome: 'kept' };
+  if (input.yours === input.base) return { text: input.theirs, conflicts: 0, strategy, outcome: 'fast-forward' };
   const [yours, theirs] = [linesOf(input.yours), linesOf(input.theirs)];
   if (sameLines(yours, theirs)) return { text: input.yours, conflicts: 0, strategy, outcome: 'unchanged' };
   const style = mergedStyle(input.yours, input.base, input.theirs);

@@ -99,6 +99,7 @@ table([
     outcome: 'conflict',
     conflicts: 1,
   },
+  { name: 'a line starting with a NUL character is kept (merged line by line)', path: 'requirements.txt', base: lines('\u0000x', 'a==1', '# c', 'z'), yours: lines('\u0000x', 'a==2', '# c', 'z'), theirs: lines('\u0000x', 'a==1', '# c', 'z2'), expected: lines('\u0000x', 'a==2', '# c', 'z2'), outcome: 'merged' },
   { name: 'continued lines (hashes): their bump with its new hash and your change below both land', path: 'requirements.txt', base: lines('a==1 \\', '    --hash=sha256:aa', '# c', 'b==1'), yours: lines('a==1 \\', '    --hash=sha256:aa', '# c', 'b==2'), theirs: lines('a==2 \\', '    --hash=sha256:bb', '# c', 'b==1'), expected: lines('a==2 \\', '    --hash=sha256:bb', '# c', 'b==2'), outcome: 'merged' },
 ]);
 
@@ -182,6 +183,7 @@ test('toml: every merged document without conflicts parses', () => {
 table([
   { name: 'both sides add and remove: union of additions, removals applied, your order', path: '.gitignore', base: lines('# Python', '*.pyc', '__pycache__/', '.env'), yours: lines('# Python', '.env', '*.pyc', '__pycache__/', 'secrets/'), theirs: lines('# Python', '__pycache__/', '.env', '.venv/'), expected: lines('# Python', '.env', '__pycache__/', 'secrets/', '.venv/'), outcome: 'merged' },
   { name: 'a line theirs adds that you already have is not doubled', path: '.dockerignore', base: lines('.git', 'node_modules'), yours: lines('.venv', '.git', 'node_modules'), theirs: lines('.git', 'node_modules', '.venv'), expected: lines('.venv', '.git', 'node_modules'), outcome: 'merged' },
+  { name: 'a line theirs removed goes even where you moved it', path: '.gitignore', base: lines('*.pyc', '.env', 'build/'), yours: lines('*.pyc', 'build/', 'mine/', '.env'), theirs: lines('*.pyc', 'build/'), expected: lines('*.pyc', 'build/', 'mine/'), outcome: 'merged' },
   { name: 'a line you removed stays removed', path: '.gitignore', base: lines('a', 'b', 'c'), yours: lines('a', 'c'), theirs: lines('a', 'b', 'c', 'd'), expected: lines('a', 'c', 'd'), outcome: 'merged' },
 ]);
 
@@ -198,6 +200,7 @@ table([
     expected: readme('# My app', '', 'About it.', '', ...section('run', '## Run locally', '', 'make run', '', 'Or docker.'), '', ...section('test', '## Test', '', 'make test'), '', 'My notes.', '', ...section('deploy', '## Deploy', '', 'make deploy')),
     outcome: 'merged',
   },
+  { name: 'a section new upstream before the first one goes before it', path: 'README.md', base: readme('# app', '', ...section('run', 'R')), yours: readme('# mine', '', ...section('run', 'R')), theirs: readme('# app', '', ...section('intro', 'I'), '', ...section('run', 'R2')), expected: readme('# mine', '', ...section('intro', 'I'), '', ...section('run', 'R2')), outcome: 'merged' },
   { name: 'a section removed upstream and untouched goes (with its blank line); one you removed stays removed', path: 'README.md', base: readme('# app', '', ...section('a', 'A'), '', ...section('b', 'B')), yours: readme('# app', '', ...section('a', 'A'), '', 'mine'), theirs: readme('# app', '', ...section('b', 'B2')), expected: readme('# app', '', 'mine'), outcome: 'merged' },
   {
     name: 'a section removed upstream that you edited: a conflict around the whole section',

@@ -24,11 +24,20 @@ function specOf(line: string): string {
   return normalizeName(name) + text.slice(name.length).replace(/\s+/g, '');
 }
 
-/** Requirements by key; undefined when a key is there twice or a line continues on the next (pip-compile's hashes): merged line by line then. */
+// diff3 runs on tokens: a requirement is its key, plus what it asks for when that differs from
+// the base. A bump is so a change of its own line (next to other changes it is resolved by key
+// below), the same bump on both sides is the same token, and a requirement you changed is not
+// dropped silently when theirs removes it.
+const requirementToken = '\u0000';
+
+/**
+ * Requirements by key; undefined when a key is there twice, a line continues on the next
+ * (pip-compile's hashes) or starts like a token: merged line by line then.
+ */
 function entriesOf(lines: readonly string[]): Map<string, Entry> | undefined {
   const entries = new Map<string, Entry>();
   for (const line of lines) {
-    if (/\\\s*$/.test(splitComment(line).text)) return undefined;
+    if (line.startsWith(requirementToken) || /\\\s*$/.test(splitComment(line).text)) return undefined;
     const key = entryKey(line);
     if (key === undefined) continue;
     if (entries.has(key)) return undefined;
@@ -37,13 +46,9 @@ function entriesOf(lines: readonly string[]): Map<string, Entry> | undefined {
   return entries;
 }
 
-// diff3 runs on tokens: a requirement is its key (so a version bump on one side does not move
-// lines), with a mark when yours changed what it asks for (so that it is not dropped silently).
-const requirementToken = '\u0000';
-const changedMark = '\u0000*';
-
 const isComment = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
-const keyOfToken = (token: string) => (token.startsWith(requirementToken) ? token.slice(1).replace(changedMark, '') : undefined);
+const isOption = (token: string) => !token.startsWith(requirementToken) && !isComment(token);
+const keyOfToken = (token: string) => (token.startsWith(requirementToken) ? token.split(requirementToken)[1] : undefined);
 const sameEntry = (a: string, b: string) => a === b || (keyOfToken(a) !== undefined && keyOfToken(a) === keyOfToken(b));
 
 type Piece = { line: string } | { conflict: ConflictSides };
@@ -75,38 +80,32 @@ export function mergeRequirementsLines(yours: string[], base: string[], theirs: 
 export function mergeRequirementPieces(yours: readonly string[], base: readonly string[], theirs: readonly string[]): Piece[] | undefined {
   const [mine, old, next] = [entriesOf(yours), entriesOf(base), entriesOf(theirs)];
   if (!mine || !old || !next) return undefined;
-  const tokens = (lines: readonly string[], marks: boolean) =>
+  const tokens = (lines: readonly string[], entries: Map<string, Entry>) =>
     lines.map(line => {
       const key = entryKey(line);
       if (key === undefined) return line;
-      const changed = marks && old.has(key) && old.get(key)!.spec !== mine.get(key)!.spec;
-      return `${requirementToken}${key}${changed ? changedMark : ''}`;
+      const spec = entries.get(key)!.spec;
+      const changed = old.has(key) && old.get(key)!.spec !== spec;
+      return `${requirementToken}${key}${changed ? `${requirementToken}${spec}` : ''}`;
     });
 
   const sequence: Array<string | { conflict: ConflictSides }> = [];
-  for (const region of mergeRegions(tokens(yours, true), tokens(base, false), tokens(theirs, false))) {
+  for (const region of mergeRegions(tokens(yours, mine), tokens(base, old), tokens(theirs, next))) {
     if ('ok' in region) {
       sequence.push(...region.ok);
       continue;
     }
-    const { conflict } = region;
-    const all = [...conflict.yours, ...conflict.base, ...conflict.theirs];
-    const options = all.filter(token => keyOfToken(token) === undefined && !isComment(token));
-    const everywhere = (token: string) => conflict.yours.includes(token) && conflict.base.includes(token) && conflict.theirs.includes(token);
-    if (options.every(everywhere)) {
-      // Requirements and comments: yours less what theirs removed (unless you changed it), then what theirs added.
-      const removed = withoutEach(conflict.base, conflict.theirs, sameEntry);
-      const added = withoutEach(withoutEach(conflict.theirs, conflict.base, sameEntry), conflict.yours, sameEntry);
-      sequence.push(...withoutEach(conflict.yours, removed), ...added);
-    } else {
-      sequence.push({
-        conflict: {
-          yours: yours.slice(conflict.yoursStart, conflict.yoursStart + conflict.yours.length),
-          base: base.slice(conflict.baseStart, conflict.baseStart + conflict.base.length),
-          theirs: theirs.slice(conflict.theirsStart, conflict.theirsStart + conflict.theirs.length),
-        },
-      });
-    }
+    // Requirements and comments: yours less what theirs removed (unless you changed it), then what
+    // theirs added. Options (-r, --index-url: the token is the line) changed differently on both
+    // sides are a conflict of their own, before the rest of the region.
+    const sides = region.conflict;
+    const options = (tokens: string[]) => tokens.filter(isOption).join('\n');
+    const [mineOptions, oldOptions, nextOptions] = [options(sides.yours), options(sides.base), options(sides.theirs)];
+    const optionConflict = mineOptions !== nextOptions && mineOptions !== oldOptions && nextOptions !== oldOptions;
+    const rest = (tokens: string[]) => (optionConflict ? tokens.filter(token => !isOption(token)) : tokens);
+    if (optionConflict) sequence.push({ conflict: { yours: sides.yours.filter(isOption), base: sides.base.filter(isOption), theirs: sides.theirs.filter(isOption) } });
+    const [mineRest, oldRest, nextRest] = [rest(sides.yours), rest(sides.base), rest(sides.theirs)];
+    sequence.push(...withoutEach(mineRest, withoutEach(oldRest, nextRest, sameEntry)), ...withoutEach(withoutEach(nextRest, oldRest, sameEntry), mineRest, sameEntry));
   }
 
   const pieces: Piece[] = [];
