@@ -19,7 +19,7 @@ const devTools = ['pytest', 'ruff', 'coverage'];
 // The fixtures hold requirements only: where the application is, is given.
 const add = ['add', 'uwsgi', 'pyproject', '--yes', '--framework', 'flask', '--wsgi-app', 'app:app'];
 /** What these generators write besides requirements. */
-const generated = ['.yo-rc.json', 'uwsgi.ini', 'pyproject.toml', 'README.md', '.gitignore'];
+const generated = ['.yo-rc.json', '.pyrepo-base.json', 'uwsgi.ini', 'pyproject.toml', 'README.md', '.gitignore'];
 
 function repository(files: Record<string, string>): string {
   const dir = folders.make();

@@ -241,7 +241,8 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       records.set(path, { generated: isFileNew(file) ? written : undefined, written });
     }
     storage.set('files', fileRecordsObject(records));
-    this.fs.write(join(root, baseSnapshotFile), formatBaseSnapshot(snapshot));
+    // Written once there is a base to keep (a run that generated nothing of its own adds no file).
+    if (snapshot.size > 0 || existsSync(join(root, baseSnapshotFile))) this.fs.write(join(root, baseSnapshotFile), formatBaseSnapshot(snapshot));
   }
 
   /** Remember the project and the user's choices in .yo-rc.json, so later runs know them. */

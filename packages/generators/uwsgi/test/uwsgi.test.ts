@@ -15,7 +15,7 @@ test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini 
     const added = await runPyrepo({ generators: ['uwsgi'], dir: base.dir, values: { processes: 3 } });
     const after = folderState(base.dir) as Record<string, string>;
     const changed = Object.keys(after).filter(path => after[path] !== before[path]).sort();
-    assert.equal(changed, ['.yo-rc.json', 'requirements/prod.txt', 'uwsgi.ini'], '.yo-rc.json records the generator; nothing else but the pin and the file');
+    assert.equal(changed, ['.pyrepo-base.json', '.yo-rc.json', 'requirements/prod.txt', 'uwsgi.ini'], '.yo-rc.json and the base snapshot record the generator; nothing else but the pin and the file');
     assert.ok(base.read('requirements/prod.txt').endsWith('-r base.txt\nuWSGI==2.0.31\n'));
     assert.match(added.log, /create uwsgi\.ini/);
     assert.equal(checkUwsgiIni(base.read('uwsgi.ini')), []);
