@@ -137,7 +137,7 @@ test('a generator given by path renders its templates; a file the user changed i
   writeFileSync(join(dir, 'hello.txt'), 'my own words\n');
   chmodSync(join(dir, 'bin', 'run.sh'), 0o755);
   const dry = pyrepo(['add', sample, '--trust', '--yes', '--dry-run'], dir);
-  assert.is(dry.code, 0);
+  assert.is(dry.code, 3, 'the exit code of the run it predicts');
   assert.match(dry.stderr, /conflict hello\.txt[\s\S]*-my own words[\s\S]*\+Hello, demo/);
   const kept = pyrepo(['add', sample, '--trust', '--yes'], dir);
   assert.is(kept.code, 3, kept.stderr);

@@ -94,7 +94,8 @@ export async function main(args: string[], io: Io): Promise<number> {
     const composition = await composePlan(request, registry);
     await confirmTrust(composition, interactive ? askYesNo : undefined);
     const draft = draftPlan({ ...request, values, interactive }, registry, composition);
-    if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
+    // The banner that starts the statuses comes from the run, once every generator validated its input.
+    if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\n`);
     else if (request.generators && !draft.interactive) {
       // What `add` took from the repository, before the files it writes from it.
       const facts = factLines(finalizePlan(draft));
@@ -103,12 +104,15 @@ export async function main(args: string[], io: Io): Promise<number> {
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
     io.generated?.(draft.steps.map(step => step.entry.source.type));
+    if (report.skippedConflicts.length > 0) {
+      // A dry run says what the run would do, with the run's exit code.
+      const left = argv.dryRun ? 'the run would leave' : 'left';
+      io.err(`pyrepo: ${left} ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
+      exitCode = exitCodes.conflicts;
+    }
     if (argv.dryRun) {
       io.out('Dry run: nothing was written.\n');
-    } else if (report.skippedConflicts.length > 0) {
-      io.err(`pyrepo: left ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
-      exitCode = exitCodes.conflicts;
-    } else {
+    } else if (report.skippedConflicts.length === 0) {
       io.out(`Done: ${draft.targetDir}\n`);
     }
   };

@@ -21,3 +21,4 @@ export * from './frameworks.js';
 export * from './containers.js';
 export * from './servers.js';
 export * from './python-source.js';
+export * from './shell-command.js';

@@ -90,7 +90,8 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     this.setFeatures({
       customCommitTask: async () => {
         try {
-          await commitAtomically(this.env as never, reader);
+          if (this.options.dryRun) this.log.writeln('Dry run: nothing is written. What would happen:');
+          await commitAtomically(this.env as never, reader, Boolean(this.options.dryRun));
         } finally {
           releaseRunFolder(); // the install steps that follow do not hold other runs back
         }
