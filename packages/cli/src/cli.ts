@@ -24,7 +24,7 @@ import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describeModel, describePlan, factLines } from './output.js';
 import { initPackage } from './init.js';
-import { checkTargetFolder } from './target.js';
+import { checkOutsideOtherRepository, checkTargetFolder } from './target.js';
 import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
@@ -131,12 +131,14 @@ export async function main(args: string[], io: Io): Promise<number> {
         withRunFlags(y, args, 'preset')
           .positional('preset', { type: 'string', describe: 'Preset: a name (wpmedia-django), an npm package (@acme/pyrepo-preset-web or @acme/web), or a path' })
           .positional('dir', { type: 'string', describe: 'Target folder; created if missing. The project name defaults to its name' })
+          .option('in-existing-git', { type: 'boolean', describe: 'Generate inside the work tree of another git repository (a monorepo): no git init of its own. Without it, pyrepo refuses such a folder.', group: 'Run:' })
           .example('$0 new wpmedia-django my-app --yes', 'A Django repository in ./my-app, with defaults')
           .example('$0 new wpmedia-django blog --python 3.13 --dry-run', 'Show what would be written'),
       async argv => {
         if ((argv.preset as string).trim() === '') throw new UsageError({ message: 'The preset name is empty.', fix: 'give a preset: a name (see `pyrepo list`), an npm package or a path.' });
-        const dir = resolve(io.cwd, argv.dir ?? '.');
+        const dir = resolve(io.cwd, (argv.dir as string | undefined) ?? '.');
         checkTargetFolder(dir);
+        if (!argv.inExistingGit) checkOutsideOtherRepository(dir, argv.preset as string);
         await generate({ targetDir: dir, preset: argv.preset as string }, argv);
       },
     )

@@ -43,7 +43,7 @@ export const runFlagDefinitions: Record<string, Options> = {
 };
 
 /** Keys of parsed arguments that are not option values. */
-const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'trust', 'debug', 'help', 'version']);
+const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'trust', 'inExistingGit', 'debug', 'help', 'version']);
 
 /** Option names to camelCase; an object's key is a generator name (docker-prod), kept as it is. */
 function camelKeys(values: JsonObject): JsonObject {

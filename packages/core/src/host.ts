@@ -22,3 +22,4 @@ export * from './containers.js';
 export * from './servers.js';
 export * from './python-source.js';
 export * from './shell-command.js';
+export * from './git-work-tree.js';

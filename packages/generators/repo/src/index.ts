@@ -1,19 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PyrepoGenerator, UsageError } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, nearestGit } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 /** Python's own leftovers: bytecode, packaging output, local secrets. */
 const pythonIgnores = ['__pycache__/', '*.py[cod]', '*.egg-info/', '/build/', '/dist/', '.env', '.env.*'];
-
-/** The nearest `.git` (folder, or file for worktrees and submodules) in `dir` or above. */
-function nearestGit(dir: string): string | undefined {
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    if (existsSync(join(current, '.git'))) return join(current, '.git');
-    if (dirname(current) === current) return undefined;
-  }
-}
 
 /**
  * Why a `.git` is not a repository git can use, or nothing when it is. The test git itself makes
