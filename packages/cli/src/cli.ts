@@ -23,7 +23,7 @@ import {
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
 import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describeModel, describePlan, factLines } from './output.js';
-import { initPackage } from './init.js';
+import { initPackage, nextSteps } from './init.js';
 import { checkOutsideOtherRepository, checkTargetFolder } from './target.js';
 import { importWithSharedCore } from './shared-core.js';
 
@@ -179,10 +179,7 @@ export async function main(args: string[], io: Io): Promise<number> {
           { kind: argv.kind as 'preset' | 'generator', name: argv.name!, dir: argv.dir, description: argv.description, extendsPreset: argv.extends, cwd: io.cwd },
           registryFor(io.cwd),
         );
-        const use = argv.kind === 'preset' ? `pyrepo new ${created.shortName} my-app` : `pyrepo add ${created.shortName}`;
-        io.out(
-          `Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\nNext:\n  cd ${created.dir}\n  npm install && npm test\n  npm publish                 (then: npm i -g ${created.packageName}; ${use})\n`,
-        );
+        io.out(`Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\n${nextSteps(created, argv.kind as 'preset' | 'generator')}`);
       },
     )
     .command(

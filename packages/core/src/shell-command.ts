@@ -1,8 +1,11 @@
 import quote from 'shell-quote/quote.js';
 
+/** Words no POSIX shell reads specially (Python's shlex.quote leaves the same ones bare): `@acme/web`, `--port=8000`. */
+const plainWord = /^[\w@%+=:,./-]+$/;
+
 /** A command as a person pastes it into a POSIX shell (bash, sh, zsh): each word quoted where it needs to be. */
 export function shellCommand(words: readonly string[]): string {
-  return quote([...words]);
+  return words.map(word => (plainWord.test(word) ? word : quote([word]))).join(' ');
 }
 
 /** A command to run in a folder, whole on one line: `cd <folder> && <command>`. */
