@@ -1,9 +1,10 @@
 // The Debian tools the test suite checks generated files with (the table: packages/testing/tools.mjs;
 // see docs/testing.md). Missing ones are installed when running as root with apt-get (CI, fresh
-// machines); otherwise the command to run is printed and the test run stops before it starts.
-import { execFileSync } from 'node:child_process';
+// machines), waiting for a package manager lock another process holds; otherwise the command to
+// run is printed and the test run stops before it starts.
 import { existsSync } from 'node:fs';
 import { installCommand, missingPackages } from '../packages/testing/tools.mjs';
+import { aptGet } from './apt-get.mjs';
 
 const missing = missingPackages();
 if (missing.length === 0) process.exit(0);
@@ -14,9 +15,9 @@ if (!canInstall) {
   process.exit(1);
 }
 console.error(`Installing the Debian tools the tests use: ${missing.join(' ')}`);
-const run = args => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-run(['update', '-qq']);
-run(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
+const retry = installCommand(missing);
+aptGet(['update', '-qq'], { retry });
+aptGet(['install', '-y', '-qq', '--no-install-recommends', ...missing], { retry });
 const still = missingPackages();
 if (still.length > 0) {
   console.error(`Still missing after apt-get install: ${still.join(', ')}`);

@@ -36,7 +36,7 @@ for (const dir of generatorDirs) {
     assert.is(pkg.exports['.'], './dist/src/index.js');
     assert.ok(pkg.files.includes('schema.json'), 'schema.json is published');
     for (const folder of ['templates', 'fragments']) if (existsSync(join(dir, folder))) assert.ok(pkg.files.includes(folder), `${folder}/ is published`);
-    assert.is(pkg.engines?.node, '^20.17.0 || >=22.9.0');
+    assert.is(pkg.engines?.node, '^20.17.0 || ^24.0.0');
 
     const schema = readJson(join(dir, 'schema.json')) as GeneratorSchema;
     assert.equal(checkGeneratorSchema(schema), []);

@@ -113,7 +113,7 @@ test('a team preset replaces an inherited generator in place and shadows another
   mkdirSync(join(web, 'templates', 'uwsgi'), { recursive: true });
   writeFileSync(join(web, 'templates', 'uwsgi', 'uwsgi.ini.ejs'), '[uwsgi]\n# acme: our uWSGI settings for <%= project.name %>\nmodule = <%= project.package %>.wsgi\n');
   writeFileSync(join(web, 'preset.json'), JSON.stringify({ ...readJson(join(web, 'preset.json')), templates: { uwsgi: './templates/uwsgi' } }, null, 2));
-  const result = pyrepo(['new', '@acme/web', 'shop', '--yes', '--skip-install', '--trust'], project);
+  const result = pyrepo(['new', '@acme/web', 'shop', '--yes', '--skip-install', '--trust', '--in-existing-git'], project);
   assert.is(result.code, 0, result.stderr);
   const repo = join(project, 'shop');
   assert.is(readFileSync(join(repo, 'uwsgi.ini'), 'utf8'), '[uwsgi]\n# acme: our uWSGI settings for shop\nmodule = shop.wsgi\n');
@@ -135,7 +135,7 @@ test('a package built for another core, broken or incomplete, is refused by name
   writeFileSync(join(broken, 'schema.json'), '{ "title": "broken", ');
   install(project, broken, 'pyrepo-generator-broken');
 
-  const run = pyrepo(['new', '@acme/web', 'other', '--yes', '--skip-install'], project);
+  const run = pyrepo(['new', '@acme/web', 'other', '--yes', '--skip-install', '--in-existing-git'], project);
   assert.is(run.code, 1, run.stderr);
   assert.match(run.stderr, new RegExp(`@acme/pyrepo-generator-sentry 0\\.1\\.0 is built for @pyrepo/core \\^2\\.0\\.0, but this pyrepo has @pyrepo/core ${coreVersion.replace(/\./g, '\\.')}\\. Install a version of it made for`));
   assert.not.ok(existsSync(join(project, 'other')), 'nothing written');

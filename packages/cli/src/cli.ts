@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import yargs, { type Argv, type Options } from 'yargs';
 import {
   PyrepoError,
@@ -9,6 +10,7 @@ import {
   codeOrigin,
   composePlan,
   confirmTrust,
+  contextSchema,
   draftPlan,
   finalizePlan,
   formatProblems,
@@ -21,16 +23,28 @@ import {
   type PresetEntry,
 } from '@pyrepo/core/host';
 import { catalog, catalogDir } from 'generator-pyrepo/catalog';
-import { collectValues, flagsOf, projectFlags, runFlagDefinitions } from './options.js';
+import { collectValues, flagsOf, projectFactsGroup, projectFlags, runFlagDefinitions } from './options.js';
 import { describeDraft, describeModel, describePlan, factLines } from './output.js';
-import { initPackage } from './init.js';
-import { checkTargetFolder } from './target.js';
+import { initPackage, nextSteps } from './init.js';
+import { checkOutsideOtherRepository, checkTargetFolder } from './target.js';
 import { acceptCommand, checkCommand, type RecordCommandContext } from './check.js';
 import { updateCommand } from './update.js';
 import { importWithSharedCore } from './shared-core.js';
 
 // Resolved by package name: the same from the compiled sources and from the bundle.
-const version = (JSON.parse(readFileSync(new URL(import.meta.resolve('pyrepo/package.json')), 'utf8')) as { version: string }).version;
+const packageJsonPath = fileURLToPath(import.meta.resolve('pyrepo/package.json'));
+const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string; homepage?: string };
+const version = packageJson.version;
+
+/**
+ * Where the documentation is, whole, wherever help is read: the package's homepage when it names
+ * one; from a clone, its getting-started guide; else the package's page on npm.
+ */
+function docsReference(): string {
+  if (packageJson.homepage) return packageJson.homepage;
+  const guide = resolve(dirname(packageJsonPath), '..', '..', 'docs', 'getting-started.md');
+  return existsSync(guide) ? guide : 'https://www.npmjs.com/package/pyrepo';
+}
 
 export const exitCodes = { done: 0, failed: 1, usage: 2, conflicts: 3, interrupted: 130 } as const;
 
@@ -50,7 +64,7 @@ const epilogue = [
   '(nothing written); 3 files you changed, before or during the run, were left as they are (--yes',
   'without --force); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 SIGHUP, 131 SIGQUIT:',
   'nothing written unless the install steps had begun.',
-  'Docs: docs/getting-started.md',
+  `Docs: ${docsReference()}`,
 ].join('\n');
 
 /** The registry of a command: it finds team packages (see Registry) and loads only what `trust` allows. */
@@ -74,13 +88,14 @@ async function askYesNo(question: string): Promise<boolean> {
 function helpFlags(tokens: string[], kind: 'preset' | 'generators', cwd: string): Record<string, Options> {
   if (!tokens.includes('--help') && !tokens.includes('-h')) return {};
   const refs = tokens.slice(1).filter(token => !token.startsWith('-'));
+  const projectFacts = flagsOf(contextSchema, projectFactsGroup, true);
   try {
     const registry = registryFor(cwd);
     const entries: GeneratorEntry[] =
       kind === 'preset' ? (refs[0] ? resolvePreset(registry, refs[0]).steps.map(step => step.entry) : []) : refs.flatMap(ref => registry.findGenerator(ref) ?? []);
-    return Object.assign({}, ...entries.map(entry => flagsOf(entry.schema, `Options of generator ${entry.name}:`)));
+    return Object.assign(projectFacts, ...entries.map(entry => flagsOf(entry.schema, `Options of generator ${entry.name}:`, true)));
   } catch {
-    return {};
+    return projectFacts;
   }
 }
 
@@ -96,7 +111,8 @@ export async function main(args: string[], io: Io): Promise<number> {
     const composition = await composePlan(request, registry);
     await confirmTrust(composition, interactive ? askYesNo : undefined);
     const draft = draftPlan({ ...request, values, interactive }, registry, composition);
-    if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\nDry run: nothing is written. What would happen:\n`);
+    // The banner that starts the statuses comes from the run, once every generator validated its input.
+    if (argv.dryRun) io.out(`${draft.interactive ? describeDraft(draft) : describePlan(finalizePlan(draft))}\n`);
     else if (request.generators && !draft.interactive) {
       // What `add` took from the repository, before the files it writes from it.
       const facts = factLines(finalizePlan(draft));
@@ -105,12 +121,15 @@ export async function main(args: string[], io: Io): Promise<number> {
     const { runDraft } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
     io.generated?.(draft.steps.map(step => step.entry.source.type));
+    if (report.skippedConflicts.length > 0) {
+      // A dry run says what the run would do, with the run's exit code.
+      const left = argv.dryRun ? 'the run would leave' : 'left';
+      io.err(`pyrepo: ${left} ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
+      exitCode = exitCodes.conflicts;
+    }
     if (argv.dryRun) {
       io.out('Dry run: nothing was written.\n');
-    } else if (report.skippedConflicts.length > 0) {
-      io.err(`pyrepo: left ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
-      exitCode = exitCodes.conflicts;
-    } else {
+    } else if (report.skippedConflicts.length === 0) {
       io.out(`Done: ${draft.targetDir}\n`);
     }
   };
@@ -130,12 +149,14 @@ export async function main(args: string[], io: Io): Promise<number> {
         withRunFlags(y, args, 'preset')
           .positional('preset', { type: 'string', describe: 'Preset: a name (wpmedia-django), an npm package (@acme/pyrepo-preset-web or @acme/web), or a path' })
           .positional('dir', { type: 'string', describe: 'Target folder; created if missing. The project name defaults to its name' })
+          .option('in-existing-git', { type: 'boolean', describe: 'Generate inside the work tree of another git repository (a monorepo): no git init of its own. Without it, pyrepo refuses such a folder.', group: 'Run:' })
           .example('$0 new wpmedia-django my-app --yes', 'A Django repository in ./my-app, with defaults')
           .example('$0 new wpmedia-django blog --python 3.13 --dry-run', 'Show what would be written'),
       async argv => {
         if ((argv.preset as string).trim() === '') throw new UsageError({ message: 'The preset name is empty.', fix: 'give a preset: a name (see `pyrepo list`), an npm package or a path.' });
-        const dir = resolve(io.cwd, argv.dir ?? '.');
+        const dir = resolve(io.cwd, (argv.dir as string | undefined) ?? '.');
         checkTargetFolder(dir);
+        if (!argv.inExistingGit) checkOutsideOtherRepository(dir, argv.preset as string);
         await generate({ targetDir: dir, preset: argv.preset as string }, argv);
       },
     )
@@ -179,10 +200,7 @@ export async function main(args: string[], io: Io): Promise<number> {
           { kind: argv.kind as 'preset' | 'generator', name: argv.name!, dir: argv.dir, description: argv.description, extendsPreset: argv.extends, cwd: io.cwd },
           registryFor(io.cwd),
         );
-        const use = argv.kind === 'preset' ? `pyrepo new ${created.shortName} my-app` : `pyrepo add ${created.shortName}`;
-        io.out(
-          `Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\nNext:\n  cd ${created.dir}\n  npm install && npm test\n  npm publish                 (then: npm i -g ${created.packageName}; ${use})\n`,
-        );
+        io.out(`Created ${created.packageName} in ${created.dir}:\n${created.files.map(file => `  ${file}\n`).join('')}\n${nextSteps(created, argv.kind as 'preset' | 'generator')}`);
       },
     )
     .command(
@@ -250,10 +268,7 @@ export async function main(args: string[], io: Io): Promise<number> {
           return;
         }
         const entry = registry.findGenerator(name);
-        if (!entry) {
-          const problem = registry.unknown('generator', name, '');
-          throw new UsageError({ ...problem, message: problem.message.replace('Unknown generator', 'Unknown preset or generator') });
-        }
+        if (!entry) throw new UsageError(registry.unknownPresetOrGenerator(name));
         if (argv.json) {
           io.out(`${JSON.stringify({ kind: 'generator', name: entry.name, description: entry.description, source: entry.source, schema: entry.schema }, null, 2)}\n`);
           return;
@@ -272,7 +287,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns) : null)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError({ message: message ?? 'Invalid command line.', fix: 'see `pyrepo --help`.' });
+      throw error ?? commandLineProblem(message, args);
     });
 
   try {
@@ -290,6 +305,24 @@ export async function main(args: string[], io: Io): Promise<number> {
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+/** What each command needs when it is given too few arguments, with an example. */
+const commandNeeds: Record<string, { needs: string; example: string }> = {
+  new: { needs: 'a preset, and the folder to create (default: the current one)', example: 'pyrepo new wpmedia-django my-app' },
+  add: { needs: 'the generators to add', example: 'pyrepo add pyproject uwsgi' },
+  init: { needs: 'what to start (preset or generator) and its name', example: 'pyrepo init preset @acme/web' },
+  info: { needs: 'the name of a preset or generator', example: 'pyrepo info wpmedia-django' },
+};
+
+/** A command line yargs refused, in pyrepo's words where it knows them. */
+function commandLineProblem(message: string | undefined, args: string[]): UsageError {
+  const command = args.find(arg => !arg.startsWith('-'));
+  const needed = command !== undefined && Object.hasOwn(commandNeeds, command) ? commandNeeds[command] : undefined;
+  if (needed && message?.startsWith('Not enough non-option arguments')) {
+    return new UsageError({ message: `pyrepo ${command} needs ${needed.needs}.`, fix: `for example: ${needed.example} (\`pyrepo list\` shows the presets and generators; \`pyrepo ${command} --help\` the options).` });
+  }
+  return new UsageError({ message: message ?? 'Invalid command line.', fix: 'see `pyrepo --help`.' });
 }
 
 /** Whether the user trusts a listed package (list reads its package.json only: nothing of it is loaded). */

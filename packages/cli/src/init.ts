@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { UsageError, candidatePackages, coreVersion, isPathRef, shortName, unsafeTextCharacter, type PluginKind, type Registry } from '@pyrepo/core/host';
+import { UsageError, candidatePackages, coreVersion, isPathRef, shellCommand, shortName, unsafeTextCharacter, type PluginKind, type Registry } from '@pyrepo/core/host';
 
 export interface InitRequest {
   kind: PluginKind;
@@ -107,4 +107,32 @@ export function initPackage(request: InitRequest, registry: Registry): { dir: st
     throw error;
   }
   return { dir, packageName, shortName: short, files: files.map(file => file.path) };
+}
+
+/**
+ * The pyrepo clone this CLI runs from, when it does (its @pyrepo/core is a folder of a checkout,
+ * not an installed package): there, a new package's npm install cannot fetch @pyrepo/core and
+ * @pyrepo/testing before they are published, and links them from the clone instead.
+ */
+function cloneRoot(): string | undefined {
+  const coreDir = dirname(fileURLToPath(import.meta.resolve('@pyrepo/core/package.json')));
+  if (coreDir.split(sep).includes('node_modules') || !existsSync(join(coreDir, '..', 'testing', 'package.json'))) return undefined;
+  return resolve(coreDir, '..', '..');
+}
+
+/** What to do after `pyrepo init`: test the package (from the registry, or from the clone this CLI runs from), publish it, use it. */
+export function nextSteps(created: { dir: string; packageName: string; shortName: string }, kind: PluginKind): string {
+  const clone = cloneRoot();
+  const use = kind === 'preset' ? shellCommand(['pyrepo', 'new', created.shortName, 'my-app']) : shellCommand(['pyrepo', 'add', created.shortName]);
+  const lines = ['Next:', `  ${shellCommand(['cd', created.dir])}`, '  npm install && npm test'];
+  if (clone) {
+    const link = (folder: string) => `(${shellCommand(['cd', join(clone, 'packages', folder)])} && npm link)`;
+    lines.push(
+      `Until @pyrepo/core is on the npm registry, instead of npm install: link it and @pyrepo/testing from this clone of pyrepo (${clone}):`,
+      `  ${link('core')} && ${link('testing')}`,
+      '  npm link @pyrepo/core @pyrepo/testing && npm test',
+    );
+  }
+  lines.push('Then publish it, and use it on each machine:', '  npm publish', `  ${shellCommand(['npm', 'install', '--global', created.packageName])}`, `  ${use}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import type { Options } from 'yargs';
 import {
   UsageError,
   contextSchema,
-  describeFlag,
+  describeFlags,
   fromFlag,
   isPlainObject,
   readJsonFile,
@@ -13,24 +13,30 @@ import {
   type OptionSchema,
 } from '@pyrepo/core/host';
 
-/** yargs flags of a schema's options. Values stay strings: the schema validator coerces and explains. */
-export function flagsOf(schema: GeneratorSchema, group: string): Record<string, Options> {
+/**
+ * yargs flags of a schema's options. Values stay strings when parsed: the schema validator coerces
+ * and explains (yargs would turn a number flag's "abc" into NaN). Help (`forHelp`, where nothing is
+ * parsed) shows a number option as [number].
+ */
+export function flagsOf(schema: GeneratorSchema, group: string, forHelp = false): Record<string, Options> {
+  const descriptions = describeFlags(schema);
   return Object.fromEntries(
-    Object.entries(schema.properties).map(([name, option]) => [toFlag(name), flagOf(option, group)]),
+    Object.entries(schema.properties).map(([name, option]) => [toFlag(name), flagOf(option, descriptions[`--${toFlag(name)}`]!, group, forHelp)]),
   );
 }
 
-function flagOf(option: OptionSchema, group: string): Options {
-  const resolved = resolveOption(option);
+function flagOf(option: OptionSchema, describe: string, group: string, forHelp: boolean): Options {
+  const { type } = resolveOption(option);
   return {
-    describe: describeFlag(option),
-    type: resolved.type === 'boolean' ? 'boolean' : resolved.type === 'array' ? 'array' : 'string',
+    describe,
+    type: type === 'boolean' ? 'boolean' : type === 'array' ? 'array' : forHelp && (type === 'integer' || type === 'number') ? 'number' : 'string',
     group,
   };
 }
 
 /** The project facts, flags of every command that generates. */
-export const projectFlags = flagsOf(contextSchema, 'Project facts:');
+export const projectFactsGroup = 'Project facts:';
+export const projectFlags = flagsOf(contextSchema, projectFactsGroup);
 
 /** Flags of the run itself. */
 export const runFlagDefinitions: Record<string, Options> = {
@@ -43,7 +49,7 @@ export const runFlagDefinitions: Record<string, Options> = {
 };
 
 /** Keys of parsed arguments that are not option values. */
-const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'trust', 'debug', 'help', 'version']);
+const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'trust', 'inExistingGit', 'debug', 'help', 'version']);
 
 /** Option names to camelCase; an object's key is a generator name (docker-prod), kept as it is. */
 function camelKeys(values: JsonObject): JsonObject {

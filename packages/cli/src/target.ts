@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
-import { UsageError } from '@pyrepo/core/host';
+import { basename, dirname, join, sep } from 'node:path';
+import { UsageError, nearestGit, shellCommand } from '@pyrepo/core/host';
 
 /**
  * Kernel file systems: no repository lives there, and Node's recursive mkdir never returns under
@@ -37,4 +37,21 @@ export function checkTargetFolder(dir: string): void {
         : { message: `${dir} cannot be created: ${existing} is a file, not a folder.`, fix: 'give a folder path whose parents are folders as the target.' },
     );
   }
+}
+
+/**
+ * Refuse to make a new repository inside another one's work tree (pyrepo's own clone, say): git
+ * init is skipped there, and the other repository's git tracks the new files, or its .gitignore
+ * hides them. A folder that holds its own .git is its own repository. `dir` is absolute.
+ */
+export function checkOutsideOtherRepository(dir: string, preset: string): void {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return; // git is told where the repository is
+  if (existsSync(join(dir, '.git'))) return;
+  const git = nearestGit(dirname(dir));
+  if (!git) return;
+  const root = dirname(git);
+  throw new UsageError({
+    message: `${dir} is inside the git work tree of ${root}: the new repository would get no git init of its own, and the files would belong to ${root}.`,
+    fix: `generate it outside (e.g. ${shellCommand(['pyrepo', 'new', preset, join(dirname(root), basename(dir))])}), or pass --in-existing-git to put it inside that repository on purpose (a monorepo).`,
+  });
 }

@@ -1,12 +1,13 @@
 import { accessSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
-import { YoResolve, createConflicterTransform, type ConflicterOptions } from '@yeoman/conflicter';
+import { Conflicter, YoResolve, type ConflicterFile, type ConflicterOptions } from '@yeoman/conflicter';
 import type { InputOutputAdapter } from '@yeoman/types';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { PyrepoError } from './errors.js';
+import { keptByUser } from './merge-status.js';
 import { isInside, notRegularFile, readRegularFile } from './regular-file.js';
 import type { RepositoryReader } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder, unpredictableName } from './run-folder.js';
@@ -247,8 +248,8 @@ function yoResolveTransform(sharedFs: Store<MemFsEditorFile>): Transform {
 
 /**
  * Yeoman's own files (and pyrepo's base snapshot, a record like .yo-rc.json) are written without a
- * question, as Yeoman's forceYoFiles does; but one that
- * did not change is left to the conflicter, which reports it "identical" rather than "force".
+ * question, as Yeoman's forceYoFiles does; but a new one or one that did not change is left to the
+ * conflicter, which reports it "create" or "identical" rather than "force".
  */
 function forceChangedYoFiles(): Transform {
   return new Transform({
@@ -256,7 +257,7 @@ function forceChangedYoFiles(): Transform {
     transform(file: MemFsEditorFile & { conflicter?: string }, _encoding, callback) {
       if (isFilePending(file) && /(^|[/\\])(\.yo-(rc\.json|resolve|rc-global\.json)|\.pyrepo-base\.json)$/.test(file.path)) {
         const disk = readRegularFile(file.path, basename(file.path))?.contents;
-        if (!disk || !file.contents || !disk.equals(file.contents)) file.conflicter = 'force';
+        if (disk && (!file.contents || !disk.equals(file.contents))) file.conflicter = 'force';
       }
       callback(null, file);
     },
@@ -264,11 +265,34 @@ function forceChangedYoFiles(): Transform {
 }
 
 /**
- * Yeoman's commit (the .yo-resolve rules, the conflicter's questions and statuses), with pyrepo's
- * writing: inside the repository only, all files or none, each one atomically.
+ * Yeoman's conflicter, which also marks the files it leaves as the user has them; in a dry run whose
+ * questions are answered as the real run would answer them (see runDraft), it prints the diff of each
+ * file that would change, as its own dry run does (its printer: the same format).
  */
-export async function commitAtomically(env: { adapter: InputOutputAdapter; conflicterOptions?: ConflicterOptions; sharedFs: Store<MemFsEditorFile> }, reader: RepositoryReader): Promise<void> {
+class RunConflicter extends Conflicter {
+  readonly #printDiffs: boolean;
+
+  constructor(adapter: InputOutputAdapter, options: ConflicterOptions, printDiffs: boolean) {
+    super(adapter, options);
+    this.#printDiffs = printDiffs;
+  }
+
+  override async checkForCollision(file: ConflicterFile): ReturnType<Conflicter['checkForCollision']> {
+    const checked = await super.checkForCollision(file);
+    if (this.#printDiffs && checked.conflicterChanges) await (this as unknown as { _printDiff(input: { file: typeof checked }): Promise<void> })._printDiff({ file: checked });
+    if (checked.changesDetected && ['skip', 'ignore', 'diff'].includes(checked.conflicter ?? '')) Object.assign(checked, { [keptByUser]: true });
+    return checked;
+  }
+}
+
+/**
+ * Yeoman's commit (the .yo-resolve rules, the conflicter's questions and statuses), with pyrepo's
+ * writing: inside the repository only, all files or none, each one atomically. A dry run goes
+ * through the same statuses and writes nothing.
+ */
+export async function commitAtomically(env: { adapter: InputOutputAdapter; conflicterOptions?: ConflicterOptions & { yoResolveFileName?: string }; sharedFs: Store<MemFsEditorFile> }, reader: RepositoryReader, dryRun = false): Promise<void> {
   commitState.changedDuringRun = [];
+  const { yoResolveFileName, ...conflicterOptions } = env.conflicterOptions ?? {};
   // Before the conflicter compares any target with what would be written: each is inside the
   // repository and a regular file (or nothing), and what it holds now is known to the final check.
   const pending = env.sharedFs.all().filter(file => isFilePending(file) && (isFileStateModified(file) || isFileStateDeleted(file)));
@@ -293,10 +317,10 @@ export async function commitAtomically(env: { adapter: InputOutputAdapter; confl
     { filter: file => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     yoResolveTransform(env.sharedFs),
     forceChangedYoFiles(),
-    createConflicterTransform(env.adapter, env.conflicterOptions),
+    new RunConflicter(env.adapter, conflicterOptions, dryRun && !conflicterOptions.dryRun).createTransform({ yoResolveFileName }),
     collect,
   );
-  await writeAll(changes, reader);
+  if (!dryRun) await writeAll(changes, reader);
 }
 
 /**

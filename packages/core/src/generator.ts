@@ -6,13 +6,14 @@ import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator
 import type { ProjectContext } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
-import { markMerged } from './merge-status.js';
+import { keptByUser, markMerged } from './merge-status.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import { isRequirementsFile, type LayoutSpec, type RequirementRole } from './requirements.js';
 import { describePlace, isDeclaredSpec } from './requirements-of.js';
 import { setMissingDestination } from './repository-files.js';
 import { SharedFiles } from './shared-files.js';
+import { shellCommand, shellCommandIn } from './shell-command.js';
 import { compareCodeUnits } from './text.js';
 import { pin, pinnedVersions } from './versions.js';
 
@@ -27,7 +28,7 @@ export interface StepInput {
   options: JsonObject;
   /** The command that re-runs it, for file headers; none for a generator given by path. */
   rerun?: string;
-  /** A dry run writes nothing and runs no install step. */
+  /** A dry run writes nothing and runs no install step (it names each one). */
   dryRun: boolean;
   /** Folders whose files shadow templates/ by path (a preset's overrides), searched in order. */
   templateDirs?: string[];
@@ -293,7 +294,8 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /**
    * The files of the repository that hold what this run generated (after the commit: install
    * steps): written now, or found identical on disk. A file the user kept (a declined conflict)
-   * is not one; neither is anything pyrepo did not generate. Paths relative to the repository
+   * is not one; neither is anything pyrepo did not generate (in a dry run: the files it would
+   * write or finds identical). Paths relative to the repository
    * root, in a stable order.
    */
   protected filesOfThisRun(): string[] {
@@ -304,13 +306,15 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
       if (path === '' || path.startsWith('..') || isAbsolute(path) || !file.contents) continue;
       // The commit clears each pending file's state into stateCleared (mem-fs-editor/state).
       if ((file as { stateCleared?: string }).stateCleared !== 'modified') continue;
-      let disk: Buffer;
+      let disk: Buffer | undefined;
       try {
         disk = readFileSync(file.path);
       } catch {
-        continue;
+        disk = undefined;
       }
-      if (disk.equals(file.contents)) files.push(path);
+      // A dry run wrote nothing: a file counts unless the run would leave the user's copy.
+      const wouldWrite = this.dryRun && !(file as { [keptByUser]?: boolean })[keptByUser];
+      if (disk?.equals(file.contents) || wouldWrite) files.push(path);
     }
     return files.sort(compareCodeUnits);
   }
@@ -318,13 +322,18 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /**
    * Run a command of an install step (creating a venv, pip install, git init) in the repository;
    * a relative command path is relative to it. A failure does not fail the run, whose files are
-   * written: it is reported with the command to run later. `input` is given on its standard input.
+   * written: it is reported, with the command's last lines of output (git's identity hint whole)
+   * and the command to run later. A dry run runs nothing: it names the step and its command.
    */
-  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}, input?: string): boolean {
-    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+    if (this.dryRun) {
+      this.log.info(`${this.generatorName}: would ${what}: ${shellCommand([command, ...args])}`);
+      return true;
+    }
+    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.status === 0) return true;
-    const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n    ');
-    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later, in ${this.destinationRoot()}: ${[command, ...args].join(' ')}`);
+    const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n    ');
+    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later: ${shellCommandIn(this.destinationRoot(), [command, ...args])}`);
     return false;
   }
 

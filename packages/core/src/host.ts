@@ -23,3 +23,5 @@ export * from './servers.js';
 export * from './python-source.js';
 export * from './records.js';
 export * from './recorded-plan.js';
+export * from './shell-command.js';
+export * from './git-work-tree.js';

@@ -40,6 +40,8 @@ export function markUnchangedSinceWritten(file: { path: string; conflicter?: str
   if (showDiff) file.conflicterChanges = changesBetween(disk.toString('utf8'), contents.toString('utf8'));
 }
 
+/** Set by the commit on a file the run leaves as the user has it (a conflict declined or skipped): the conflicter's statuses are gone once it is done. */
+export const keptByUser = Symbol('keptByUser');
 
 type StatusLogger = { write(...args: unknown[]): StatusLogger } & Partial<Record<'merge' | 'update', (...args: unknown[]) => StatusLogger>>;
 

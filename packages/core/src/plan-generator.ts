@@ -15,7 +15,7 @@ import { toFlag } from './json.js';
 import { composePlan, draftPlan, finalizePlan, promptForDraft, resolveGeneratorsFor, type Plan, type PlanDraft, type PlanStep } from './plan.js';
 import { resolvePreset } from './presets.js';
 import { contextSchema, resolveOption, type GeneratorSchema } from './schema.js';
-import { describeFlag } from './schema-docs.js';
+import { describeFlags } from './schema-docs.js';
 import { readRegularFile } from './regular-file.js';
 import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
@@ -98,7 +98,8 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       customCommitTask: async () => {
         if (capture) return captureFiles(this.env.sharedFs as never, this.destinationRoot(), capture);
         try {
-          await commitAtomically(this.env as never, reader);
+          if (this.options.dryRun) this.log.writeln('Dry run: nothing is written. What would happen:');
+          await commitAtomically(this.env as never, reader, Boolean(this.options.dryRun));
         } finally {
           releaseRunFolder(); // the install steps that follow do not hold other runs back
         }
@@ -124,11 +125,12 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       // An unresolvable preset is reported, with its fix, when the generator runs.
     }
     for (const schema of schemas) {
+      const descriptions = describeFlags(schema);
       for (const [name, option] of Object.entries(schema.properties)) {
         const resolved = resolveOption(option);
         // Values reach the schema validator as given: it coerces and explains (Yeoman's String() would flatten lists).
         const type = resolved.type === 'boolean' ? Boolean : Object.defineProperty((value: unknown) => value, 'name', { value: resolved.type === 'array' ? 'List' : 'String' });
-        this.option(toFlag(name), { type: type as never, description: describeFlag(option) });
+        this.option(toFlag(name), { type: type as never, description: descriptions[`--${toFlag(name)}`] });
       }
     }
   }

@@ -292,6 +292,16 @@ export class Registry {
     };
   }
 
+  /** A name that is neither a preset nor a generator (`pyrepo info`): the closest names of both kinds. */
+  unknownPresetOrGenerator(ref: string) {
+    const presets = this.#catalogNames('preset');
+    const generators = this.#catalogNames('generator');
+    return {
+      message: `Unknown preset or generator "${ref}".${didYouMean(ref, [...presets, ...generators], n => `"${n}"`)}`,
+      fix: `use a preset (${presets.join(', ')}) or a generator (${generators.join(', ')}); see \`pyrepo list\`. Or install ${candidatePackages(ref, 'preset')[0]} or ${candidatePackages(ref, 'generator')[0]} from npm, or give a path to a package.`,
+    };
+  }
+
   #catalogNames(kind: PluginKind): string[] {
     return (kind === 'generator' ? this.#options.catalog.generators : this.#options.catalog.presets).map(entry => entry.name);
   }

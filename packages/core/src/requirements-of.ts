@@ -4,6 +4,7 @@ import { UsageError } from './errors.js';
 import type { JsonObject } from './json.js';
 import { closureOf, isGeneratedLock, requirementName, requirementsLayouts, type FileReader, type LayoutSpec, type RequirementRole, type RequirementsFileSpec } from './requirements.js';
 import { declaredNames, pipfileDeclaration, pyprojectDeclaration, showTable, tableAt } from './requirements-detect.js';
+import { shellCommand } from './shell-command.js';
 import { parseToml } from './toml.js';
 
 /** The facts that say where requirements go: pyrepo's layout, or the repository's own declarations. */
@@ -146,7 +147,7 @@ function defaultDevDeclaration(file: string, prod: TomlDeclaration | undefined, 
 function compiledFrom(path: string, read: (path: string) => string | undefined): LockFile | undefined {
   if (!path.endsWith('.in')) return undefined;
   const compiled = path.replace(/\.in$/, '.txt');
-  return read(compiled) === undefined ? undefined : { path: compiled, from: path, command: `pip-compile ${path}` };
+  return read(compiled) === undefined ? undefined : { path: compiled, from: path, command: shellCommand(['pip-compile', path]) };
 }
 
 /** The command a generated file's header says made it ("#    uv export --frozen ..."). */

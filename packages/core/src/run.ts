@@ -89,7 +89,8 @@ function holdRun(output: NodeJS.WritableStream): () => void {
 export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise<RunReport> {
   const skippedConflicts: string[] = [];
   const streams = settings.output ? { stdout: settings.output, stderr: settings.output } : {};
-  const prompts = settings.yes || !draft.interactive ? { promptModule: nonInteractivePrompts(skippedConflicts) as never } : {};
+  const asks = !settings.yes && draft.interactive;
+  const prompts = asks ? {} : { promptModule: nonInteractivePrompts(skippedConflicts) as never };
   commitState.written = false;
   commitState.interrupted = false;
   commitState.changedDuringRun = [];
@@ -99,7 +100,10 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
     if (!settings.dryRun && existsSync(draft.targetDir)) await acquireRunFolder(draft.targetDir);
     const { createEnv } = await import('yeoman-environment');
     const adapter = settings.adapter ?? new QueuedAdapter({ ...streams, ...prompts } as never);
-    const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun, skipInstall: settings.skipInstall } as never);
+    // A dry run that cannot ask answers the conflicter's questions as the real run would ("skip", and
+    // the file recorded): Yeoman's dry-run conflicter asks nothing, and would report no file skipped.
+    // One that can ask shows each conflict and its diff instead (the real run asks about it).
+    const env = createEnv({ cwd: draft.targetDir, adapter, force: settings.force, dryRun: settings.dryRun && asks, skipInstall: settings.skipInstall } as never);
     const generator = await env.instantiate(PlanGenerator as never, {
       generatorOptions: { pyrepoDraft: draft, destinationRoot: draft.targetDir, skipInstall: settings.skipInstall, yes: settings.yes, dryRun: settings.dryRun },
     } as never);

@@ -70,12 +70,30 @@ export function renderOptionsType(schema: GeneratorSchema, typeName = 'Options')
 }
 
 /** An option's help text, as every front end shows it: what it is, what it accepts, its default. */
-export function describeFlag(option: OptionSchema): string {
+export function describeFlag(option: OptionSchema, sameAsFlag?: string): string {
   const fallback = defaultLabel(option);
-  return `${option.description} Accepts ${describeExpectation(option)}.${fallback ? ` [default: ${fallback}]` : ''}`;
+  return `${option.description} Accepts ${sameAsFlag ? `the same as ${sameAsFlag}` : describeExpectation(option)}.${fallback ? ` [default: ${fallback}]` : ''}`;
+}
+
+/**
+ * The help text of each flag of a schema, by flag name: a rule several options share (the PEP 508
+ * paragraph of the four requirements lists) is spelled out at its first flag, the others refer to it.
+ */
+export function describeFlags(schema: GeneratorSchema): Record<string, string> {
+  const firstWith = new Map<string, string>();
+  return Object.fromEntries(
+    Object.entries(schema.properties).map(([name, option]) => {
+      const flag = `--${toFlag(name)}`;
+      const expectation = describeExpectation(option);
+      const sameAs = firstWith.get(expectation);
+      if (!sameAs) firstWith.set(expectation, flag);
+      // Short rules read better repeated than referred to.
+      return [flag, describeFlag(option, sameAs && expectation.length > 80 ? sameAs : undefined)];
+    }),
+  );
 }
 
 /** Plain-text option lines for `pyrepo info`. */
 export function renderOptionsHelp(schema: GeneratorSchema): string[] {
-  return Object.entries(schema.properties).map(([name, option]) => `  --${toFlag(name)}  ${describeFlag(option)}`);
+  return Object.entries(describeFlags(schema)).map(([flag, description]) => `  ${flag}  ${description}`);
 }

@@ -1,19 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PyrepoGenerator, UsageError } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, nearestGit } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 /** Python's own leftovers: bytecode, packaging output, local secrets. */
 const pythonIgnores = ['__pycache__/', '*.py[cod]', '*.egg-info/', '/build/', '/dist/', '.env', '.env.*'];
-
-/** The nearest `.git` (folder, or file for worktrees and submodules) in `dir` or above. */
-function nearestGit(dir: string): string | undefined {
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    if (existsSync(join(current, '.git'))) return join(current, '.git');
-    if (dirname(current) === current) return undefined;
-  }
-}
 
 /**
  * Why a `.git` is not a repository git can use, or nothing when it is. The test git itself makes
@@ -56,18 +48,19 @@ export default class RepoGenerator extends PyrepoGenerator<Options> {
   }
 
   end(): void {
-    if (this.props.skipGit || this.dryRun) return;
+    if (this.props.skipGit) return;
     // Inside an existing work tree (a monorepo, say), a nested repository is not wanted.
     if (this.#insideWorkTree()) return;
     if (!this.runStep('initialize a git repository', 'git', ['init', '--quiet'])) return;
-    this.log.ok('repo: initialized a git repository');
+    if (!this.dryRun) this.log.ok('repo: initialized a git repository');
     if (!this.props.initialCommit) return;
     // Only what this run generated: files that were in the folder before (keys, credentials) are not pyrepo's to commit.
     const files = this.#notIgnored(this.filesOfThisRun());
-    // Names go NUL-separated on standard input and are read literally: no name is an option, a glob or pathspec magic.
+    // Names are read literally, after `--`: no name is an option, a glob or pathspec magic.
     if (
-      this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--pathspec-from-file=-', '--pathspec-file-nul'], {}, files.join('\0')) &&
-      this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)'])
+      this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--', ...files]) &&
+      this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)']) &&
+      !this.dryRun
     ) {
       this.log.ok(`repo: made the first commit (${files.length} generated files)`);
     }

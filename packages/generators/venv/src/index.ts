@@ -12,7 +12,7 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
 
   /** Runs after every file is written: create the venv, install the development requirements. */
   install(): void {
-    if (this.options.skipInstall || this.dryRun) return;
+    if (this.options.skipInstall) return;
     const venv = this.project.venvDir;
     if (!existsSync(this.destinationPath(venv, 'pyvenv.cfg'))) {
       const args = ['-m', 'venv', ...(this.props.systemSitePackages ? ['--system-site-packages'] : []), this.project.venvDir];
@@ -23,7 +23,7 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
     const pipConf = this.destinationPath('pip.conf');
     const env: Record<string, string> = existsSync(pipConf) ? { PIP_CONFIG_FILE: pipConf } : {};
     const installed = this.runStep(`install ${requirements}`, `${venv}/bin/python`, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], env);
-    if (installed) this.log.ok(`venv: ${this.project.venvDir} holds ${requirements}; activate it with . ${this.project.venvDir}/bin/activate`);
+    if (installed && !this.dryRun) this.log.ok(`venv: ${this.project.venvDir} holds ${requirements}; activate it with . ${this.project.venvDir}/bin/activate`);
   }
 
   /** python3.12 when the project's Python is installed under that name, else python3. (Private: Yeoman runs public methods as tasks.) */
