@@ -70,7 +70,7 @@ const mutations = [
     name: 'deploy-accepts-any-archive-name',
     breaks: 'scripts/deploy.sh stops checking the archive name (shell words reach ssh)',
     file: 'packages/generators/deploy/templates/scripts/deploy.sh.ejs',
-    from: "'' | *[!A-Za-z0-9._+-]*)",
+    from: "'' | -* | .* | *[!A-Za-z0-9._+-]*)",
     to: "'')",
     tests: 'packages/generators/deploy/dist/test/deploy.test.js',
     rebuild: 'none',

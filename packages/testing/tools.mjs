@@ -28,6 +28,8 @@ export const tools = [
   { package: 'make', program: 'make' },
   { package: 'python3-wheel', python: 'wheel' },
   { package: 'python3-build', python: 'build' },
+  // setup.py's version from the git tag.
+  { package: 'python3-setuptools-scm', python: 'setuptools_scm' },
   { package: 'python3-flask', python: 'flask' },
   { package: 'python3-venv', python: 'ensurepip' },
   { package: 'python3-fastapi', python: 'fastapi' },

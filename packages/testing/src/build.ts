@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { python, runTool } from './checks.js';
+import { gitEnvironment } from './index.js';
 
 /**
  * Build a wheel of a one-module package (`name`, `version`, the module's source) into `wheelsDir`,
@@ -24,4 +25,27 @@ export function buildWheel(wheelsDir: string, name: string, version: string, sou
 /** Environment for pip to install only from a folder of wheels (pip reads PIP_* variables). */
 export function offlinePip(wheelsDir: string): NodeJS.ProcessEnv {
   return { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheelsDir, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+}
+
+/**
+ * Commit everything in `dir` (making it a git repository first if it is none) and tag the commit,
+ * as a release is tagged (`v1.0.0`): setuptools-scm reads the version from it. Git sees no
+ * configuration of this machine (gitEnvironment) and a fixed identity.
+ */
+export function tagRelease(dir: string, tag: string): void {
+  const home = mkdtempSync(join(tmpdir(), 'pyrepo-git-home-'));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [name, value] of Object.entries(gitEnvironment(home, { name: 'Release Test', email: 'release@example.com' }))) {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    }
+    const git = (...args: string[]) => runTool('git', args, { cwd: dir, env });
+    if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
+    git('add', '--all');
+    git('commit', '--quiet', '--allow-empty', '--message', `Release ${tag}`);
+    git('tag', tag);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }

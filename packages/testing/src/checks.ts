@@ -39,19 +39,50 @@ export function checkPyproject(dir: string): Record<string, unknown> {
   return JSON.parse(runTool(python, [new URL('check_pyproject.py', pythonDir).pathname, join(dir, 'pyproject.toml')])) as Record<string, unknown>;
 }
 
+/** Groovy's launcher needs JAVA_HOME when the system has no default-java link. */
+function groovyEnvironment(): NodeJS.ProcessEnv {
+  const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
+  return { ...process.env, JAVA_HOME: dirname(dirname(java)) };
+}
+
 /** Groovy's parser over many files (Jenkinsfiles), in one JVM: problems by path. */
 export function checkGroovyFiles(paths: string[]): Map<string, string[]> {
   const problems = new Map(paths.map(path => [path, [] as string[]]));
   if (paths.length === 0) return problems;
-  // Groovy's launcher needs JAVA_HOME when the system has no default-java link.
-  const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
   const script = 'args.each { path -> try { new GroovyShell().parse(new File(path)) } catch (e) { println(path + "\\t" + e.message.replace("\\n", " ")) } }';
-  const output = runTool('groovy', ['-e', script, ...paths], { env: { ...process.env, JAVA_HOME: dirname(dirname(java)) } });
+  const output = runTool('groovy', ['-e', script, ...paths], { env: groovyEnvironment() });
   for (const line of output.split('\n').filter(Boolean)) {
     const [path = '', message = ''] = line.split('\t');
     problems.get(path)?.push(message);
   }
   return problems;
+}
+
+/** What a declarative pipeline runs in one kind of build: its stages (skipped ones apart), shell steps and archived artifacts, by stage path ("Release > Build"). */
+export interface PipelineRun {
+  stages: string[];
+  skipped: string[];
+  sh: Array<{ stage: string; script: string }>;
+  archived: Array<{ stage: string; artifacts: string }>;
+}
+
+/**
+ * Run a Jenkinsfile in Groovy against a model of Jenkins' declarative steps (groovy/pipeline.groovy:
+ * `when` with buildingTag, changeRequest, branch, tag, not, allOf, anyOf; sh; archiveArtifacts on
+ * success) as a branch build, a pull request or a tag build. An unknown step or directive fails.
+ */
+export function runPipeline(path: string, build: 'branch' | 'pr' | 'tag'): PipelineRun {
+  const model = new URL('../../groovy/pipeline.groovy', import.meta.url).pathname;
+  const output = runTool('groovy', [model, path, build], { env: groovyEnvironment() });
+  const run: PipelineRun = { stages: [], skipped: [], sh: [], archived: [] };
+  for (const line of output.split('\n').filter(Boolean)) {
+    const [kind, stage = '', detail = ''] = line.split('\t');
+    if (kind === 'stage') run.stages.push(stage);
+    else if (kind === 'skip') run.skipped.push(stage);
+    else if (kind === 'sh') run.sh.push({ stage, script: detail.replaceAll('\\n', '\n') });
+    else if (kind === 'archive') run.archived.push({ stage, artifacts: detail });
+  }
+  return run;
 }
 
 /** Parse a Groovy file (a Jenkinsfile) with Groovy's own parser: its problems, or none. */

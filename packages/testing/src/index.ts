@@ -214,6 +214,7 @@ export * from './scripts.js';
 export * from './services.js';
 export * from './systemd.js';
 export * from './build.js';
+export * from './release.js';
 export * from './files.js';
 export { toolError } from './tools.js';
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { toolError } from './tools.js';
@@ -58,6 +59,25 @@ export interface RunningService {
   output(): string;
   /** Send SIGTERM and resolve with the milliseconds it took to exit (killed after 15 s). */
   stop(): Promise<number>;
+}
+
+/**
+ * GET a path of a running server as a probe or a client would send it, with the Host header
+ * given (fetch always sends the URL's own): a Kubernetes probe names the pod's address, a
+ * client behind a proxy the public name. Redirects are not followed.
+ */
+export function getWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; location?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { headers: { ...headers, Host: host }, signal: AbortSignal.timeout(30_000) }, response => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, location: response.headers.location, body }));
+      response.on('error', reject);
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
 }
 
 /** Stop a service; fail, with its output, if that took docker stop's grace period (10 s) or more. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDockerfile, checkShellScript, checkSnapshot, checkUwsgiIni, copyOf, python, renderTree, runPyrepo, runTool, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
+import { checkDockerfile, checkShellScript, checkSnapshot, checkUwsgiIni, copyOf, python, renderTree, runPyrepo, runTool, tagRelease, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
@@ -76,12 +76,14 @@ test('the application builds as a wheel (the builder\'s pip wheel .), with manag
   // Building writes build/ and *.egg-info into the source folder: a copy keeps the generated one as it was.
   const source = copyOf(run.dir);
   try {
+    // The builder mounts the git checkout: the version is the tag's.
+    tagRelease(source.dir, 'v1.0.0');
     runTool(python, ['-m', 'pip', 'wheel', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--wheel-dir', join(work, 'wheelhouse'), '.'], { cwd: source.dir, env });
     const [wheel] = readdirSync(join(work, 'wheelhouse'));
-    assert.match(wheel!, /^polls-0\.1\.0-py3-none-any\.whl$/);
+    assert.match(wheel!, /^polls-1\.0\.0-py3-none-any\.whl$/);
     const members = execFileSync(python, ['-m', 'zipfile', '-l', join(work, 'wheelhouse', wheel!)], { encoding: 'utf8' });
     assert.match(members, /polls\/settings\/prod\.py/);
-    assert.match(members, /polls-0\.1\.0\.data\/scripts\/manage\.py/);
+    assert.match(members, /polls-1\.0\.0\.data\/scripts\/manage\.py/);
     runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-index', '--target', join(work, 'site'), join(work, 'wheelhouse', wheel!)], { env });
     const check = runTool(python, [join(work, 'site', 'bin', 'manage.py'), 'check'], { cwd: work, env: { ...env, PYTHONPATH: join(work, 'site'), DJANGO_SETTINGS_MODULE: 'polls.settings.dev' } });
     assert.match(check, /no issues/);

@@ -57,7 +57,7 @@ test('the files, the snapshot, and git init with a first commit of everything', 
 });
 
 test('the package imports and serves / (Debian\'s FastAPI and uvicorn); its test passes', async () => {
-  assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
+  assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /2 passed/);
   const server = await onFreePort(port => startService(python, ['-m', 'inventory'], { cwd: run.dir, env: { ...env, PYTHONPATH: 'src', HOST: '127.0.0.1', PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
   try {
     assert.equal(await (await fetch(server.url)).json(), { message: 'hello world' });

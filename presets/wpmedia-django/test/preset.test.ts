@@ -48,7 +48,7 @@ function collectedCopy(): { dir: string; cleanup(): void } {
 test('the files of the seed, and the snapshot of the whole repository', () => {
   const tree = run.files();
   assert.equal(Object.keys(tree), [
-    '.dockerignore', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/settings/__init__.py',
+    '.dockerignore', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/health.py', 'blog/settings/__init__.py',
     'blog/settings/base.py', 'blog/settings/dev.py', 'blog/settings/prod.py', 'blog/urls.py', 'blog/views.py', 'blog/wsgi.py',
     'docker/app/Dockerfile', 'docker/app/dev.Dockerfile', 'docker/app/entrypoint.sh', 'docker-compose.yaml', 'manage.py',
     'pyproject.toml', 'requirements/base.txt', 'requirements/ci.txt', 'requirements/dev.txt', 'requirements/prod.txt',
@@ -86,7 +86,7 @@ test('Django (Debian\'s 3.2): check passes with the dev settings, check --deploy
   const deploy = manage(['check', '--deploy', '--fail-level', 'ERROR'], prodEnv);
   assert.not.match(deploy, /ERRORS:/);
   const tests = runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } });
-  assert.match(tests, /1 passed/);
+  assert.match(tests, /2 passed/);
   const collected = collectedCopy();
   try {
     assert.ok(existsSync(join(collected.dir, 'staticfiles', 'admin', 'css', 'base.css')));

@@ -7,8 +7,10 @@ const files: FileSpec[] = [{ template: 'scripts/deploy.sh.ejs', executable: true
 export default class DeployGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const release = releaseLayout(this.project);
-    this.renderFiles(files, { release });
-    this.addReadmeSection({ id: 'deploy', title: 'Deploy', body: this.renderFragment('readme.md.ejs', { release }) });
+    // Probed on the server after each restart: the application's health endpoint on its port.
+    const healthUrl = `http://127.0.0.1:${this.project.port}/healthz`;
+    this.renderFiles(files, { release, healthUrl });
+    this.addReadmeSection({ id: 'deploy', title: 'Deploy', body: this.renderFragment('readme.md.ejs', { release, healthUrl }) });
   }
 }
 

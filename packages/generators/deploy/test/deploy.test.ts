@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkShellScript, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
+import { checkShellScript, freePort, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
 
 /**
  * Stub curl, ssh and sudo on PATH that log their arguments; curl writes `archive` to its
@@ -35,20 +35,126 @@ function deploy(dir: string, args: string[], env: NodeJS.ProcessEnv): { status: 
   }
 }
 
-test('deploy.sh passes shellcheck; --dry-run prints the upload (through ssh, no file in the server\'s /tmp), unpack, switch and restart for the project', async () => {
-  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc' } });
+test('deploy.sh passes shellcheck; --dry-run prints what runs on the server: unpack into a new folder, atomic switch, restart, health check', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', port: 8080 } });
   try {
     assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
     const printed = runTool('scripts/deploy.sh', ['--dry-run', 'svc-1.2.0.tar.gz', 'ops@web1'], { cwd: run.dir });
-    assert.is(
-      printed,
-      [
-        'ssh ops@web1 set -eu; mkdir -p /srv/svc/releases/svc-1.2.0; tar -xzf - -C /srv/svc/releases/svc-1.2.0 --strip-components=1; ln -sfn /srv/svc/releases/svc-1.2.0 /srv/svc/current; sudo systemctl restart svc < svc-1.2.0.tar.gz',
-        'deployed svc-1.2.0 to ops@web1',
-        '',
-      ].join('\n'),
-    );
+    assert.ok(printed.startsWith('ssh ops@web1 set -eu; root=/srv/svc service=svc health_url=http://127.0.0.1:8080/healthz health_tries=30 health_timeout=5 release=svc-1.2.0;'), printed);
+    assert.match(printed, /mktemp -d "\$root\/releases\/\.\$release\.XXXXXX"/);
+    assert.match(printed, /ln -s "\$2" "\$link"\n\s*mv -T "\$link" "\$root\/\$1"/);
+    assert.match(printed, /sudo systemctl restart "\$service"/);
+    assert.not.match(printed, /\/tmp\/|ln -sfn/);
+    assert.match(printed, / < svc-1\.2\.0\.tar\.gz\ndeployed svc-1\.2\.0 to ops@web1\n$/);
+    const rollback = runTool('scripts/deploy.sh', ['--dry-run', '--rollback', 'ops@web1'], { cwd: run.dir });
+    assert.match(rollback, /^ssh ops@web1 set -eu; root=\/srv\/svc /);
+    assert.match(rollback, /point current "\$previous"/);
+    assert.match(rollback, / < \/dev\/null\n$/);
   } finally {
+    run.cleanup();
+  }
+});
+
+/** A release archive as `python -m build --sdist` makes it: one top folder; `healthz` holds what the stand-in server answers. */
+function releaseArchive(stage: string, release: string, files: Record<string, string>): string {
+  const source = join(stage, 'src', release);
+  mkdirSync(source, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(source, name), text);
+  const archive = join(stage, `${release}.tar.gz`);
+  runTool('tar', ['-czf', archive, '-C', join(stage, 'src'), release]);
+  return archive;
+}
+
+/**
+ * A server on this machine: ssh runs the remote command in a local shell (its input the
+ * archive), sudo runs its command, and `systemctl restart` (re)starts Python's http.server in
+ * DEPLOY_ROOT/current, as the unit would run the release: GET /healthz answers the release's
+ * `healthz` file, or 404 when the release has none.
+ */
+function localServer(stage: string, port: number): { env: NodeJS.ProcessEnv; stop: () => void } {
+  const bin = join(stage, 'bin');
+  const pidFile = join(stage, 'server.pid');
+  mkdirSync(bin);
+  const stub = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\nset -eu\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  stub('ssh', 'shift\nexec sh -c "$1"');
+  stub('sudo', 'exec "$@"');
+  stub('systemctl', [
+    `[ ! -f '${pidFile}' ] || kill "$(cat '${pidFile}')" 2>/dev/null || true`,
+    `cd "$DEPLOY_ROOT/current"`,
+    `setsid python3 -m http.server --bind 127.0.0.1 ${port} > /dev/null 2>&1 < /dev/null &`,
+    `echo $! > '${pidFile}'`,
+  ].join('\n'));
+  const stop = () => {
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')));
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const root = join(stage, 'srv');
+  return { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, DEPLOY_ROOT: root, HEALTH_URL: `http://127.0.0.1:${port}/healthz`, HEALTH_TRIES: '20' }, stop };
+}
+
+test('deploy, a second release, a refused redeploy, a failed health check and --rollback on a local server: new folder each, nothing left behind, current switched by rename', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc' } });
+  const stage = tempDir('pyrepo-deploy-');
+  const server = localServer(stage, await freePort());
+  try {
+    const root = join(stage, 'srv');
+    const env = server.env;
+    const served = async () => (await fetch(env.HEALTH_URL!)).text();
+    const first = releaseArchive(stage, 'svc-1.0.0', { healthz: '1.0.0', 'stale.py': 'only in 1.0.0' });
+    const second = releaseArchive(stage, 'svc-1.1.0', { healthz: '1.1.0' });
+
+    const one = deploy(run.dir, [first, 'ops@web1'], env);
+    assert.is(one.status, 'ok', one.output);
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.0.0'));
+    assert.is(await served(), '1.0.0');
+
+    const again = deploy(run.dir, [first, 'ops@web1'], env);
+    assert.is(again.status, '3', again.output);
+    assert.match(again.output, /svc-1\.0\.0 is already on the server .*: a release is never overwritten; tag a new version, or roll back with --rollback/);
+
+    const two = deploy(run.dir, [second, 'ops@web1'], env);
+    assert.is(two.status, 'ok', two.output);
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.1.0'));
+    assert.is(readlinkSync(join(root, 'previous')), join(root, 'releases/svc-1.0.0'));
+    assert.not.ok(existsSync(join(root, 'releases/svc-1.1.0/stale.py')), 'a release folder holds only its own files');
+    assert.is(await served(), '1.1.0');
+    assert.is((statSync(join(root, 'releases/svc-1.1.0')).mode & 0o777).toString(8), '755', 'the service user can read the release');
+
+    const corrupt = join(stage, 'svc-1.3.0.tar.gz');
+    writeFileSync(corrupt, 'not gzip');
+    assert.is.not(deploy(run.dir, [corrupt, 'ops@web1'], env).status, 'ok');
+    assert.not.ok(existsSync(join(root, 'releases/svc-1.3.0')), 'a failed unpack leaves no release');
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.1.0'));
+
+    const broken = deploy(run.dir, [releaseArchive(stage, 'svc-1.2.0', { 'app.py': 'no health endpoint' }), 'ops@web1'], { ...env, HEALTH_TRIES: '2' });
+    assert.is(broken.status, '1', broken.output);
+    assert.match(broken.output, /svc did not answer http:\/\/127\.0\.0\.1:\d+\/healthz after 2 tries \(svc-1\.2\.0 is live\)/);
+    assert.match(broken.output, /the service is not healthy on ops@web1: roll back with scripts\/deploy\.sh --rollback ops@web1/);
+
+    const back = deploy(run.dir, ['--rollback', 'ops@web1'], env);
+    assert.is(back.status, 'ok', back.output);
+    assert.match(back.output, /rolled back from svc-1\.2\.0 to svc-1\.1\.0/);
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.1.0'));
+    assert.is(await served(), '1.1.0');
+
+    assert.equal(readdirSync(root).sort(), ['current', 'previous', 'releases'], 'no temporary link left');
+    assert.equal(readdirSync(join(root, 'releases')).sort(), ['svc-1.0.0', 'svc-1.1.0', 'svc-1.2.0'], 'no temporary folder left');
+    assert.ok(lstatSync(join(root, 'current')).isSymbolicLink());
+
+    const none = deploy(run.dir, ['--rollback', 'ops@web1'], { ...env, DEPLOY_ROOT: join(stage, 'empty') });
+    assert.is(none.status, '5');
+    assert.match(none.output, /no release to return to: .*\/previous is missing/);
+  } finally {
+    server.stop();
+    rmSync(stage, { recursive: true, force: true });
     run.cleanup();
   }
 });
@@ -127,7 +233,7 @@ test('an http archive needs --sha256; a wrong checksum is refused before upload,
     const good = deploy(run.dir, ['--sha256', right, url, 'ops@web1'], env);
     assert.is(good.status, 'ok', good.output);
     assert.match(good.output, /^deployed svc-1\.2\.0 to ops@web1$/m);
-    assert.match(tools.log(), /^ssh ops@web1 set -eu; mkdir -p /m);
+    assert.match(tools.log(), /^ssh ops@web1 set -eu; root=/m);
   } finally {
     rmSync(stage, { recursive: true, force: true });
     run.cleanup();

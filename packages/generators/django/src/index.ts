@@ -9,6 +9,7 @@ const files: FileSpec[] = [
   { template: '__package__/settings/base.py.ejs' },
   { template: '__package__/settings/dev.py.ejs' },
   { template: '__package__/settings/prod.py.ejs' },
+  { template: '__package__/health.py.ejs' },
   { template: '__package__/urls.py.ejs' },
   { template: '__package__/views.py.ejs' },
   { template: '__package__/wsgi.py.ejs' },

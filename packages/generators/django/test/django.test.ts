@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRequirementsFiles, python, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
+import { getWithHost, parseRequirementsFiles, python, runPyrepo, runTool, startUwsgi, stopQuickly, tempDir } from '@pyrepo/testing';
 
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
 
@@ -15,7 +15,7 @@ test('a Django project named after the package: check passes, its test passes, s
     }
     assert.match(tree['shop_front/settings/base.py']!, /TIME_ZONE = "Europe\/Paris"/);
     assert.match(runTool(python, ['manage.py', 'check'], { cwd: run.dir, env }), /no issues/);
-    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /1 passed/);
+    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: run.dir, env }), /2 passed/);
     assert.equal(parseRequirementsFiles(run.dir, ['requirements/ci.txt'])['requirements/ci.txt'], ['Django==6.1.3', 'pytest-django==4.14.0']);
   } finally {
     run.cleanup();
@@ -47,6 +47,37 @@ test('prod settings put the SQLite database where DJANGO_SQLITE_PATH says (the i
     assert.not.ok(existsSync(join(run.dir, 'db.sqlite3')), 'nothing written beside the source');
   } finally {
     rmSync(state, { recursive: true, force: true });
+    run.cleanup();
+  }
+});
+
+test('/healthz answers 200 "ok" whatever the Host header and without the HTTPS redirect, with the prod settings: Django\'s test client and Debian\'s uWSGI', async () => {
+  const run = await runPyrepo({ generators: ['django', 'uwsgi'], values: { name: 'shop', framework: 'django' } });
+  try {
+    const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'shop.example.com' };
+    // A probe names the pod's address over plain HTTP; the same request for / is refused (400) and a public one redirected (301).
+    const client = [
+      'import django',
+      'django.setup()',
+      'from django.test import Client',
+      'for path, host in [("/healthz", "10.1.2.3:8000"), ("/", "10.1.2.3:8000"), ("/", "shop.example.com")]:',
+      '    response = Client().get(path, HTTP_HOST=host)',
+      '    print(path, host, response.status_code, response.content.decode() if path == "/healthz" else response.get("Location"))',
+    ].join('\n');
+    assert.equal(runTool(python, ['-c', client], { cwd: run.dir, env: prod }).trim().split('\n'), [
+      '/healthz 10.1.2.3:8000 200 ok',
+      '/ 10.1.2.3:8000 400 None',
+      '/ shop.example.com 301 https://shop.example.com/',
+    ]);
+    const server = await startUwsgi(run.dir, prod);
+    try {
+      assert.equal(await getWithHost(`${server.url}healthz`, '10.1.2.3:8000'), { status: 200, location: undefined, body: 'ok' }, server.output());
+      assert.is((await getWithHost(server.url, '10.1.2.3:8000')).status, 400);
+      assert.is((await getWithHost(server.url, 'shop.example.com')).location, 'https://shop.example.com/');
+    } finally {
+      await stopQuickly(server);
+    }
+  } finally {
     run.cleanup();
   }
 });

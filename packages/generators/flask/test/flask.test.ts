@@ -1,17 +1,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { python, runPyrepo, runTool, startUwsgi } from '@pyrepo/testing';
+import { getWithHost, python, runPyrepo, runTool, startUwsgi } from '@pyrepo/testing';
 
-test('app.py answers / with the greeting of its configuration file, under pytest and under uWSGI', async () => {
+test('app.py answers / with the greeting of its configuration file, and /healthz whatever the Host header, under pytest and under uWSGI', async () => {
   const run = await runPyrepo({ generators: ['flask', 'uwsgi'], values: { name: 'shop', framework: 'flask', greeting: 'Bonjour, shop!', install: 'system' } });
   try {
     assert.match(run.read('shop.conf'), /^\[app\]\ngreeting = Bonjour, shop!$/m);
     assert.match(run.read('requirements/base.txt'), /^Flask==3\.1\.3$/m);
     assert.match(run.read('uwsgi.ini'), /^module = app:app$/m);
-    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } }), /1 passed/);
+    assert.match(runTool(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } }), /2 passed/);
     const server = await startUwsgi(run.dir);
     try {
       assert.equal(await (await fetch(server.url)).json(), { message: 'Bonjour, shop!' });
+      assert.equal(await getWithHost(`${server.url}healthz`, '10.1.2.3:8000'), { status: 200, location: undefined, body: 'ok' });
     } finally {
       await server.stop();
     }

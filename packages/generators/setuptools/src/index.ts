@@ -30,6 +30,8 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
       // Production-only requirements (the application server) as an extra, where the layout keeps them apart.
       prodRequire: this.requirementsFile('prod') !== this.requirementsFile('base') && has(this.requirementsFile('prod')) ? this.requirementsFile('prod') : undefined,
     });
+    // setup.py reads its version from the git tag with setuptools-scm: python -m build installs it.
+    this.mergePyproject({ 'build-system': { requires: ['setuptools>=61', 'setuptools-scm>=7'], 'build-backend': 'setuptools.build_meta' } });
     this.addIgnoreLines('.gitignore', ['*.egg-info/', '/dist/', '/build/']);
     this.addReadmeSection({ id: 'setuptools', title: 'Build a release', body: this.renderFragment('readme.md.ejs') });
   }

@@ -3,10 +3,12 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { folderState, python, removedLines, runPyrepo, runTool, tempDir, writeTree } from '@pyrepo/testing';
+import { checkPyproject, folderState, python, removedLines, runPyrepo, runTool, tagRelease, tempDir, writeTree } from '@pyrepo/testing';
 
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
-const sdist = (dir: string) => {
+/** The release archive of `dir` as its pipeline builds it: committed, tagged, `python -m build --sdist`. */
+const sdist = (dir: string, tag = 'v1.0.0') => {
+  tagRelease(dir, tag);
   runTool(python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist'], { cwd: dir, env });
   const archive = readdirSync(join(dir, 'dist')).find(file => file.endsWith('.tar.gz'))!;
   return { archive, members: execFileSync('tar', ['-tzf', join(dir, 'dist', archive)], { encoding: 'utf8' }).split('\n').map(line => line.replace(/^[^/]+\//, '')) };
@@ -15,17 +17,17 @@ const sdist = (dir: string) => {
 test('for Django, what seed 003 shows: find_packages, manage.py as a script, templates and static files, install_requires and a tests extra', async () => {
   const run = await runPyrepo({
     generators: ['requirements', 'django', 'setuptools'],
-    values: { name: 'blog', framework: 'django', python: '3.11', packageVersion: '2.1.0', description: 'A blog' },
+    values: { name: 'blog', framework: 'django', python: '3.11', description: 'A blog' },
     files: { 'blog/templates/blog/page.html': '<p>page</p>\n', 'blog/static/blog/site.css': 'p {}\n' },
   });
   try {
     const setup = run.read('setup.py');
     assert.match(setup, /packages=find_packages\(exclude=\["tests", "tests\.\*"\]\),\n    scripts=\["manage\.py"\],\n    include_package_data=True,/);
     assert.match(setup, /install_requires=requirements\("requirements\/base\.txt"\),\n    extras_require=\{\n        "tests": requirements\("requirements\/ci\.txt"\),\n        "prod": requirements\("requirements\/prod\.txt"\),\n    \},/);
-    assert.is(runTool(python, ['setup.py', '--version'], { cwd: run.dir, env }).trim().split('\n').at(-1), '2.1.0');
+    const { archive, members } = sdist(run.dir, 'v2.1.0');
+    assert.is(archive, 'blog-2.1.0.tar.gz');
     const requires = runTool(python, ['-c', 'import runpy, setuptools, sys\nsetuptools.setup = lambda **kw: print(kw["install_requires"], kw["extras_require"])\nrunpy.run_path("setup.py")'], { cwd: run.dir, env });
     assert.match(requires, /\['Django~=5\.2\.0'\] \{'tests': \['pytest-django==4\.14\.0', 'build==1\.6\.1'\], 'prod': \[\]\}/);
-    const { members } = sdist(run.dir);
     for (const member of ['manage.py', 'blog/settings/prod.py', 'blog/templates/blog/page.html', 'blog/static/blog/site.css', 'requirements/base.txt', 'setup.py']) {
       assert.ok(members.includes(member), member);
     }
@@ -47,12 +49,25 @@ test('for Flask without vendoring: the module, its configuration file, no vendor
   }
 });
 
-test('the version must be a release version', async () => {
+test('the version is the git tag\'s: v1.0.0 then v1.1.0 archive as shop-1.0.0 and shop-1.1.0, an untagged commit is a development version, the archive keeps its version, no git is a clear error', async () => {
+  const run = await runPyrepo({ generators: ['requirements', 'flask', 'setuptools'], values: { name: 'shop', framework: 'flask', layout: 'app-dev-frozen' } });
+  const work = tempDir('pyrepo-setuptools-');
   try {
-    await runPyrepo({ generators: ['setuptools'], values: { name: 'x', framework: 'flask', packageVersion: '1.0; rm -rf' } });
-    assert.unreachable('accepted a bad version');
-  } catch (error) {
-    assert.match((error as Error).message, /--package-version of generator "setuptools": must be a PEP 440 release version/);
+    const build: [string, string[]] = [python, ['-m', 'build', '--sdist', '--no-isolation', '--outdir', 'dist']];
+    assert.equal(checkPyproject(run.dir)['build-system'], { requires: ['setuptools>=61', 'setuptools-scm>=7'], 'build-backend': 'setuptools.build_meta' });
+    assert.throws(() => runTool(...build, { cwd: run.dir, env }), /setup\.py: no version: .* is neither a git checkout nor a source archive\. Build from the git repository \(tag vX\.Y\.Z for a release\), or set SETUPTOOLS_SCM_PRETEND_VERSION=X\.Y\.Z/);
+    assert.is(sdist(run.dir, 'v1.0.0').archive, 'shop-1.0.0.tar.gz');
+    rmSync(join(run.dir, 'dist'), { recursive: true });
+    assert.is(sdist(run.dir, 'v1.1.0').archive, 'shop-1.1.0.tar.gz');
+    runTool('tar', ['-xzf', join(run.dir, 'dist/shop-1.1.0.tar.gz'), '-C', work]);
+    const version = (dir: string) => runTool(python, ['setup.py', '--version'], { cwd: dir, env }).trim().split('\n').at(-1);
+    assert.is(version(join(work, 'shop-1.1.0')), '1.1.0', 'an unpacked archive (no git) keeps its version');
+    writeTree(run.dir, { 'app.py': `${run.read('app.py')}\n# a change after the release\n` });
+    runTool('git', ['commit', '--quiet', '--all', '--message', 'change'], { cwd: run.dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    assert.match(version(run.dir) ?? '', /^1\.1\.1\.dev1\+g[0-9a-f]+$/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    run.cleanup();
   }
 });
 
