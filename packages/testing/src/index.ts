@@ -215,6 +215,7 @@ export * from './services.js';
 export * from './systemd.js';
 export * from './build.js';
 export * from './files.js';
+export * from './ruff.js';
 export { toolError } from './tools.js';
 
 /**

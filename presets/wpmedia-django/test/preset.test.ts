@@ -22,6 +22,9 @@ import {
   startUwsgi,
   stopQuickly,
   type RunPyrepoResult,
+  checkRuff,
+  measureCoverage,
+  ruffSettings,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
@@ -161,6 +164,20 @@ test('the seed\'s uwsgi.ini fails the checks the generated one passes', () => {
   assert.match(problems, /no die-on-term/);
   assert.match(problems, /use enable-proxy-protocol/);
   assert.match(problems, /no en_US\.UTF-8 locale/);
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('blog/views.py'), `blog/views.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and blog/views.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('blog/views.py'), `blog/views.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();
