@@ -108,8 +108,8 @@ test('the Dockerfile (read, not built: no Docker engine here) passes the Dockerf
   const dockerfile = run.read('docker/app/Dockerfile');
   assert.equal(checkDockerfile(dockerfile, { production: true }), []);
   assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build/);
-  assert.match(dockerfile, /COPY pip\.conf \/etc\/pip\.conf/);
-  assert.match(dockerfile, /RUN \/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
+  assert.not.match(dockerfile, /^(COPY|ADD)\b.*pip\.conf/m, 'pip.conf is in no layer');
+  assert.match(dockerfile, /RUN --mount=type=secret,id=pip\.conf,target=\/etc\/pip\.conf,required=true \\\n +\/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
   assert.match(dockerfile, /HOST=0\.0\.0\.0/);
   assert.match(dockerfile, /CMD \["python", "server\.py"\]/);
 });

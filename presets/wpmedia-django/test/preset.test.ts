@@ -143,7 +143,15 @@ test('the seed\'s Dockerfiles fail the checks the generated ones pass', () => {
   assert.match(development, /python:3\.11-bullseye is Debian bullseye, past its end of life/);
   assert.match(development, /CMD in shell form/);
   assert.match(seed('Dockerfile'), /DJANGO_SETTINGS_MODULE=repository_name\.settings\.prod/, 'hard-coded settings module');
-  assert.equal(checkDockerignore('', '.venv').length, 4, 'the seed has no .dockerignore');
+  assert.equal(checkDockerignore('', '.venv'), [
+    '.dockerignore does not exclude git history',
+    '.dockerignore does not exclude the virtual environment folder .venv',
+    '.dockerignore does not exclude the virtual environment folder venv',
+    '.dockerignore does not exclude the virtual environment folder env',
+    '.dockerignore does not exclude .env files (secrets)',
+    '.dockerignore does not exclude pip.conf (index credentials)',
+    '.dockerignore does not exclude bytecode caches',
+  ], 'the seed has no .dockerignore');
 });
 
 test('the seed\'s compose file publishes the port on every interface; the generated one on 127.0.0.1 only', () => {
