@@ -5,7 +5,7 @@
 // shellcheck-clean, uWSGI drops root.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkRepositories, runPyrepo, type RunPyrepoResult } from '@pyrepo/testing';
+import { checkRepositories, checkRuff, copyOf, runPyrepo, type RunPyrepoResult } from '@pyrepo/testing';
 import { generatorNames, presetNames, runGeneratorAlone } from './helpers/walk.js';
 
 const runs = new Map<string, RunPyrepoResult>();
@@ -31,6 +31,25 @@ test('what the rules need is there to check: images, units, scripts and uWSGI co
   for (const pattern of [/Dockerfile$/, /\.dockerignore$/, /\.service$/, /\.sh$/, /uwsgi\.ini$/, /supervisor\/.*\.conf$/]) {
     assert.ok(files.some(file => pattern.test(file)), `no generated file matches ${pattern}`);
   }
+});
+
+test('every Python file a generator writes alone passes ruff check and ruff format --check, with the ruff configuration `pyrepo add pyproject` then writes', async () => {
+  const problems: string[] = [];
+  const checked: string[] = [];
+  for (const [name, run] of runs) {
+    if (!name.startsWith('generator ') || !Object.keys(run.files()).some(path => path.endsWith('.py'))) continue;
+    const copy = copyOf(run.dir);
+    try {
+      await runPyrepo({ generators: ['pyproject'], dir: copy.dir });
+      const result = checkRuff(copy.dir);
+      checked.push(...result.files.map(file => `${name}: ${file}`));
+      problems.push(...result.problems.map(problem => `${name}: ${problem}`));
+    } finally {
+      copy.cleanup();
+    }
+  }
+  for (const framework of ['django', 'flask', 'fastapi', 'tornado']) assert.ok(checked.some(file => file.startsWith(`generator ${framework}: `)), `generator ${framework}'s Python files checked`);
+  assert.equal(problems, []);
 });
 
 test.run();

@@ -14,13 +14,23 @@ export function pythonImage(project: ProjectContext): string {
   return `python:${project.python}-slim-${debianRelease}`;
 }
 
-/** What never belongs in a build context: history, secrets, environments, caches. */
+/**
+ * Virtual environment folders by their usual names (Python's own docs and gitignore templates):
+ * one made by hand, or by a tool, beside the one the project chose would otherwise go into the image.
+ */
+export const usualVenvDirs = ['.venv', 'venv', 'env', 'ENV'];
+
+/**
+ * What never belongs in a build context: history, secrets (.env files, pip.conf with an index
+ * token: the build mounts it as a secret instead), environments, caches.
+ */
 export function dockerIgnoreLines(project: ProjectContext): string[] {
   return [
     '.git',
-    `/${project.venvDir}`,
+    ...[...new Set([project.venvDir, ...usualVenvDirs])].map(dir => `/${dir}`),
     '.env',
     '.env.*',
+    '**/pip.conf',
     '**/__pycache__',
     '**/*.py[cod]',
     '.pytest_cache',

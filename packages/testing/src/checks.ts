@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { toolError } from './tools.js';
 
 const pythonDir = new URL('../../python/', import.meta.url);
@@ -88,4 +89,27 @@ export function runPipeline(path: string, build: 'branch' | 'pr' | 'tag'): Pipel
 /** Parse a Groovy file (a Jenkinsfile) with Groovy's own parser: its problems, or none. */
 export function checkGroovy(path: string): string[] {
   return checkGroovyFiles([path]).get(path)!;
+}
+
+/**
+ * The generated tests run under coverage with the repository's own configuration, by Debian's
+ * python3-coverage (`coverage run -m pytest`, then `coverage json`), writing nothing into the
+ * repository: the files it measured (relative paths) and what it warned about ("No data was
+ * collected", "Module x was never imported"). Throws when the tests fail.
+ */
+export function measureCoverage(dir: string, env: NodeJS.ProcessEnv = {}): { measured: string[]; warnings: string[] } {
+  const scratch = mkdtempSync(join(tmpdir(), 'pyrepo-coverage-'));
+  try {
+    const toolEnv = { PATH: process.env.PATH, HOME: scratch, PYTHONDONTWRITEBYTECODE: '1', COVERAGE_FILE: join(scratch, 'data'), ...env };
+    const run = spawnSync(python, ['-m', 'coverage', 'run', '-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: dir, env: toolEnv, encoding: 'utf8' });
+    if (run.error) throw toolError(python, run.error);
+    if (run.status !== 0) throw new Error(`coverage run -m pytest failed (${run.status}):\n${run.stdout}${run.stderr}`);
+    const report = spawnSync(python, ['-m', 'coverage', 'json', '-o', join(scratch, 'coverage.json')], { cwd: dir, env: toolEnv, encoding: 'utf8' });
+    const warnings = `${run.stderr}\n${report.stderr}`.split('\n').filter(line => /CoverageWarning|No data/.test(line));
+    if (report.status !== 0) return { measured: [], warnings: [...warnings, `coverage json failed: ${report.stdout}${report.stderr}`.trim()] };
+    const data = JSON.parse(readFileSync(join(scratch, 'coverage.json'), 'utf8')) as { files: Record<string, unknown> };
+    return { measured: Object.keys(data.files).map(file => (isAbsolute(file) ? relative(dir, file) : file)).sort(), warnings };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

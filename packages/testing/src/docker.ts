@@ -1,5 +1,7 @@
 import { DockerfileParser, type Copy, type Instruction, type JSONInstruction, type Env } from 'dockerfile-ast';
+import type dockerignoreFactory from '@balena/dockerignore';
 import { validate } from 'dockerfile-utils';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { checkWithPython } from './checks.js';
 
@@ -27,9 +29,23 @@ export function checkDockerfile(text: string, rules: DockerfileRules = {}): stri
     stages.at(-1)?.push(instruction);
   }
   const final = stages.at(-1) ?? [];
+  const all = stages.flat();
   const line = (instruction: Instruction) => `line ${instruction.getRange().start.line + 1}`;
   const runs = (stage: Instruction[]) => stage.filter(i => i.getKeyword() === 'RUN').map(i => i.getArgumentsContent() ?? '');
 
+  // Build-stage layers too stay in the build cache, the builder's history and any pushed cache.
+  for (const copy of all.filter(i => ['COPY', 'ADD'].includes(i.getKeyword()))) {
+    if (/(^|[\s/])pip\.conf(\s|$)/.test(copy.getArgumentsContent() ?? '')) problems.push(`${line(copy)}: ${copy.getKeyword()} of pip.conf puts its index credentials in a layer: mount it as a BuildKit secret (RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf)`);
+  }
+  const mounts = all.filter(i => i.getKeyword() === 'RUN' && /^RUN\s+--mount=/i.test(i.getTextContent()));
+  // Parser directives are the file's first lines of the form "# key=value"; BuildKit stops looking at the first other line.
+  const directives: string[] = [];
+  for (const raw of text.split('\n')) {
+    const directive = /^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(raw);
+    if (!directive) break;
+    directives.push(`${directive[1]!.toLowerCase()}=${directive[2]}`);
+  }
+  if (mounts.length > 0 && !directives.includes('syntax=docker/dockerfile:1')) problems.push(`${line(mounts[0]!)}: RUN --mount needs the BuildKit frontend: start the file with # syntax=docker/dockerfile:1`);
   for (const from of dockerfile.getFROMs()) {
     const image = from.getImage() ?? '';
     if (/alpine/.test(image)) problems.push(`${line(from)}: ${image} is alpine-based: musl makes pip build wheels from source; use a Debian-based image`);
@@ -88,16 +104,32 @@ export function checkDockerfile(text: string, rules: DockerfileRules = {}): stri
   return problems;
 }
 
-/** What a .dockerignore misses of what must never enter an image. */
+/**
+ * Which of `paths` (relative, "/"-separated) a build context holds under this .dockerignore, by
+ * Docker's own matching rules (@balena/dockerignore ports moby's): what `COPY . .` can copy.
+ */
+export function inBuildContext(dockerignore: string, paths: string[]): string[] {
+  // A CommonJS module whose types claim a default export: required as it is.
+  const ignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof dockerignoreFactory.default;
+  return ignore().add(dockerignore.split('\n')).filter(paths);
+}
+
+/**
+ * What a .dockerignore lets into the build context (and so into `COPY . .`) of what must never
+ * enter an image: history, the project's virtual environment and one under any usual venv name,
+ * .env files, pip.conf (an index token), bytecode caches.
+ */
 export function checkDockerignore(text: string, venvDir: string): string[] {
-  const lines = new Set(text.split('\n').map(line => line.trim().replace(/^\//, '').replace(/\/$/, '')));
-  const required: Array<[string, string[]]> = [
-    ['git history', ['.git']],
-    ['the virtual environment', [venvDir]],
-    ['.env files (secrets)', ['.env']],
-    ['bytecode caches', ['**/__pycache__', '__pycache__']],
+  const mustStayOut: Array<[string, string]> = [
+    ['git history', '.git/config'],
+    ...[...new Set([venvDir, '.venv', 'venv', 'env'])].map((dir): [string, string] => [`the virtual environment folder ${dir}`, `${dir}/bin/python`]),
+    ['.env files (secrets)', '.env'],
+    ['.env files (secrets)', '.env.production'],
+    ['pip.conf (index credentials)', 'pip.conf'],
+    ['bytecode caches', 'app/__pycache__/views.cpython-312.pyc'],
   ];
-  return required.filter(([, patterns]) => !patterns.some(pattern => lines.has(pattern))).map(([what]) => `.dockerignore does not exclude ${what}`);
+  const kept = new Set(inBuildContext(text, mustStayOut.map(([, path]) => path)));
+  return [...new Set(mustStayOut.filter(([, path]) => kept.has(path)).map(([what]) => `.dockerignore does not exclude ${what}`))];
 }
 
 /**

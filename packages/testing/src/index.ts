@@ -216,6 +216,7 @@ export * from './systemd.js';
 export * from './build.js';
 export * from './release.js';
 export * from './files.js';
+export * from './ruff.js';
 export { toolError } from './tools.js';
 
 /**

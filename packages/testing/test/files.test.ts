@@ -3,7 +3,7 @@ import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkRepositories, runPyrepo } from '../src/index.js';
+import { checkDockerfile, checkDockerignore, checkRepositories, runPyrepo } from '../src/index.js';
 
 const edit = (dir: string, path: string, change: (text: string) => string) => writeFileSync(join(dir, path), change(readFileSync(join(dir, path), 'utf8')));
 
@@ -83,6 +83,22 @@ test('a file is checked on its own even when another file has the same contents:
   } finally {
     runs.forEach(run => run.cleanup());
   }
+});
+
+test('checkDockerfile flags pip.conf copied into any stage, and RUN --mount without the BuildKit syntax directive; checkDockerignore, by Docker\'s matching rules, flags each usual venv folder, pip.conf and .env.* left in the build context', () => {
+  const base = 'FROM python:3.12-slim-trixie AS build\nRUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf pip install -r requirements.txt\nFROM python:3.12-slim-trixie\nUSER 1000\nCMD ["python"]\n';
+  assert.equal(checkDockerfile(`# syntax=docker/dockerfile:1\n${base}`), []);
+  assert.match(checkDockerfile(base).join('\n'), /line 2: RUN --mount needs the BuildKit frontend/);
+  assert.match(checkDockerfile(`# Generated\n# syntax=docker/dockerfile:1\n${base}`).join('\n'), /RUN --mount needs the BuildKit frontend/, 'a directive after a comment is only a comment');
+  assert.match(checkDockerfile(`# syntax=docker/dockerfile:1\n${base.replace('AS build\n', 'AS build\nCOPY pip.conf /etc/pip.conf\n')}`).join('\n'), /line 3: COPY of pip\.conf puts its index credentials in a layer/);
+  const complete = '.git\n/.venv\n/venv\n/env\n.env\n.env.*\n**/pip.conf\n**/__pycache__\n';
+  assert.equal(checkDockerignore(complete, '.venv'), []);
+  assert.equal(checkDockerignore(complete.replace('/venv\n', ''), '.venv'), ['.dockerignore does not exclude the virtual environment folder venv']);
+  assert.equal(checkDockerignore(complete.replace('/env\n', ''), '.venv'), ['.dockerignore does not exclude the virtual environment folder env']);
+  assert.equal(checkDockerignore(complete, 'environments/py312'), ['.dockerignore does not exclude the virtual environment folder environments/py312']);
+  assert.equal(checkDockerignore(complete.replace('**/pip.conf\n', ''), '.venv'), ['.dockerignore does not exclude pip.conf (index credentials)']);
+  assert.equal(checkDockerignore(`${complete}!pip.conf\n`, '.venv'), ['.dockerignore does not exclude pip.conf (index credentials)'], 'a later ! line lets it back in');
+  assert.equal(checkDockerignore(complete.replace('.env.*\n', ''), '.venv'), ['.dockerignore does not exclude .env files (secrets)']);
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDockerfile, checkShellScript, checkSnapshot, checkUwsgiIni, copyOf, python, renderTree, runPyrepo, runTool, tagRelease, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
+import { checkDockerfile, checkRuff, checkShellScript, checkSnapshot, checkUwsgiIni, copyOf, measureCoverage, python, renderTree, ruffSettings, runPyrepo, runTool, tagRelease, tempDir, type RunPyrepoResult } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
 const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' };
@@ -91,6 +91,20 @@ test('the application builds as a wheel (the builder\'s pip wheel .), with manag
     rmSync(work, { recursive: true, force: true });
     source.cleanup();
   }
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('polls/views.py'), `polls/views.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and polls/views.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('polls/views.py'), `polls/views.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();

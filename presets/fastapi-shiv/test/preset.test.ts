@@ -24,6 +24,9 @@ import {
   tempDir,
   withEnv,
   type RunPyrepoResult,
+  checkRuff,
+  measureCoverage,
+  ruffSettings,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
@@ -110,6 +113,20 @@ test('without a git identity (none configured, none guessed) the first commit is
   } finally {
     bare.cleanup();
   }
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('src/inventory/main.py'), `src/inventory/main.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and src/inventory/main.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('src/inventory/main.py'), `src/inventory/main.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();

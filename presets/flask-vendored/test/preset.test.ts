@@ -26,6 +26,9 @@ import {
   tagRelease,
   tempDir,
   type RunPyrepoResult,
+  checkRuff,
+  measureCoverage,
+  ruffSettings,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
@@ -181,6 +184,20 @@ test('the systemd unit: systemd-analyze verify accepts it; its exposure is "OK"'
   assert.match(text, /^User=app$/m);
   assert.match(text, /^ExecStart=\/usr\/bin\/uwsgi --ini \/srv\/shop\/current\/uwsgi\.ini$/m);
   assert.match(text, /^Restart=on-failure$/m);
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('app.py'), `app.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and app.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('app.py'), `app.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();

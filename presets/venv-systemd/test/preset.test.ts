@@ -19,6 +19,9 @@ import {
   systemdExposure,
   tempDir,
   type RunPyrepoResult,
+  checkRuff,
+  measureCoverage,
+  ruffSettings,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
@@ -105,8 +108,8 @@ test('the Dockerfile (read, not built: no Docker engine here) passes the Dockerf
   const dockerfile = run.read('docker/app/Dockerfile');
   assert.equal(checkDockerfile(dockerfile, { production: true }), []);
   assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build/);
-  assert.match(dockerfile, /COPY pip\.conf \/etc\/pip\.conf/);
-  assert.match(dockerfile, /RUN \/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
+  assert.not.match(dockerfile, /^(COPY|ADD)\b.*pip\.conf/m, 'pip.conf is in no layer');
+  assert.match(dockerfile, /RUN --mount=type=secret,id=pip\.conf,target=\/etc\/pip\.conf,required=true \\\n +\/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
   assert.match(dockerfile, /HOST=0\.0\.0\.0/);
   assert.match(dockerfile, /CMD \["python", "server\.py"\]/);
 });
@@ -126,6 +129,20 @@ test('pip.conf: no address unless given; given ones are what pip reads', async (
   } finally {
     configured.cleanup();
   }
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('server.py'), `server.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and server.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('server.py'), `server.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();

@@ -22,6 +22,9 @@ import {
   startUwsgi,
   stopQuickly,
   type RunPyrepoResult,
+  checkRuff,
+  measureCoverage,
+  ruffSettings,
 } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
@@ -140,7 +143,15 @@ test('the seed\'s Dockerfiles fail the checks the generated ones pass', () => {
   assert.match(development, /python:3\.11-bullseye is Debian bullseye, past its end of life/);
   assert.match(development, /CMD in shell form/);
   assert.match(seed('Dockerfile'), /DJANGO_SETTINGS_MODULE=repository_name\.settings\.prod/, 'hard-coded settings module');
-  assert.equal(checkDockerignore('', '.venv').length, 4, 'the seed has no .dockerignore');
+  assert.equal(checkDockerignore('', '.venv'), [
+    '.dockerignore does not exclude git history',
+    '.dockerignore does not exclude the virtual environment folder .venv',
+    '.dockerignore does not exclude the virtual environment folder venv',
+    '.dockerignore does not exclude the virtual environment folder env',
+    '.dockerignore does not exclude .env files (secrets)',
+    '.dockerignore does not exclude pip.conf (index credentials)',
+    '.dockerignore does not exclude bytecode caches',
+  ], 'the seed has no .dockerignore');
 });
 
 test('the seed\'s compose file publishes the port on every interface; the generated one on 127.0.0.1 only', () => {
@@ -161,6 +172,20 @@ test('the seed\'s uwsgi.ini fails the checks the generated one passes', () => {
   assert.match(problems, /no die-on-term/);
   assert.match(problems, /use enable-proxy-protocol/);
   assert.match(problems, /no en_US\.UTF-8 locale/);
+});
+
+test('ruff check and ruff format --check pass on every Python file, with the ruff configuration the repository writes', () => {
+  assert.ok(ruffSettings(run.dir), 'pyproject.toml configures ruff');
+  const { files, problems } = checkRuff(run.dir);
+  assert.ok(files.includes('blog/views.py'), `blog/views.py among the files ruff checked: ${files.join(' ')}`);
+  assert.equal(problems, []);
+});
+
+test('coverage, with the configuration the repository writes, measures the application: the generated tests run under Debian\'s coverage and blog/views.py has data', () => {
+  const { measured, warnings } = measureCoverage(run.dir);
+  assert.equal(warnings, []);
+  assert.ok(measured.includes('blog/views.py'), `blog/views.py among the measured files: ${measured.join(' ')}`);
+  assert.ok(measured.every(file => !file.startsWith('tests/')), `only the application is measured: ${measured.join(' ')}`);
 });
 
 test.run();

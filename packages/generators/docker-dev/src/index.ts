@@ -9,16 +9,17 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     const composeFile = fileNameFor('compose', path => this.fs.exists(this.destinationPath(path)));
+    const pipConf = this.fs.exists(this.destinationPath('pip.conf'));
     this.renderFiles(files(composeFile), {
       image: pythonImage(this.project),
       execForm,
       env: runtime.env(this.project, 'dev'),
       command: ['sh', '-c', [...runtime.prestart(this.project), `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
       copies: requirementsCopies(this.requirementsSpec()),
-      pipConf: this.fs.exists(this.destinationPath('pip.conf')),
+      pipConf,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
-    this.addReadmeSection({ id: 'docker-dev', title: 'Run in Docker', body: this.renderFragment('readme.md.ejs') });
+    this.addReadmeSection({ id: 'docker-dev', title: 'Run in Docker', body: this.renderFragment('readme.md.ejs', { pipConf, composeFile }) });
   }
 }
 

@@ -11,6 +11,8 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     const state = stateLayout(this.project, runtime);
     const stateFolder = runtime.state?.(this.project) ? state.folder : undefined;
     const serverCommand = imageServerCommand(this.project, runtime, this.props.serverCommand);
+    // An internal index or proxy (pip.conf) applies to the build as it does to developers.
+    const pipConf = this.fs.exists(this.destinationPath('pip.conf'));
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
@@ -20,15 +22,14 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       build: runtime.build(this.project),
       copies: requirementsCopies(this.requirementsSpec()),
       shipped: this.shippedFile(),
-      // An internal index or proxy (pip.conf) applies to the build as it does to developers.
-      pipConf: this.fs.exists(this.destinationPath('pip.conf')),
+      pipConf,
       serverCommand,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv(this.project), stateFolder }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv(this.project), stateFolder, pipConf }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');

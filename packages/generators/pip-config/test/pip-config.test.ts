@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
-import { buildWheel, onFreePort, python, runPyrepo, runTool, startService, tempDir, withEnv } from '@pyrepo/testing';
+import { buildWheel, checkCompose, checkDockerfile, checkDockerignore, inBuildContext, onFreePort, python, runPyrepo, runTool, startService, tempDir, withEnv } from '@pyrepo/testing';
 
 const settings = (dir: string) =>
   runTool(python, ['-m', 'pip', 'config', 'list'], { env: { PATH: process.env.PATH, PIP_CONFIG_FILE: join(dir, 'pip.conf') } })
@@ -34,7 +34,7 @@ test('addresses that would not stay one INI value are refused', async () => {
   }
 });
 
-test('the venv install step installs from the index pip.conf names (a local index over HTTP); the production Dockerfile (read, not built) copies pip.conf before its pip install', async () => {
+test('the venv install step installs from the index pip.conf names (a local index over HTTP)', async () => {
   const index = tempDir('pyrepo-index-');
   // A PEP 503 simple index is a folder per project with links to its files: http.server's listings are that.
   buildWheel(join(index, 'simple', 'alpha'), 'alpha', '2.0', 'VALUE = "from the configured index"\n');
@@ -53,9 +53,25 @@ test('the venv install step installs from the index pip.conf names (a local inde
     await server.stop();
     rmSync(index, { recursive: true, force: true });
   }
-  const images = await runPyrepo({ generators: ['pip-config', 'docker-prod'], values: { name: 'x', framework: 'tornado' } });
+});
+
+test('pip.conf (an index token) reaches the image builds as a BuildKit secret and never a layer: no COPY of it in any stage, the secret mounted on the pip install step, the syntax directive; the build context (Docker\'s .dockerignore rules) leaves it and every usual venv folder out of COPY . .', async () => {
+  const images = await runPyrepo({ generators: ['pip-config', 'docker-prod', 'docker-dev'], values: { name: 'x', framework: 'tornado', indexUrl: 'https://token:secret@pypi.example.com/simple' } });
   try {
-    assert.match(images.read('docker/app/Dockerfile'), /COPY pip\.conf \/etc\/pip\.conf\n(.*\n)*RUN \/opt\/venv\/bin\/pip install/);
+    for (const [path, install] of [['docker/app/Dockerfile', '/opt/venv/bin/pip install'], ['docker/app/dev.Dockerfile', 'pip install']] as const) {
+      const dockerfile = images.read(path);
+      assert.ok(dockerfile.startsWith('# syntax=docker/dockerfile:1\n'), `${path}: the BuildKit frontend, for RUN --mount`);
+      assert.not.match(dockerfile, /^(COPY|ADD)\b.*pip\.conf/m, `${path}: pip.conf is copied into no stage`);
+      assert.ok(dockerfile.includes(`RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf,required=true \\\n    ${install} `), `${path}: the install step mounts the secret`);
+      assert.equal(checkDockerfile(dockerfile, { production: path === 'docker/app/Dockerfile' }), [], path);
+    }
+    assert.match(images.read('README.md'), /docker build --secret id=pip\.conf,src=pip\.conf -f docker\/app\/Dockerfile -t x \./);
+    assert.match(images.read('README.md'), /docker build --secret id=pip\.conf,src=pip\.conf -f docker\/app\/dev\.Dockerfile -t x-dev \./);
+    const dockerignore = images.read('.dockerignore');
+    assert.equal(checkDockerignore(dockerignore, '.venv'), []);
+    const candidates = ['pip.conf', '.venv/bin/python', 'venv/bin/python', 'env/bin/python', 'ENV/bin/python', '.env', '.env.production', 'app.py', 'requirements/prod.txt'];
+    assert.equal(inBuildContext(dockerignore, candidates), ['app.py', 'requirements/prod.txt']);
+    assert.equal(checkCompose(images.dir), [], 'the compose file still passes docker-compose config');
   } finally {
     images.cleanup();
   }

@@ -11,4 +11,8 @@ export interface Options {
   harakiri: number;
   /** Folder uWSGI changes to (where the code is), unless UWSGI_CHDIR is set. Default: "/app". */
   chdir: string;
+  /** Accept the PROXY protocol header (enable-proxy-protocol) and take the client address from it. Only behind a trusted proxy or load balancer that sends it and that is the only way to reach uWSGI's socket: otherwise any client sets the address uWSGI logs and the app sees. Default: false. */
+  proxyProtocol: boolean;
+  /** Log the X-Forwarded-For header as the client address (log-x-forwarded-for). Only behind a trusted proxy that sets the header and that is the only way to reach uWSGI's socket: otherwise any client writes the address the logs show. Default: false. */
+  logXForwardedFor: boolean;
 }

@@ -1,10 +1,11 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly } from '@pyrepo/testing';
+import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly, type RunningService } from '@pyrepo/testing';
 
 const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: '127.0.0.1' };
 
@@ -102,6 +103,70 @@ test('no pid file where another local user could create or link it first; checkU
     }
   } finally {
     rmSync(shared, { recursive: true, force: true });
+    run.cleanup();
+  }
+});
+
+/** Send raw bytes to the server (an HTTP request, with whatever precedes it) and read the answer. */
+function sendRaw(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    socket.setEncoding('utf8');
+    socket.on('data', chunk => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+/** The uWSGI request log line for a path, once it is written. */
+async function logLine(server: RunningService, path: string): Promise<string> {
+  for (const started = Date.now(); Date.now() - started < 10_000; await new Promise(resolve => setTimeout(resolve, 50))) {
+    const line = server.output().split('\n').find(candidate => candidate.includes(` ${path} => `));
+    if (line) return line;
+  }
+  throw new Error(`no request log line for ${path}:\n${server.output()}`);
+}
+
+const proxyHeader = 'PROXY TCP4 203.0.113.7 127.0.0.1 40000 8000\r\n';
+const request = (path: string, headers = '') => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n${headers}Connection: close\r\n\r\n`;
+
+test('by default neither a PROXY protocol header nor X-Forwarded-For sets the client address uWSGI logs (real uWSGI)', async () => {
+  const run = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'uwsgi'], values: { name: 'blog', framework: 'django', skipGit: true } });
+  try {
+    assert.not.match(run.read('uwsgi.ini'), /^\s*(enable-proxy-protocol|log-x-forwarded-for)\b/m);
+    const server = await startUwsgi(run.dir, prodEnv);
+    try {
+      await sendRaw(server.url, `${proxyHeader}${request('/via-proxy-header')}`);
+      await sendRaw(server.url, request('/via-forwarded-for', 'X-Forwarded-For: 198.51.100.9\r\n'));
+      assert.match(await logLine(server, '/via-forwarded-for'), /\] 127\.0\.0\.1 \(\)/, 'the socket\'s peer is logged');
+      assert.not.match(server.output(), /203\.0\.113\.7|198\.51\.100\.9/, 'no address a client sent is logged');
+    } finally {
+      await stopQuickly(server);
+    }
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('--proxy-protocol and --log-x-forwarded-for: the address of the PROXY header and of X-Forwarded-For is logged (real uWSGI)', async () => {
+  const run = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'uwsgi'], values: { name: 'blog', framework: 'django', skipGit: true, proxyProtocol: true, logXForwardedFor: true } });
+  try {
+    const ini = run.read('uwsgi.ini');
+    assert.match(ini, /^enable-proxy-protocol = true$/m);
+    assert.match(ini, /^log-x-forwarded-for = true$/m);
+    assert.equal(checkUwsgiIni(ini), []);
+    const server = await startUwsgi(run.dir, prodEnv);
+    try {
+      await sendRaw(server.url, `${proxyHeader}${request('/via-proxy-header')}`);
+      await sendRaw(server.url, request('/via-forwarded-for', 'X-Forwarded-For: 198.51.100.9\r\n'));
+      assert.match(await logLine(server, '/via-proxy-header'), /\] 203\.0\.113\.7 \(\)/);
+      assert.match(await logLine(server, '/via-forwarded-for'), /\] 198\.51\.100\.9 \(\)/);
+    } finally {
+      await stopQuickly(server);
+    }
+  } finally {
     run.cleanup();
   }
 });
