@@ -42,7 +42,7 @@ export const projectFlags = flagsOf(contextSchema, projectFactsGroup);
 export const runFlagDefinitions: Record<string, Options> = {
   yes: { alias: 'y', type: 'boolean', describe: 'Accept defaults and never prompt; files you changed are skipped (exit code 3) unless --force.', group: 'Run:' },
   answers: { type: 'string', describe: 'JSON file of answers: project facts and generator options (nested under a generator name to target one).', group: 'Run:' },
-  'dry-run': { type: 'boolean', describe: 'Print the plan and what would change (diffs of changed files); write nothing.', group: 'Run:' },
+  'dry-run': { type: 'boolean', describe: 'Print the plan, what would change (statuses, diffs of changed files) and the later steps (venv, pip, git) with their commands, as the run would; write nothing; exit with the run\'s code.', group: 'Run:' },
   force: { type: 'boolean', describe: 'Overwrite files you changed since pyrepo wrote them.', group: 'Run:' },
   'skip-install': { type: 'boolean', describe: 'Do not create virtual environments or install packages.', group: 'Run:' },
   trust: { type: 'boolean', describe: 'Load presets and generators that did not ship with pyrepo (npm packages, paths), this run only; without it they are asked about once, or refused.', group: 'Run:' },

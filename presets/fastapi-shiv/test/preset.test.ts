@@ -107,7 +107,7 @@ test('the build script, the unit that runs the .pyz, the Jenkinsfile', () => {
 test('without a git identity (none configured, none guessed) the first commit is reported with the command to run, and the run succeeds', async () => {
   const bare = await withEnv(gitEnvironment(home), () => runPyrepo({ generators: ['repo'], values: { name: 'x', initialCommit: true } }));
   try {
-    assert.match(bare.log, /repo: could not make the first commit[\s\S]*Run it yourself later, in .*: git commit --quiet --message Initial commit \(pyrepo\)/);
+    assert.match(bare.log, /repo: could not make the first commit[\s\S]*Run it yourself later: cd \S+ && git commit --quiet --message 'Initial commit \(pyrepo\)'/);
     assert.ok(existsSync(join(bare.dir, '.git', 'HEAD')), 'git init ran');
     assert.is(spawnSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: bare.dir }).status, 128, 'no commit');
   } finally {
