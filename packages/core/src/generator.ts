@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ejs from 'ejs';
@@ -7,6 +6,7 @@ import type { ProjectContext } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
 import { markMerged } from './merge-status.js';
+import { runStepWithProgress } from './progress.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import { isRequirementsFile, type LayoutSpec, type RequirementRole } from './requirements.js';
@@ -316,16 +316,13 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   }
 
   /**
-   * Run a command of an install step (creating a venv, pip install, git init) in the repository;
-   * a relative command path is relative to it. A failure does not fail the run, whose files are
-   * written: it is reported with the command to run later. `input` is given on its standard input.
+   * Run a command of an install step (creating a venv, pip install, git init) in the repository,
+   * with a progress display (core/progress.ts); a relative command path is relative to it. A
+   * failure does not fail the run, whose files are written: it is reported with the command's
+   * output and the command to run later. `input` is given on its standard input.
    */
-  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}, input?: string): boolean {
-    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (result.status === 0) return true;
-    const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n    ');
-    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later, in ${this.destinationRoot()}: ${[command, ...args].join(' ')}`);
-    return false;
+  protected async runStep(what: string, command: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<boolean> {
+    return runStepWithProgress({ name: this.generatorName, what, command, args, cwd: this.destinationRoot(), env, input });
   }
 
   /** Add a README section to the repository's README unless it is there already; a reStructuredText README gets none, and the output says so. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { format, styleText } from 'node:util';
 import { diffLines } from 'diff';
 import { readRegularFile } from './regular-file.js';
 
@@ -42,17 +41,4 @@ export function markUnchangedSinceWritten(file: { path: string; conflicter?: str
 
 export function contentHash(contents: Buffer): string {
   return createHash('sha256').update(contents).digest('hex');
-}
-
-type StatusLogger = { write(...args: unknown[]): StatusLogger } & Partial<Record<'merge' | 'update', (...args: unknown[]) => StatusLogger>>;
-
-/** Give Yeoman's logger the "merge" and "update" status lines, shaped like its create/identical lines. */
-export function addPyrepoStatuses(log: StatusLogger): void {
-  for (const [status, color] of [['merge', 'magenta'], ['update', 'blue']] as const) {
-    if (typeof log[status] === 'function') continue;
-    log[status] = function (this: StatusLogger, ...args: unknown[]) {
-      this.write(styleText(color, status.padStart('identical'.length))).write(' ');
-      return this.write(`${format(...args)}\n`);
-    };
-  }
 }

@@ -7,7 +7,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { commitAtomically } from './commit.js';
 import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
-import { addPyrepoStatuses, contentHash, markUnchangedSinceWritten } from './merge-status.js';
+import { contentHash, markUnchangedSinceWritten } from './merge-status.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
@@ -19,6 +19,7 @@ import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
+import { applyOutputRules } from './terminal.js';
 import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
@@ -46,7 +47,7 @@ const hostOptions = new Set([
   'env', 'resolved', 'namespace', '_meta', 'help', 'h', 'skipCache', 'skipInstall', 'forceInstall', 'askAnswered', 'sharedData',
   'forwardErrorToEnvironment', 'destinationRoot', 'skipLocalCache', 'localConfigOnly', 'skipCheckEnv', 'ignoreVersionCheck',
   'description', 'force', 'dryRun', 'yes', 'debug', 'preset', 'insight', 'color', 'localOnly', 'generators', 'version',
-  'environmentVersion', 'pyrepoDraft', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
+  'environmentVersion', 'pyrepoDraft', 'verbose', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
 ]);
 
 /** The pyrepo values among the options yo passes (it adds a kebab-case copy of each flag: skip those). */
@@ -81,7 +82,9 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
     super(args, withStoredConfigChecked(options), { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
-    addPyrepoStatuses(this.env.adapter.log as never);
+    // Where Yeoman's log lines go: the adapter's stderr (the CLI's output, yo's terminal).
+    const logStream = (this.env.adapter as { actualAdapter?: { stderr?: NodeJS.WritableStream } }).actualAdapter?.stderr ?? process.stderr;
+    applyOutputRules(this.env.adapter.log as never, logStream);
     // Every repository file the run reads or writes is loaded through the reader: regular files inside
     // the repository only, bounded, and remembered so the commit replaces none a user changed meanwhile.
     const reader = new RepositoryReader(this.destinationRoot());

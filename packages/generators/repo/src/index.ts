@@ -55,19 +55,18 @@ export default class RepoGenerator extends PyrepoGenerator<Options> {
     });
   }
 
-  end(): void {
+  async end(): Promise<void> {
     if (this.props.skipGit || this.dryRun) return;
     // Inside an existing work tree (a monorepo, say), a nested repository is not wanted.
     if (this.#insideWorkTree()) return;
-    if (!this.runStep('initialize a git repository', 'git', ['init', '--quiet'])) return;
-    this.log.ok('repo: initialized a git repository');
+    if (!(await this.runStep('initialize a git repository', 'git', ['init', '--quiet']))) return;
     if (!this.props.initialCommit) return;
     // Only what this run generated: files that were in the folder before (keys, credentials) are not pyrepo's to commit.
     const files = this.#notIgnored(this.filesOfThisRun());
     // Names go NUL-separated on standard input and are read literally: no name is an option, a glob or pathspec magic.
     if (
-      this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--pathspec-from-file=-', '--pathspec-file-nul'], {}, files.join('\0')) &&
-      this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)'])
+      (await this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--pathspec-from-file=-', '--pathspec-file-nul'], {}, files.join('\0'))) &&
+      (await this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)']))
     ) {
       this.log.ok(`repo: made the first commit (${files.length} generated files)`);
     }
