@@ -123,23 +123,22 @@ export async function runStepWithProgress(step: StepCommand): Promise<boolean> {
     detached: true,
   });
   active = { step, child, stopDisplay };
-  // A signal reaches the child's group too; when nobody else handles it (yo), pyrepo then ends as
-  // the signal would have ended it. An end of pyrepo by process.exit takes the child with it.
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+  // A run of pyrepo's CLI handles signals itself (runDraft's holdRun stops the step and reports).
+  // Where nobody does (yo), the step is stopped and the signal raised again, to end the process
+  // as it would have; an end by process.exit takes the child with it either way.
+  const signals = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const).filter(signal => process.listenerCount(signal) === 0);
   const onSignal = (signal: NodeJS.Signals) => {
     interruptActiveStep(signal);
-    if (process.listenerCount(signal) === 1) {
-      detach();
-      process.kill(process.pid, signal);
-    }
+    detach();
+    process.kill(process.pid, signal);
   };
   const onExit = () => killGroup(child, 'SIGTERM');
-  for (const signal of signals) process.prependListener(signal, onSignal);
-  process.on('exit', onExit);
   const detach = () => {
     for (const signal of signals) process.off(signal, onSignal);
     process.off('exit', onExit);
   };
+  for (const signal of signals) process.on(signal, onSignal);
+  process.on('exit', onExit);
   child.stdout!.setEncoding('utf8').on('data', (text: string) => take('stdout', text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => take('stderr', text));
   child.stdin?.on('error', () => undefined).end(step.input);
