@@ -129,13 +129,16 @@ test('in a terminal: the prompts, then each install step with a spinner and its 
     session.keys('Enter');
     // The venv's folder appears when `python -m venv` has started: the step is under way.
     await whenExists(dir, join(dir, 'web', '.venv', 'pyvenv.cfg'));
-    const spinning = await session.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] venv: create the virtual environment \.venv with Python 3\.11\.\d+ \(python3\.11\)( \d+s)?\s*$/m);
-    assert.match(spinning, /create manage\.py/);
+    const spinner = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] venv: create the virtual environment \.venv with Python 3\.11\.\d+ \(python3\.11\)( \d+s)?\s*$/m;
+    // (Ctrl-C comes whether or not the spinner shows: the summary is checked first.)
+    const spinning = await session.waitFor(spinner, 10_000).catch((error: Error) => error.message);
     session.keys('C-c');
     const ended = await session.waitFor(/exit code \d+/);
     assert.match(ended, /exit code 130/, ended);
-    assert.match(ended, /pyrepo: interrupted \(SIGINT\); the files were written, the install steps did not finish: venv: create the virtual environment \.venv .* was under way \(run it yourself later, in .*\/web: .*python3\.11 -m venv \.venv\)\./, ended);
     assert.not.match(ended, /KeyboardInterrupt|Traceback|could not create/, ended);
+    assert.match(ended, /pyrepo: interrupted \(SIGINT\); the files were written, the install steps did not finish: venv: create the virtual environment \.venv .* was under way \(run it yourself later, in .*\/web: .*python3\.11 -m venv \.venv\)\./, ended);
+    assert.match(spinning, spinner, spinning);
+    assert.match(spinning, /create manage\.py/);
     // The child went with pyrepo: no `python -m venv` of this folder is left running.
     const left = spawnSync('pgrep', ['-f', `venv ${join(dir, 'web')}|-m venv \\.venv`], { encoding: 'utf8' });
     assert.is(left.stdout.trim(), '', 'the venv process was stopped');
