@@ -136,7 +136,7 @@ test('in a terminal: the prompts, then each install step with a spinner and its 
     const ended = await session.waitFor(/exit code \d+/);
     assert.match(ended, /exit code 130/, ended);
     assert.not.match(ended, /KeyboardInterrupt|Traceback|could not create/, ended);
-    assert.match(ended, /pyrepo: interrupted \(SIGINT\); the files were written, the install steps did not finish: venv: create the virtual environment \.venv .* was under way \(run it yourself later, in .*\/web: .*python3\.11 -m venv \.venv\)\./, ended);
+    assert.match(ended, /pyrepo: interrupted \(SIGINT\); the files were written, the install steps did not finish: venv: create the virtual environment \.venv .* was under way \(run it yourself later, in .*\/web: .*python3\.11 -I -m venv \.venv\)\./, ended);
     assert.match(spinning, spinner, spinning);
     assert.match(spinning, /create manage\.py/);
     // The child went with pyrepo: no `python -m venv` of this folder is left running.

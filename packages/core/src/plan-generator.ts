@@ -19,6 +19,7 @@ import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
+import { setProgressOutput } from './progress.js';
 import { applyOutputRules } from './terminal.js';
 import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
@@ -40,6 +41,8 @@ export type PlanGeneratorOptions = BaseOptions & {
   dryRun?: boolean;
   /** Load presets and generators that did not ship with pyrepo, this run only (`yo pyrepo:<name> --trust`). */
   trust?: boolean;
+  /** Show the install steps' command output as it comes (`yo pyrepo:<name> --verbose`). */
+  verbose?: boolean;
 };
 
 /** Options Yeoman, yo or the environment pass that are not pyrepo options. */
@@ -99,7 +102,11 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
         }
       },
     });
-    if (!this.#draft) this.#declareOptions();
+    if (!this.#draft) {
+      this.#declareOptions();
+      // Under yo, install steps report on yo's terminal; the CLI sets this in runDraft.
+      setProgressOutput({ stream: logStream, verbose: Boolean(options.verbose) });
+    }
   }
 
   /** Declare the flags `yo pyrepo:<name> --help` shows: the project facts and the generators' options. */
@@ -108,6 +115,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     this.option('yes', { type: Boolean, description: 'Accept defaults and never prompt' });
     this.option('preset', { type: String, description: 'The preset to run (yo pyrepo)' });
     this.option('trust', { type: Boolean, description: 'Load presets and generators that did not ship with pyrepo (this run only)' });
+    this.option('verbose', { type: Boolean, description: "Show the install steps' command output as it comes" });
     const schemas: GeneratorSchema[] = [contextSchema];
     try {
       if (statics.registryOptions && (statics.target.preset || statics.target.generators)) {

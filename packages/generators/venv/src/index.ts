@@ -39,14 +39,16 @@ export default class VenvGenerator extends PyrepoGenerator<Options> {
         return;
       }
       if (fallbackReason) this.log.info(`venv: Python ${this.project.python} was asked for, but ${fallbackReason}; using ${interpreter.command} (Python ${interpreter.version}, ${interpreter.path}) instead.`);
-      const args = ['-m', 'venv', ...(this.props.systemSitePackages ? ['--system-site-packages'] : []), venv];
+      // -I (isolated): `-m` would put the repository's folder first on sys.path, and a venv.py of it would run.
+      const args = ['-I', '-m', 'venv', ...(this.props.systemSitePackages ? ['--system-site-packages'] : []), venv];
       if (!(await this.runStep(`create the virtual environment ${venv} with Python ${interpreter.version} (${interpreter.command})`, interpreter.path, args))) return;
     }
     const requirements = this.requirementsFile('dev');
     // The project's own pip configuration (an internal index, a proxy) when it has one.
     const pipConf = this.destinationPath('pip.conf');
     const env: Record<string, string> = existsSync(pipConf) ? { PIP_CONFIG_FILE: pipConf } : {};
-    const installed = await this.runStep(`install ${requirements}`, `${venv}/bin/python`, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], env);
+    // -I here too: no pip.py or pip/ of the repository is imported (PIP_* variables still apply).
+    const installed = await this.runStep(`install ${requirements}`, `${venv}/bin/python`, ['-I', '-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], env);
     if (installed) this.log.ok(`venv: ${venv} holds ${requirements}; activate it with . ${venv}/bin/activate`);
   }
 }

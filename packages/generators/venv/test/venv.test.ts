@@ -25,12 +25,15 @@ test('the install step creates the venv and installs the development requirement
   const system = runTool('/usr/bin/python3', ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])']).trim();
   try {
     const env = { ...offlinePip(wheels), PATH: join(machine, 'bin'), PYENV_ROOT: join(machine, 'pyenv'), UV_PYTHON_INSTALL_DIR: join(machine, 'uv') };
-    const run = await withEnv(env, () => runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single', python: '3.14' }, files: { 'requirements.txt': 'alpha==2.0\n' }, skipInstall: false }));
+    // Modules of the repository named like the ones run with -m: they must not run.
+    const planted = "import pathlib; pathlib.Path(__file__).with_suffix('.ran').write_text('ran')\n";
+    const run = await withEnv(env, () => runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single', python: '3.14' }, files: { 'requirements.txt': 'alpha==2.0\n', 'venv.py': planted, 'pip/__init__.py': planted, 'pip/__main__.py': planted }, skipInstall: false }));
     try {
       assert.match(run.log, new RegExp(`venv: Python 3\\.14 was asked for, but no python3\\.14 was found on PATH \\(shim folders skipped\\), in pyenv \\(${machine}/pyenv/versions\\) or in uv \\(${machine}/uv\\); using python3 \\(Python ${system.replaceAll('.', '\\.')}, ${machine}/bin/python3\\) instead\\.`));
       assert.match(run.log, new RegExp(`^\\d\\d:\\d\\d:\\d\\d ✔ venv: create the virtual environment \\.venv with Python ${system.replaceAll('.', '\\.')} \\(python3\\) \\(\\d`, 'm'));
       assert.match(run.log, /^\d\d:\d\d:\d\d ✔ venv: install requirements-dev\.txt \(\d/m);
       assert.not.match(run.log, /Successfully installed|Processing /, 'a command that succeeds keeps its output to itself');
+      assert.not.ok(existsSync(join(run.dir, 'venv.ran')) || existsSync(join(run.dir, 'pip', '__init__.ran')) || existsSync(join(run.dir, 'pip', '__main__.ran')), "the repository's venv.py and pip/ never ran");
       const readme = run.read('README.md');
       assert.match(readme, /^python3 -m venv \.venv$/m);
       assert.not.match(readme, /python3\.14 -m venv/);
@@ -56,7 +59,7 @@ test('an install that fails (no index reachable) is reported with the command to
     const run = await runPyrepo({ generators: ['venv'], values: { name: 'shop', layout: 'single' }, files: { 'requirements.txt': 'Django==6.1.3\n' }, skipInstall: false });
     try {
       assert.match(run.log, /✖ venv: could not install requirements-dev\.txt \(exit code 1, after [\d.]+s\):\n    .*\n[\s\S]*ERROR: [^\n]*Django==6\.1\.3/, 'the command\'s own output, with pip\'s reason');
-      assert.match(run.log, /Run it yourself later, in \/.*: \.venv\/bin\/python -m pip install --disable-pip-version-check -r requirements-dev\.txt/);
+      assert.match(run.log, /Run it yourself later, in \/.*: \.venv\/bin\/python -I -m pip install --disable-pip-version-check -r requirements-dev\.txt/);
       assert.match(run.read('.gitignore'), /\/\.venv\//);
       assert.ok(existsSync(join(run.dir, '.venv', 'pyvenv.cfg')));
     } finally {
