@@ -119,7 +119,7 @@ export async function main(args: string[], io: Io): Promise<number> {
       if (facts.length > 0) io.out(`${facts.join('\n').replace(/^  facts used:/, 'Facts used:')}\n`);
     }
     const { runDraft } = await import('@pyrepo/core/run');
-    const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall) });
+    const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall), verbose: Boolean(argv.verbose) });
     io.generated?.(draft.steps.map(step => step.entry.source.type));
     if (report.skippedConflicts.length > 0) {
       // A dry run says what the run would do, with the run's exit code.

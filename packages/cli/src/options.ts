@@ -45,11 +45,12 @@ export const runFlagDefinitions: Record<string, Options> = {
   'dry-run': { type: 'boolean', describe: 'Print the plan, what would change (statuses, diffs of changed files) and the later steps (venv, pip, git) with their commands, as the run would; write nothing; exit with the run\'s code.', group: 'Run:' },
   force: { type: 'boolean', describe: 'Overwrite files you changed since pyrepo wrote them.', group: 'Run:' },
   'skip-install': { type: 'boolean', describe: 'Do not create virtual environments or install packages.', group: 'Run:' },
+  verbose: { type: 'boolean', describe: 'Show the output of the install steps\' commands (venv, pip, git) as it comes; otherwise it is shown only when one fails.', group: 'Run:' },
   trust: { type: 'boolean', describe: 'Load presets and generators that did not ship with pyrepo (npm packages, paths), this run only; without it they are asked about once, or refused.', group: 'Run:' },
 };
 
 /** Keys of parsed arguments that are not option values. */
-const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'trust', 'inExistingGit', 'debug', 'help', 'version']);
+const notValues = new Set(['_', '$0', 'y', 'h', 'preset', 'dir', 'generators', 'yes', 'answers', 'dryRun', 'force', 'skipInstall', 'verbose', 'trust', 'inExistingGit', 'debug', 'help', 'version']);
 
 /** Option names to camelCase; an object's key is a generator name (docker-prod), kept as it is. */
 function camelKeys(values: JsonObject): JsonObject {

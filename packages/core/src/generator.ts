@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ejs from 'ejs';
@@ -7,13 +6,14 @@ import type { ProjectContext } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
 import { keptByUser, markMerged } from './merge-status.js';
+import { runStepWithProgress } from './progress.js';
 import type { JsonObject } from './json.js';
 import type { ReadmeSection } from './readme.js';
 import { isRequirementsFile, type LayoutSpec, type RequirementRole } from './requirements.js';
 import { describePlace, isDeclaredSpec } from './requirements-of.js';
 import { setMissingDestination } from './repository-files.js';
 import { SharedFiles } from './shared-files.js';
-import { shellCommand, shellCommandIn } from './shell-command.js';
+import { shellCommand } from './shell-command.js';
 import { compareCodeUnits } from './text.js';
 import { pin, pinnedVersions } from './versions.js';
 
@@ -320,21 +320,17 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   }
 
   /**
-   * Run a command of an install step (creating a venv, pip install, git init) in the repository;
-   * a relative command path is relative to it. A failure does not fail the run, whose files are
-   * written: it is reported, with the command's last lines of output (git's identity hint whole)
-   * and the command to run later. A dry run runs nothing: it names the step and its command.
+   * Run a command of an install step (creating a venv, pip install, git init) in the repository,
+   * with a progress display (core/progress.ts); a relative command path is relative to it. A
+   * failure does not fail the run, whose files are written: it is reported with the command's
+   * output and the command to run later. A dry run runs nothing: it names the step and its command.
    */
-  protected runStep(what: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+  protected async runStep(what: string, command: string, args: string[], env: Record<string, string> = {}): Promise<boolean> {
     if (this.dryRun) {
       this.log.info(`${this.generatorName}: would ${what}: ${shellCommand([command, ...args])}`);
       return true;
     }
-    const result = spawnSync(command, args, { cwd: this.destinationRoot(), env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (result.status === 0) return true;
-    const reason = result.error ? result.error.message : (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n    ');
-    this.log.error(`${this.generatorName}: could not ${what}:\n    ${reason}\n  Run it yourself later: ${shellCommandIn(this.destinationRoot(), [command, ...args])}`);
-    return false;
+    return runStepWithProgress({ name: this.generatorName, what, command, args, cwd: this.destinationRoot(), env });
   }
 
   /** Add a README section to the repository's README unless it is there already; a reStructuredText README gets none, and the output says so. */

@@ -1,4 +1,3 @@
-import { format, styleText } from 'node:util';
 import { createTwoFilesPatch, diffLines } from 'diff';
 import { contentHash } from './records.js';
 import { readRegularFile } from './regular-file.js';
@@ -42,19 +41,6 @@ export function markUnchangedSinceWritten(file: { path: string; conflicter?: str
 
 /** Set by the commit on a file the run leaves as the user has it (a conflict declined or skipped): the conflicter's statuses are gone once it is done. */
 export const keptByUser = Symbol('keptByUser');
-
-type StatusLogger = { write(...args: unknown[]): StatusLogger } & Partial<Record<'merge' | 'update', (...args: unknown[]) => StatusLogger>>;
-
-/** Give Yeoman's logger the "merge" and "update" status lines, shaped like its create/identical lines. */
-export function addPyrepoStatuses(log: StatusLogger): void {
-  for (const [status, color] of [['merge', 'magenta'], ['update', 'blue']] as const) {
-    if (typeof log[status] === 'function') continue;
-    log[status] = function (this: StatusLogger, ...args: unknown[]) {
-      this.write(styleText(color, status.padStart('identical'.length))).write(' ');
-      return this.write(`${format(...args)}\n`);
-    };
-  }
-}
 
 /** A unified diff of one file, for `pyrepo update --dry-run` (empty when nothing changes). */
 export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): string {

@@ -7,7 +7,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { captureFiles, commitAtomically } from './commit.js';
 import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
-import { addPyrepoStatuses, markUnchangedSinceWritten } from './merge-status.js';
+import { markUnchangedSinceWritten } from './merge-status.js';
 import { baseSnapshotFile, contentHash, fileRecordsObject, formatBaseSnapshot, readBaseSnapshot, readFileRecords, recordFormat, schemaVersion, sortedObject, sourceLabel } from './records.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
@@ -21,6 +21,9 @@ import { RepositoryReader, setMissingDestination } from './repository-files.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
+import { setProgressOutput } from './progress.js';
+import { applyOutputRules } from './terminal.js';
+import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
 /** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */
@@ -45,6 +48,8 @@ export type PlanGeneratorOptions = BaseOptions & {
    * path relative to the repository, and nothing is written (the run is a dry run for the generators).
    */
   pyrepoCapture?: Map<string, Buffer>;
+  /** Show the install steps' command output as it comes (`yo pyrepo:<name> --verbose`). */
+  verbose?: boolean;
 };
 
 /** Options Yeoman, yo or the environment pass that are not pyrepo options. */
@@ -52,7 +57,7 @@ const hostOptions = new Set([
   'env', 'resolved', 'namespace', '_meta', 'help', 'h', 'skipCache', 'skipInstall', 'forceInstall', 'askAnswered', 'sharedData',
   'forwardErrorToEnvironment', 'destinationRoot', 'skipLocalCache', 'localConfigOnly', 'skipCheckEnv', 'ignoreVersionCheck',
   'description', 'force', 'dryRun', 'yes', 'debug', 'preset', 'insight', 'color', 'localOnly', 'generators', 'version',
-  'environmentVersion', 'pyrepoDraft', 'pyrepoCapture', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
+  'environmentVersion', 'pyrepoDraft', 'pyrepoCapture', 'verbose', 'logCwd', 'skipYoResolve', 'bail', 'ignoreWhitespace', 'y', 'trust',
 ]);
 
 /** The pyrepo values among the options yo passes (it adds a kebab-case copy of each flag: skip those). */
@@ -87,7 +92,9 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     // customInstallTask: Python repositories have no package.json; Yeoman's npm install step does not apply.
     super(args, withStoredConfigChecked(options), { inheritTasks: true, customInstallTask: true });
     this.#draft = options.pyrepoDraft;
-    addPyrepoStatuses(this.env.adapter.log as never);
+    // Where Yeoman's log lines go: the adapter's stderr (the CLI's output, yo's terminal).
+    const logStream = (this.env.adapter as { actualAdapter?: { stderr?: NodeJS.WritableStream } }).actualAdapter?.stderr ?? process.stderr;
+    applyOutputRules(this.env.adapter.log as never, logStream);
     // Every repository file the run reads or writes is loaded through the reader: regular files inside
     // the repository only, bounded, and remembered so the commit replaces none a user changed meanwhile.
     const reader = new RepositoryReader(this.destinationRoot());
@@ -105,7 +112,11 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
         }
       },
     });
-    if (!this.#draft) this.#declareOptions();
+    if (!this.#draft) {
+      this.#declareOptions();
+      // Under yo, install steps report on yo's terminal; the CLI sets this in runDraft.
+      setProgressOutput({ stream: logStream, verbose: Boolean(options.verbose) });
+    }
   }
 
   /** Declare the flags `yo pyrepo:<name> --help` shows: the project facts and the generators' options. */
@@ -114,6 +125,7 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     this.option('yes', { type: Boolean, description: 'Accept defaults and never prompt' });
     this.option('preset', { type: String, description: 'The preset to run (yo pyrepo)' });
     this.option('trust', { type: Boolean, description: 'Load presets and generators that did not ship with pyrepo (this run only)' });
+    this.option('verbose', { type: Boolean, description: "Show the install steps' command output as it comes" });
     const schemas: GeneratorSchema[] = [contextSchema];
     try {
       if (statics.registryOptions && (statics.target.preset || statics.target.generators)) {

@@ -5,6 +5,7 @@ import { commitState } from './commit.js';
 import { PyrepoError, UsageError } from './errors.js';
 import type { PlanDraft } from './plan.js';
 import { PlanGenerator } from './plan-generator.js';
+import { interruptActiveStep, setProgressOutput } from './progress.js';
 import { acquireRunFolder, releaseRunFolder } from './run-folder.js';
 
 export interface RunSettings {
@@ -16,6 +17,8 @@ export interface RunSettings {
   force: boolean;
   /** Skip install steps (venv, pip). */
   skipInstall: boolean;
+  /** Show the output of the install steps' commands as it comes (otherwise only when one fails). */
+  verbose?: boolean;
   /** Where Yeoman's log lines go (default: the terminal's stderr). */
   output?: NodeJS.WritableStream;
   /** A whole input/output adapter, for tests that answer prompts. */
@@ -65,8 +68,10 @@ function holdRun(output: NodeJS.WritableStream): () => void {
   const onSignal = (signal: keyof typeof signalExitCodes) => {
     ended = true;
     commitState.interrupted = true;
+    // The install step under way (venv, pip, git) is stopped first; its own output stays hidden.
+    const underWay = interruptActiveStep(signal);
     releaseRunFolder();
-    output.write(`pyrepo: interrupted (${signal}); ${outcome()}.\n`);
+    output.write(`pyrepo: interrupted (${signal}); ${outcome()}${underWay ? `: ${underWay}` : ''}.\n`);
     process.exit(signalExitCodes[signal]);
   };
   const onExit = (code: number) => {
@@ -95,6 +100,7 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   commitState.interrupted = false;
   commitState.changedDuringRun = [];
   const releaseRun = holdRun(settings.output ?? process.stderr);
+  setProgressOutput({ stream: settings.output, verbose: settings.verbose });
   try {
     // One run at a time in a repository, before Yeoman reads any of its files.
     if (!settings.dryRun && existsSync(draft.targetDir)) await acquireRunFolder(draft.targetDir);

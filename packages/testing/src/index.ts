@@ -26,6 +26,8 @@ export interface RunPyrepoOptions {
   cwd?: string;
   /** Skip install steps (venv, pip); default true. */
   skipInstall?: boolean;
+  /** Show the install steps' command output as it comes (--verbose). */
+  verbose?: boolean;
   /** Built-ins; default: generator-pyrepo's catalog. */
   catalog?: Catalog;
   catalogDir?: string;
@@ -163,7 +165,7 @@ export async function runPyrepo(options: RunPyrepoOptions): Promise<RunPyrepoRes
     if (options.files) writeTree(dir, options.files);
     const registry = new Registry({ catalog: options.catalog ?? catalog, catalogDir: options.catalogDir ?? catalogDir, cwd: options.cwd ?? dir });
     const request: PlanRequest = { targetDir: dir, preset: options.preset, generators: options.generators, values: options.values ?? {}, interactive: false };
-    report = await runDraft(draftPlan(request, registry, await composePlan(request, registry)), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: options.skipInstall ?? true, output });
+    report = await runDraft(draftPlan(request, registry, await composePlan(request, registry)), { yes: true, dryRun: options.dryRun ?? false, force: options.force ?? false, skipInstall: options.skipInstall ?? true, verbose: options.verbose, output });
   } catch (error) {
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
     throw error;

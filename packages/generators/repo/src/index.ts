@@ -47,19 +47,18 @@ export default class RepoGenerator extends PyrepoGenerator<Options> {
     });
   }
 
-  end(): void {
+  async end(): Promise<void> {
     if (this.props.skipGit) return;
     // Inside an existing work tree (a monorepo, say), a nested repository is not wanted.
     if (this.#insideWorkTree()) return;
-    if (!this.runStep('initialize a git repository', 'git', ['init', '--quiet'])) return;
-    if (!this.dryRun) this.log.ok('repo: initialized a git repository');
+    if (!(await this.runStep('initialize a git repository', 'git', ['init', '--quiet']))) return;
     if (!this.props.initialCommit) return;
     // Only what this run generated: files that were in the folder before (keys, credentials) are not pyrepo's to commit.
     const files = this.#notIgnored(this.filesOfThisRun());
     // Names are read literally, after `--`: no name is an option, a glob or pathspec magic.
     if (
-      this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--', ...files]) &&
-      this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)']) &&
+      (await this.runStep('add the generated files to git', 'git', ['--literal-pathspecs', 'add', '--', ...files])) &&
+      (await this.runStep('make the first commit', 'git', ['commit', '--quiet', '--message', 'Initial commit (pyrepo)'])) &&
       !this.dryRun
     ) {
       this.log.ok(`repo: made the first commit (${files.length} generated files)`);

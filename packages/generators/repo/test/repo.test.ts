@@ -12,7 +12,7 @@ test('README with the title and introduction, Python ignores, git init at the en
     assert.match(run.read('README.md'), /^# ticket-triage\n\nSorts support tickets\.\n\nThis repository was prepared with pyrepo\./);
     assert.match(run.read('.gitignore'), /^# Added by pyrepo \(generator repo\)\n__pycache__\/\n\*\.py\[cod\]\n\*\.egg-info\/\n\/build\/\n\/dist\/\n\.env\n\.env\.\*\n$/);
     assert.ok(existsSync(join(run.dir, '.git', 'HEAD')), 'git init ran');
-    assert.match(run.log, /initialized a git repository/);
+    assert.match(run.log, /✔ repo: initialize a git repository \(\d+\.\ds\)/);
   } finally {
     run.cleanup();
   }
