@@ -37,7 +37,7 @@ test('a failed later step suggests a command that pastes into bash and runs, in 
   assert.is(later.length, 2, result.stderr);
   for (const command of later) assertShellSyntax(command);
   const [install, commit] = later as [string, string];
-  assert.match(install, / && \.venv\/bin\/python -m pip install --disable-pip-version-check -r requirements\/dev\.txt$/);
+  assert.match(install, / && \.venv\/bin\/python -I -m pip install --disable-pip-version-check -r requirements\/dev\.txt$/);
   assert.is(bash(install.replace(/ && .*$/, ' && pwd'), dir).stdout, `${target}\n`, 'its cd goes into the repository');
   assert.match(commit, / && git commit --quiet --message 'Initial commit \(pyrepo\)'$/);
   assert.match(result.stderr, /git config --global user\.email "you@example\.com"\n *git config --global user\.name "Your Name"/, 'the identity hint, whole');

@@ -67,7 +67,7 @@ test('new --dry-run prints the plan and writes nothing, not even the folder', ()
   const dir = work();
   const result = pyrepo(['new', 'wpmedia-django', 'blog', '--dry-run', '--yes', '--python', '3.13'], dir);
   assert.not.match(result.stderr, /initialized a git repository|venv: (could not|\S+ holds)/, 'no install step, no git init');
-  assert.match(result.stderr, /info venv: would create the virtual environment \.venv: /, 'the steps the run would take are named');
+  assert.match(result.stderr, /info venv: would create the virtual environment \.venv with Python \S+ \(\S+\): \S+ -I -m venv \.venv$/m, 'the steps the run would take are named, with the interpreter the run would use');
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /Plan: preset wpmedia-django into .*\/blog\n  project: name=blog package=blog python=3\.13 framework=django layout=layered/);
   assert.match(result.stdout, /4\. pyproject  tools=pytest,ruff,coverage lineLength=88\n/);
