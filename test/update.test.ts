@@ -155,10 +155,16 @@ test('update --abort puts back every file the update changed, records included',
   assert.equal(folderState(app), before);
 });
 
-test('a new option without --yes and without a terminal is a usage error naming it; nothing is written', () => {
+test('untrusted team code is never run by update or check (exit 2, nothing written); a new option without --yes and without a terminal is a usage error naming it', () => {
   const { project, app, run } = generatedWithV1();
   install(project, 2);
   const before = folderState(app);
+  for (const command of [['update', '--yes'], ['check']]) {
+    const untrusted = run(...command);
+    assert.is(untrusted.code, 2, untrusted.stderr);
+    assert.match(untrusted.stderr, /did not ship with pyrepo and is not trusted/);
+  }
+  assert.equal(folderState(app), before);
   const result = run('update', '--trust');
   assert.is(result.code, 2);
   assert.match(result.stderr, /new option --channel/);

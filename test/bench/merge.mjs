@@ -31,6 +31,7 @@ const cases = [
   ['toml: 200 lines, keys changed on both sides', 'pyproject.toml', tomlLines, tomlEdit(tomlLines, 3), tomlEdit(tomlLines, 6)],
   ['toml: 200 lines, adjacent keys', 'pyproject.toml', tomlLines, tomlEdit(tomlLines, 3), tomlEdit(tomlLines, 4)],
   ['toml: one-line array both changed (toml-patch)', 'pyproject.toml', [...inlineDependencies(['django==5.2', 'uwsgi']), ...tomlLines], [...inlineDependencies(['django==5.2', 'uwsgi', 'requests']), ...tomlLines], [...inlineDependencies(['django==6.0', 'uwsgi']), ...tomlLines]],
+  ['toml: 200 lines, keys in conflict (markers)', 'pyproject.toml', tomlLines, tomlEdit(tomlLines, 3), tomlLines.map((line, index) => (index % 10 === 3 && /^k\d = /.test(line) ? line.replace(/= (\d+)/, '= 7$1') : line))],
   ['shortcut: 200 lines, only theirs changed', 'uwsgi.ini', configLines, configLines, edit(configLines, 6, 'new')],
 ];
 
@@ -49,7 +50,7 @@ console.log('merge per file (median ms)');
 for (const [name, path, base, yours, theirs] of cases) {
   const input = { path, base: text(base), yours: text(yours), theirs: text(theirs), labels };
   const result = mergeThreeWay(input);
-  const rounds = name.includes('toml-patch') ? 20 : 200;
+  const rounds = result.conflicts > 0 || name.includes('toml-patch') ? 20 : 200;
   console.log(`  ${name.padEnd(48)} ${median(() => mergeThreeWay(input), rounds).toFixed(3).padStart(8)}  (${result.outcome}, ${result.conflicts} conflicts)`);
 }
 

@@ -285,7 +285,9 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     storage.set('record', recordFormat);
     storage.set('versions', sortedObject(versions));
     storage.set('schemas', sortedObject(schemas));
-    storage.set('facts', sortedObject(Object.entries(plan.project).filter(([, value]) => value !== undefined)));
+    // Over the recorded ones: a generator added alone may not derive every fact its preset's run did.
+    const facts = { ...(isPlainObject(storage.get('facts')) ? (storage.get('facts') as JsonObject) : {}), ...plan.project };
+    storage.set('facts', sortedObject(Object.entries(facts).filter(([, value]) => value !== undefined)));
   }
 }
 Object.assign(PlanGenerator, { namespace: 'pyrepo:plan', resolved: fileURLToPath(import.meta.url) });

@@ -28,6 +28,7 @@ export interface ThreeWayResult {
   /** The merged text; with diff3-style conflict markers (base section included) when conflicts > 0. */
   text: string;
   conflicts: number;
+  /** The path's strategy; a file it cannot read (TOML that does not parse, README markers that do not pair up, requirements with continued lines) was merged line by line. */
   strategy: MergeStrategy;
   /**
    * unchanged: yours already says what theirs says (text is yours); fast-forward: only the new
@@ -105,8 +106,9 @@ const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b
 /**
  * Merge the file on disk (yours) with what the new versions generate (theirs), given what the
  * recorded versions generated (base): yours = base takes theirs, theirs = base keeps yours,
- * otherwise the path's strategy merges both sides' changes. Line endings and the final newline
- * are set aside before comparing, and the result has yours (unless only theirs changed them).
+ * otherwise the path's strategy merges both sides' changes. Line endings, the final newline and
+ * a byte-order mark are set aside before comparing; the result has yours (unless only theirs
+ * changed them).
  * Without a base, differing texts are one conflict around what differs. Pure: no I/O.
  */
 export function mergeThreeWay(input: ThreeWayInput): ThreeWayResult {
