@@ -1,4 +1,5 @@
 import type { ContextKey, Framework, ProjectContext } from './context.js';
+import { stateLayout } from './servers.js';
 
 /** Where an application runs: the development server or the production image/service. */
 export type Stage = 'dev' | 'prod';
@@ -42,6 +43,11 @@ export interface FrameworkRuntime {
   devCommand(project: ProjectContext): string[];
   /** Shell commands a container runs before the server starts (e.g. migrations). */
   prestart(project: ProjectContext): string[];
+  /**
+   * The variable that skips `prestart` in the production image when it is "false" (they run
+   * by default): an orchestrator runs them once, as a job, before a rollout instead.
+   */
+  prestartSwitch?: string;
   /** Shell commands the production image runs once the source is in (e.g. collecting static files). */
   build(project: ProjectContext): string[];
   /** What its source distribution holds. */
@@ -51,10 +57,11 @@ export interface FrameworkRuntime {
   /** Files the production server serves itself: URL prefix and folder from the repository root, when the project says both. */
   staticFiles?(project: ProjectContext): { url: string; folder: string } | undefined;
   /**
-   * A file the application writes at run time (Django's SQLite database): the production image
-   * keeps it in a folder of its own, outside the read-only source, at the path this variable gives.
+   * A file the application may write at run time (Django's SQLite database, when DATABASE_URL
+   * chooses it): the production image keeps a folder of its own for it, outside the read-only
+   * source, as systemd's StateDirectory= does. Nothing points the application there by default.
    */
-  state?(project: ProjectContext): { variable: string; file: string } | undefined;
+  state?(project: ProjectContext): { file: string } | undefined;
 }
 
 /** Servers that are not WSGI read where to listen from HOST and PORT; in a container, every interface. */
@@ -69,8 +76,21 @@ function splitApp(app: string): { module: string; attribute: string; factory: bo
   return { module, attribute: attribute.replace(/\(\)$/, ''), factory: attribute.endsWith('()') };
 }
 
-/** Whether the project's Django settings are the ones pyrepo's django generator writes (they read DJANGO_SECRET_KEY, DJANGO_SQLITE_PATH, ...). */
+/** Whether the project's Django settings are the ones pyrepo's django generator writes (they read DJANGO_SECRET_KEY, DATABASE_URL, ...). */
 const isPyrepoDjango = (project: ProjectContext): boolean => project.settingsModule === frameworkRuntimes.django!.creates(project).settingsModule;
+
+/**
+ * What pyrepo's Django prod settings need to load in a build step (collectstatic uses none of it):
+ * placeholders that live only in that command, never in the image. A project's own settings get
+ * what its Dockerfile build provides.
+ */
+export const pyrepoDjangoBuildSettings = 'DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite://:memory:';
+
+/** The SQLite file of a Django application that chooses SQLite in production, in its state folder. */
+const djangoSqliteFile = 'db.sqlite3';
+
+/** DATABASE_URL for SQLite chosen explicitly, in the one folder production may write (stateLayout). */
+export const sqliteUrl = (project: ProjectContext): string => `sqlite:///${stateLayout(project).folder}/${djangoSqliteFile}`;
 
 /** Whether the project's FastAPI application is the one pyrepo's fastapi generator writes (a package with a __main__ that serves it). */
 const isPyrepoFastapi = (project: ProjectContext): boolean => project.asgiApp === frameworkRuntimes.fastapi!.creates(project).asgiApp && project.sourceRoot === 'src';
@@ -96,14 +116,10 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
     wsgiModule: project => project.wsgiApp!,
     devCommand: project => ['python', inSourceRoot(project, 'manage.py'), 'runserver', `0.0.0.0:${project.port}`],
     prestart: project => [`python ${inSourceRoot(project, 'manage.py')} migrate --noinput`],
-    // pyrepo's prod settings require a key and hosts to load; collectstatic uses neither, so the
-    // build gives placeholders that live only in this command, not in the image (a project's own
-    // settings get what its Dockerfile build provides). Without a STATIC_ROOT in the settings,
-    // collectstatic has nowhere to write: no step.
+    prestartSwitch: 'DJANGO_MIGRATE_ON_START',
+    // Without a STATIC_ROOT in the settings, collectstatic has nowhere to write: no step.
     build: project =>
-      project.staticRoot
-        ? [`${isPyrepoDjango(project) ? 'DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost ' : ''}python ${inSourceRoot(project, 'manage.py')} collectstatic --noinput`]
-        : [],
+      project.staticRoot ? [`${isPyrepoDjango(project) ? `${pyrepoDjangoBuildSettings} ` : ''}python ${inSourceRoot(project, 'manage.py')} collectstatic --noinput`] : [],
     distribution: project => ({
       modules: [],
       packages: true,
@@ -111,10 +127,13 @@ export const frameworkRuntimes: Partial<Record<Framework, FrameworkRuntime>> = {
       consoleScripts: [],
       manifest: [`recursive-include ${project.package} *.html *.txt *.css *.js *.json`, `graft ${project.package}/static`, `graft ${project.package}/templates`],
     }),
-    productionEnv: (project): Record<string, string> => (isPyrepoDjango(project) ? { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false' } : {}),
+    productionEnv: (project): Record<string, string> =>
+      isPyrepoDjango(project)
+        ? { DJANGO_SECRET_KEY: 'change-me-to-a-long-random-string', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_SECURE_SSL_REDIRECT: 'false', DATABASE_URL: sqliteUrl(project) }
+        : {},
     staticFiles: project => (project.staticUrl && project.staticRoot ? { url: project.staticUrl.replace(/\/$/, ''), folder: project.staticRoot } : undefined),
-    // pyrepo's settings put SQLite where DJANGO_SQLITE_PATH says; a project's own settings decide for themselves.
-    state: project => (isPyrepoDjango(project) ? { variable: 'DJANGO_SQLITE_PATH', file: 'db.sqlite3' } : undefined),
+    // pyrepo's settings take SQLite when DATABASE_URL names it; a project's own settings decide for themselves.
+    state: project => (isPyrepoDjango(project) ? { file: djangoSqliteFile } : undefined),
   },
   flask: {
     needs: { application: ['wsgiApp'], 'dev-application': ['wsgiApp'] },

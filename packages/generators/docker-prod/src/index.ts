@@ -8,15 +8,15 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     // The source stays root's; the application writes only here (a volume, so data outlives the container).
-    const state = stateLayout(this.project, runtime);
-    const stateFolder = runtime.state?.(this.project) ? state.folder : undefined;
+    const stateFolder = runtime.state?.(this.project) ? stateLayout(this.project).folder : undefined;
     const serverCommand = imageServerCommand(this.project, runtime, this.props.serverCommand);
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: { ...runtime.env(this.project, 'prod'), ...state.environment },
+      env: runtime.env(this.project, 'prod'),
       stateFolder,
       prestart: runtime.prestart(this.project),
+      prestartSwitch: runtime.prestartSwitch,
       build: runtime.build(this.project),
       copies: requirementsCopies(this.requirementsSpec()),
       shipped: this.shippedFile(),
@@ -28,7 +28,7 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv(this.project), stateFolder }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), prestartSwitch: runtime.prestartSwitch, productionEnv: runtime.productionEnv(this.project), stateFolder }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');
