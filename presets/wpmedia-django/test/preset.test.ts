@@ -48,7 +48,7 @@ function collectedCopy(): { dir: string; cleanup(): void } {
 test('the files of the seed, and the snapshot of the whole repository', () => {
   const tree = run.files();
   assert.equal(Object.keys(tree), [
-    '.dockerignore', '.gitignore', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/health.py', 'blog/settings/__init__.py',
+    '.dockerignore', '.env.example', '.gitignore', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/health.py', 'blog/settings/__init__.py',
     'blog/settings/base.py', 'blog/settings/dev.py', 'blog/settings/prod.py', 'blog/urls.py', 'blog/views.py', 'blog/wsgi.py',
     'docker/app/Dockerfile', 'docker/app/dev.Dockerfile', 'docker/app/entrypoint.sh', 'docker-compose.yaml', 'manage.py',
     'pyproject.toml', 'requirements/base.txt', 'requirements/ci.txt', 'requirements/dev.txt', 'requirements/prod.txt',

@@ -25,6 +25,8 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       serverCommand,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
+    // The entrypoint reads it.
+    if (runtime.prestartSwitch && runtime.prestart(this.project).length > 0) this.addEnvExample([runtime.prestartSwitch]);
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
