@@ -22,6 +22,8 @@ export const tools = [
   { package: 'docker-compose', program: 'docker-compose' },
   { package: 'python3-django', python: 'django' },
   { package: 'python3-pytest-django', python: 'pytest_django' },
+  // The generated Django prod settings parse DATABASE_URL with it.
+  { package: 'python3-dj-database-url', python: 'dj_database_url' },
   { package: 'uwsgi-core', program: 'uwsgi' },
   { package: 'uwsgi-plugin-python3', file: '/usr/lib/uwsgi/plugins/python3_plugin.so' },
   { package: 'git', program: 'git' },

@@ -4,7 +4,7 @@ import ejs from 'ejs';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
 import type { ProjectContext } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
-import { frameworkRuntimes, type FrameworkRuntime } from './frameworks.js';
+import { frameworkRuntimes, type FrameworkRuntime, type ProductionVariable } from './frameworks.js';
 import { keptByUser, markMerged } from './merge-status.js';
 import { runStepWithProgress } from './progress.js';
 import type { JsonObject } from './json.js';
@@ -274,6 +274,16 @@ export abstract class PyrepoGenerator<Options extends object = JsonObject> exten
   /** Create every requirements file of the project's layout that is missing. */
   protected ensureRequirementsFiles(): void {
     this.#shared.ensureRequirementsFiles();
+  }
+
+  /**
+   * List variables production reads in `.env.example` (each generator those its own files read),
+   * kept in git although `.env.*` is ignored.
+   */
+  protected addEnvExample(variables: readonly ProductionVariable[]): void {
+    if (variables.length === 0) return;
+    this.#shared.addEnvExample(variables);
+    this.addIgnoreLines('.gitignore', ['!/.env.example']);
   }
 
   /** Add ignore patterns to .gitignore, .dockerignore or another ignore file. */

@@ -1,5 +1,4 @@
 import type { ProjectContext } from './context.js';
-import type { FrameworkRuntime } from './frameworks.js';
 
 /**
  * Where a release lives on a server pyrepo deploys to without containers: each release is
@@ -25,13 +24,11 @@ export function releaseLayout(project: ProjectContext): ReleaseLayout {
 
 /**
  * The one folder a production run may write, outside the read-only source: /var/lib/<name>
- * (systemd's StateDirectory=, the production image's volume), and the variable that puts the
- * framework's run-time file there (Django: DJANGO_SQLITE_PATH), if it has one.
+ * (systemd's StateDirectory=, the production image's volume). The operator points the
+ * application there (Django: DATABASE_URL=sqlite:////var/lib/<name>/db.sqlite3).
  */
-export function stateLayout(project: ProjectContext, runtime: FrameworkRuntime): { folder: string; environment: Record<string, string> } {
-  const folder = `/var/lib/${project.name}`;
-  const state = runtime.state?.(project);
-  return { folder, environment: state ? { [state.variable]: `${folder}/${state.file}` } : {} };
+export function stateLayout(project: ProjectContext): { folder: string } {
+  return { folder: `/var/lib/${project.name}` };
 }
 
 /**

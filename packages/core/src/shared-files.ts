@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { RequirementsLayout } from './context.js';
 import { appendIgnoreLines } from './ignore.js';
+import { appendEnvExample, type ProductionVariable } from './frameworks.js';
 import { fileNameFor, readmeFormat } from './file-names.js';
 import type { JsonObject } from './json.js';
 import { addReadmeSection, type ReadmeSection } from './readme.js';
@@ -109,6 +110,11 @@ export class SharedFiles {
   /** Add ignore patterns (.gitignore, .dockerignore, ...) that the file lacks. */
   addIgnoreLines(file: string, lines: readonly string[]): void {
     this.files.write(file, appendIgnoreLines(this.files.read(file) ?? '', lines, `Added by pyrepo (${this.contributor})`));
+  }
+
+  /** Add the variables `.env.example` lacks (by name), under this generator's heading. */
+  addEnvExample(variables: readonly ProductionVariable[]): void {
+    this.files.write('.env.example', appendEnvExample(this.files.read('.env.example') ?? '', [...variables], `Added by pyrepo (${this.contributor})`));
   }
 
   /** Merge tables into pyproject.toml; keys the user set keep their values. */

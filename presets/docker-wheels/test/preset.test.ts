@@ -1,6 +1,6 @@
 // pypackage-docker: a Makefile, base/builder/release images, wheels.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -71,7 +71,7 @@ test('the entrypoint: shellcheck, and it runs its arguments, quoted, inside the 
   }
 });
 
-test('the application builds as a wheel (the builder\'s pip wheel .), with manage.py as a script, and checks out installed', () => {
+test('the application builds as a wheel (the builder\'s pip wheel .), with manage.py as a script, checks out installed, and the README\'s migrate step works as written', () => {
   const work = tempDir('pyrepo-wheelhouse-');
   // Building writes build/ and *.egg-info into the source folder: a copy keeps the generated one as it was.
   const source = copyOf(run.dir);
@@ -87,6 +87,26 @@ test('the application builds as a wheel (the builder\'s pip wheel .), with manag
     runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-index', '--target', join(work, 'site'), join(work, 'wheelhouse', wheel!)], { env });
     const check = runTool(python, [join(work, 'site', 'bin', 'manage.py'), 'check'], { cwd: work, env: { ...env, PYTHONPATH: join(work, 'site'), DJANGO_SETTINGS_MODULE: 'polls.settings.dev' } });
     assert.match(check, /no issues/);
+
+    // The README's migrate step, as written: its ENV_VARS and VOLUMES reach docker run, the volume
+    // is the release image's state folder (the app user's), and the installed manage.py migrates
+    // the database DATABASE_URL names there (the folder stands in for the volume).
+    const readme = run.read('README.md');
+    const exported = (name: string) => readme.match(new RegExp(`^export ${name}="([^"]*)"`, 'm'))?.[1];
+    const envVars = exported('ENV_VARS')!;
+    const volumes = exported('VOLUMES')!;
+    assert.match(readme, /^make -- manage migrate /m);
+    assert.is(volumes, 'polls-data:/var/lib/polls');
+    assert.match(run.read('Dockerfile'), /^RUN install -d -o app -g app -m 0700 \/var\/lib\/polls\n(#.*\n)*VOLUME \/var\/lib\/polls$/m);
+    const flags = `-v ${volumes} ${envVars.split(' ').map(variable => `-e ${variable}`).join(' ')}`;
+    assert.equal(make(['--', 'manage', 'migrate'], { ENV_VARS: envVars, VOLUMES: volumes }), [`docker run -it --rm -p 127.0.0.1:8000:8000 ${flags} polls/polls:latest manage.py migrate`]);
+    const volume = join(work, 'volume');
+    mkdirSync(volume);
+    const settings = Object.fromEntries(envVars.split(' ').map(variable => variable.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    assert.match(settings.DATABASE_URL!, /^sqlite:\/\/\/\/var\/lib\/polls\//);
+    const production = { ...env, PYTHONPATH: join(work, 'site'), DJANGO_SETTINGS_MODULE: 'polls.settings.prod', ...settings, DATABASE_URL: settings.DATABASE_URL!.replace('/var/lib/polls', volume) };
+    assert.match(runTool(python, [join(work, 'site', 'bin', 'manage.py'), 'migrate'], { cwd: work, env: production }), /Applying auth\.0001_initial\.\.\. OK/);
+    assert.ok(existsSync(join(volume, 'db.sqlite3')), 'the database is in the volume');
   } finally {
     rmSync(work, { recursive: true, force: true });
     source.cleanup();

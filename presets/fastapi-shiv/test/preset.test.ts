@@ -47,7 +47,7 @@ test.after(() => {
 test('the files, the snapshot, and git init with a first commit of everything', () => {
   const tree = run.files();
   assert.equal(Object.keys(tree), [
-    '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'deploy/inventory.service', 'pyproject.toml',
+    '.env.example', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'deploy/inventory.service', 'pyproject.toml',
     'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/build-pyz.sh', 'scripts/freeze-requirements.sh',
     'setup.py', 'src/inventory/__init__.py', 'src/inventory/__main__.py', 'src/inventory/main.py', 'tests/test_main.py',
   ]);

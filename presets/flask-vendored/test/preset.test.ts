@@ -76,7 +76,7 @@ function sdist(dir: string): string {
 test('the files, and the snapshot of the whole repository', () => {
   const tree = run.files();
   assert.equal(Object.keys(tree), [
-    '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'app.py', 'deploy/shop.service', 'pyproject.toml',
+    '.env.example', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'app.py', 'deploy/shop.service', 'pyproject.toml',
     'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/deploy.sh', 'scripts/freeze-requirements.sh',
     'scripts/vendor.sh', 'setup.py', 'shop.conf', 'tests/test_app.py', 'uwsgi.ini',
   ]);

@@ -1,5 +1,5 @@
 // The whole preset, checked by the tools that consume each file.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ import {
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
 const secretKey = 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789';
-const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: secretKey, DJANGO_ALLOWED_HOSTS: '127.0.0.1,localhost' };
+const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: secretKey, DJANGO_ALLOWED_HOSTS: '127.0.0.1,localhost', DATABASE_URL: 'sqlite://:memory:' };
 
 let run: RunPyrepoResult;
 test.before(async () => {
@@ -51,7 +51,7 @@ function collectedCopy(): { dir: string; cleanup(): void } {
 test('the files of the seed, and the snapshot of the whole repository', () => {
   const tree = run.files();
   assert.equal(Object.keys(tree), [
-    '.dockerignore', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/health.py', 'blog/settings/__init__.py',
+    '.dockerignore', '.env.example', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'README.md', 'blog/__init__.py', 'blog/asgi.py', 'blog/health.py', 'blog/settings/__init__.py',
     'blog/settings/base.py', 'blog/settings/dev.py', 'blog/settings/prod.py', 'blog/urls.py', 'blog/views.py', 'blog/wsgi.py',
     'docker/app/Dockerfile', 'docker/app/dev.Dockerfile', 'docker/app/entrypoint.sh', 'docker-compose.yaml', 'manage.py',
     'pyproject.toml', 'requirements/base.txt', 'requirements/ci.txt', 'requirements/dev.txt', 'requirements/prod.txt',
@@ -65,10 +65,10 @@ test('the files of the seed, and the snapshot of the whole repository', () => {
   assert.is(problem, undefined, problem);
 });
 
-test('requirements: pip parses every file, every -r resolves, Django in base, uWSGI only in prod', () => {
+test('requirements: pip parses every file, every -r resolves, Django in base, uWSGI and dj-database-url only in prod', () => {
   const parsed = parseRequirementsFiles(run.dir, ['requirements/dev.txt', 'requirements/prod.txt']);
   assert.equal(parsed['requirements/dev.txt'], ['Django==6.1.3', 'pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3', 'pytest-django==4.14.0']);
-  assert.equal(parsed['requirements/prod.txt'], ['Django==6.1.3', 'uWSGI==2.0.31']);
+  assert.equal(parsed['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.0.1', 'uWSGI==2.0.31']);
   const pyproject = checkPyproject(run.dir) as { tool: { pytest: { ini_options: Record<string, unknown> } } };
   assert.is(pyproject.tool.pytest.ini_options.DJANGO_SETTINGS_MODULE, 'blog.settings.dev');
 });
@@ -81,7 +81,29 @@ test('containers: shellcheck, docker-compose config, the Dockerfile checks, .doc
   assert.equal(checkDockerignore(run.read('.dockerignore'), '.venv'), []);
   assert.match(run.read('docker/app/Dockerfile'), /DJANGO_SETTINGS_MODULE=blog\.settings\.prod/);
   assert.match(run.read('docker/app/dev.Dockerfile'), /DJANGO_SETTINGS_MODULE=blog\.settings\.dev/);
-  assert.match(run.read('docker/app/entrypoint.sh'), /python manage\.py migrate --noinput\n\nexec "\$@"\n$/);
+  assert.match(run.read('docker/app/entrypoint.sh'), /^if \[ "\$\{DJANGO_MIGRATE_ON_START:-true\}" != false \]; then\n    python manage\.py migrate --noinput\nfi\nexec "\$@"\n$/m);
+});
+
+test('the entrypoint migrates the database DATABASE_URL names, then runs the command; DJANGO_MIGRATE_ON_START=false skips the migration (the one-off command the README gives does it)', () => {
+  const copy = copyOf(run.dir);
+  const state = mkdtempSync(join(tmpdir(), 'pyrepo-state-'));
+  try {
+    // The image's python is its venv's; here Debian's, which has Django.
+    symlinkSync(python, join(state, 'python'));
+    const start = (database: string, extra: Record<string, string>) =>
+      runTool('sh', ['docker/app/entrypoint.sh', 'echo', 'server started'], { cwd: copy.dir, env: { PATH: `${state}:${process.env.PATH}`, PYTHONDONTWRITEBYTECODE: '1', ...prodEnv, DATABASE_URL: `sqlite:///${join(state, database)}`, ...extra } });
+    assert.match(start('skipped.sqlite3', { DJANGO_MIGRATE_ON_START: 'false' }), /^server started$/m);
+    assert.not.ok(existsSync(join(state, 'skipped.sqlite3')), 'no migration with the switch off');
+    const output = start('db.sqlite3', {});
+    assert.match(output, /Applying auth\.0001_initial\.\.\. OK[\s\S]*server started/);
+    assert.ok(existsSync(join(state, 'db.sqlite3')), 'migrated where DATABASE_URL says');
+    const oneOff = run.read('README.md').match(/^docker run --rm -e DJANGO_MIGRATE_ON_START=false <the -e and -v options above> blog (.*)$/m);
+    assert.ok(oneOff, 'the README gives the one-off migration');
+    assert.is(oneOff![1], 'python manage.py migrate --noinput');
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+    copy.cleanup();
+  }
 });
 
 test('Django (Debian\'s 3.2): check passes with the dev settings, check --deploy has no errors with prod, the tests pass, collectstatic builds', () => {

@@ -34,9 +34,12 @@ export default class DjangoGenerator extends PyrepoGenerator<Options> {
     }
     this.renderFiles(files);
     this.addRequirements('base', [pin('django', this.project.python)]);
+    // The prod settings parse DATABASE_URL with it.
+    this.addRequirements('prod', [pin('djDatabaseUrl')]);
     this.addRequirements('ci', [pin('pytestDjango')]);
     this.mergePyproject({ tool: { pytest: { ini_options: { DJANGO_SETTINGS_MODULE: this.project.devSettingsModule! } } } });
     this.addIgnoreLines('.gitignore', ['/db.sqlite3', '/staticfiles/']);
+    this.addEnvExample(this.frameworkRuntime().productionVariables(this.project));
     this.addReadmeSection({ id: 'django', title: 'Run locally', body: this.renderFragment('readme.md.ejs') });
   }
 }

@@ -36,15 +36,25 @@ test('prod settings refuse to start without the secret key and hosts', async () 
   }
 });
 
-test('prod settings put the SQLite database where DJANGO_SQLITE_PATH says (the image: a writable folder outside the read-only source)', async () => {
+test('prod settings read the database from DATABASE_URL (dj-database-url, in the production requirements) and refuse to start without it, naming it; SQLite only where DATABASE_URL says', async () => {
   const run = await runPyrepo({ generators: ['django'], values: { name: 'shop', framework: 'django' } });
   const state = tempDir('pyrepo-state-');
   try {
+    assert.equal(parseRequirementsFiles(run.dir, ['requirements/prod.txt'])['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.0.1']);
     const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'localhost' };
+    try {
+      runTool(python, ['manage.py', 'migrate', '--noinput'], { cwd: run.dir, env: prod });
+      assert.unreachable('migrated without DATABASE_URL');
+    } catch (error) {
+      assert.match((error as Error).message, /ImproperlyConfigured: Set the environment variable DATABASE_URL, e\.g\. DATABASE_URL=postgres:\/\/user:password@db\.example\.com:5432\/shop \(or, chosen explicitly, sqlite:\/\/\/\/var\/lib\/shop\/db\.sqlite3\)/);
+    }
+    assert.not.ok(existsSync(join(run.dir, 'db.sqlite3')), 'no database beside the source');
     const database = join(state, 'db.sqlite3');
-    runTool(python, ['manage.py', 'migrate', '--noinput'], { cwd: run.dir, env: { ...prod, DJANGO_SQLITE_PATH: database } });
-    assert.ok(existsSync(database), 'the database is in the state folder');
+    runTool(python, ['manage.py', 'migrate', '--noinput'], { cwd: run.dir, env: { ...prod, DATABASE_URL: `sqlite:///${database}` } });
+    assert.ok(existsSync(database), 'the database is where DATABASE_URL says');
     assert.not.ok(existsSync(join(run.dir, 'db.sqlite3')), 'nothing written beside the source');
+    const engine = runTool(python, ['-c', 'from django.conf import settings; d = settings.DATABASES["default"]; print(d["ENGINE"], d["HOST"], d["NAME"])'], { cwd: run.dir, env: { ...prod, DATABASE_URL: 'postgres://app:secret@db.internal:5432/shop' } });
+    assert.match(engine, /^django\.db\.backends\.postgresql\S* db\.internal shop$/m);
   } finally {
     rmSync(state, { recursive: true, force: true });
     run.cleanup();
@@ -54,7 +64,7 @@ test('prod settings put the SQLite database where DJANGO_SQLITE_PATH says (the i
 test('/healthz answers 200 "ok" whatever the Host header and without the HTTPS redirect, with the prod settings: Django\'s test client and Debian\'s uWSGI', async () => {
   const run = await runPyrepo({ generators: ['django', 'uwsgi'], values: { name: 'shop', framework: 'django' } });
   try {
-    const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'shop.example.com' };
+    const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'shop.example.com', DATABASE_URL: 'sqlite://:memory:' };
     // A probe names the pod's address over plain HTTP; the same request for / is refused (400) and a public one redirected (301).
     const client = [
       'import django',

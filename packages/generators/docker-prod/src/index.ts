@@ -8,17 +8,17 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
   writing(): void {
     const runtime = this.frameworkRuntime();
     // The source stays root's; the application writes only here (a volume, so data outlives the container).
-    const state = stateLayout(this.project, runtime);
-    const stateFolder = runtime.state?.(this.project) ? state.folder : undefined;
+    const stateFolder = runtime.state?.(this.project) ? stateLayout(this.project).folder : undefined;
     const serverCommand = imageServerCommand(this.project, runtime, this.props.serverCommand);
     // An internal index or proxy (pip.conf) applies to the build as it does to developers.
     const pipConf = this.fs.exists(this.destinationPath('pip.conf'));
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: { ...runtime.env(this.project, 'prod'), ...state.environment },
+      env: runtime.env(this.project, 'prod'),
       stateFolder,
       prestart: runtime.prestart(this.project),
+      prestartSwitch: runtime.prestartSwitch,
       build: runtime.build(this.project),
       copies: requirementsCopies(this.requirementsSpec()),
       shipped: this.shippedFile(),
@@ -26,10 +26,12 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       serverCommand,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
+    // The entrypoint reads it.
+    if (runtime.prestartSwitch && runtime.prestart(this.project).length > 0) this.addEnvExample([runtime.prestartSwitch]);
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',
-      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), productionEnv: runtime.productionEnv(this.project), stateFolder, pipConf }),
+      body: this.renderFragment('readme.md.ejs', { prestart: runtime.prestart(this.project), prestartSwitch: runtime.prestartSwitch, productionEnv: runtime.productionEnv(this.project), stateFolder, pipConf }),
     });
     if (serverCommand[0] === 'uwsgi' && !this.fs.exists(this.destinationPath('uwsgi.ini'))) {
       this.log.info('docker-prod: the image runs uWSGI with uwsgi.ini, which is missing: add it with `pyrepo add uwsgi`');

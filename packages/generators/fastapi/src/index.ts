@@ -21,6 +21,7 @@ export default class FastapiGenerator extends PyrepoGenerator<Options> {
     this.addRequirements('base', [pin('fastapi'), pin('uvicorn')]);
     // FastAPI's TestClient runs on httpx.
     this.addRequirements('ci', [pin('httpx')]);
+    this.addEnvExample(this.frameworkRuntime().productionVariables(this.project));
     this.addReadmeSection({ id: 'fastapi', title: 'Run locally', body: this.renderFragment('readme.md.ejs') });
   }
 }

@@ -15,6 +15,7 @@ export default class FlaskGenerator extends PyrepoGenerator<Options> {
     const configFile = flaskConfigFile(this.project);
     this.renderFiles(files, { configFile, configVariable: `${this.project.package.toUpperCase()}_CONFIG`, vendorDir });
     this.addRequirements('base', [pin('flask')]);
+    this.addEnvExample(this.frameworkRuntime().productionVariables(this.project));
     this.addReadmeSection({ id: 'flask', title: 'Run locally', body: this.renderFragment('readme.md.ejs', { configFile }) });
   }
 }

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, stateLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
@@ -45,10 +45,9 @@ export default class SystemdGenerator extends PyrepoGenerator<Options> {
       });
     }
     const service = services[this.props.run](this.project, this.props, release, runtime.serve?.(this.project));
-    // What production needs (Django's production settings module), then where the service listens;
-    // ProtectSystem=strict leaves the release read-only: a run-time file goes to StateDirectory=.
+    // What production needs (Django's production settings module), then where the service listens.
     const production = Object.entries(runtime.env(this.project, 'prod')).filter(([name]) => !(name in service.environment));
-    service.environment = { ...service.environment, ...Object.fromEntries(production), ...stateLayout(this.project, runtime).environment };
+    service.environment = { ...service.environment, ...Object.fromEntries(production) };
     this.renderFiles(files, { release, service });
     this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }

@@ -14,6 +14,7 @@ export default class TornadoGenerator extends PyrepoGenerator<Options> {
     }
     this.renderFiles(files);
     this.addRequirements('base', [pin('tornado')]);
+    this.addEnvExample(this.frameworkRuntime().productionVariables(this.project));
     this.addReadmeSection({ id: 'tornado', title: 'Run locally', body: this.renderFragment('readme.md.ejs') });
   }
 }

@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, dockerIgnoreLines, execForm, pythonImage, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, dockerIgnoreLines, execForm, pyrepoDjangoBuildSettings, pythonImage, stateLayout, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [
@@ -23,7 +23,10 @@ export default class WheelhouseGenerator extends PyrepoGenerator<Options> {
     const uwsgiIni = this.fs.exists(this.destinationPath('uwsgi.ini'));
     // setuptools puts the production-only requirements (uWSGI) in a "prod" extra.
     const prodExtra = this.requirementsFile('prod') !== this.requirementsFile('base');
-    const data = { namespace, image: pythonImage(this.project), execForm, env: runtime.env(this.project, 'prod'), uwsgiIni, prodExtra };
+    // The database's folder, a volume: SQLite goes there when DATABASE_URL chooses it (make manage migrate).
+    const stateFolder = runtime.state?.(this.project) ? stateLayout(this.project).folder : undefined;
+    const productionEnv = runtime.productionEnv(this.project);
+    const data = { namespace, image: pythonImage(this.project), execForm, env: runtime.env(this.project, 'prod'), uwsgiIni, prodExtra, buildSettings: pyrepoDjangoBuildSettings, stateFolder, productionEnv };
     this.renderFiles(files, data);
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
     this.addIgnoreLines('.gitignore', ['/wheelhouse/']);
