@@ -12,7 +12,7 @@ const sdist = (dir: string) => {
   return { archive, members: execFileSync('tar', ['-tzf', join(dir, 'dist', archive)], { encoding: 'utf8' }).split('\n').map(line => line.replace(/^[^/]+\//, '')) };
 };
 
-test('for Django, what seed 003 shows: find_packages, manage.py as a script, templates and static files, install_requires and a tests extra', async () => {
+test('for Django, what seed 003 shows: find_packages, manage.py as a script, templates and static files, install_requires and a test extra (the seed\'s name)', async () => {
   const run = await runPyrepo({
     generators: ['requirements', 'django', 'setuptools'],
     values: { name: 'blog', framework: 'django', python: '3.11', packageVersion: '2.1.0', description: 'A blog' },
@@ -21,10 +21,10 @@ test('for Django, what seed 003 shows: find_packages, manage.py as a script, tem
   try {
     const setup = run.read('setup.py');
     assert.match(setup, /packages=find_packages\(exclude=\["tests", "tests\.\*"\]\),\n    scripts=\["manage\.py"\],\n    include_package_data=True,/);
-    assert.match(setup, /install_requires=requirements\("requirements\/base\.txt"\),\n    extras_require=\{\n        "tests": requirements\("requirements\/ci\.txt"\),\n        "prod": requirements\("requirements\/prod\.txt"\),\n    \},/);
+    assert.match(setup, /install_requires=requirements\("requirements\/base\.txt"\),\n    extras_require=\{\n        "test": requirements\("requirements\/ci\.txt"\),\n        "prod": requirements\("requirements\/prod\.txt"\),\n    \},/);
     assert.is(runTool(python, ['setup.py', '--version'], { cwd: run.dir, env }).trim().split('\n').at(-1), '2.1.0');
     const requires = runTool(python, ['-c', 'import runpy, setuptools, sys\nsetuptools.setup = lambda **kw: print(kw["install_requires"], kw["extras_require"])\nrunpy.run_path("setup.py")'], { cwd: run.dir, env });
-    assert.match(requires, /\['Django~=5\.2\.0'\] \{'tests': \['pytest-django==4\.14\.0', 'build==1\.6\.1'\], 'prod': \[\]\}/);
+    assert.match(requires, /\['Django~=5\.2\.0'\] \{'test': \['pytest-django==4\.14\.0', 'build==1\.6\.1'\], 'prod': \[\]\}/);
     const { members } = sdist(run.dir);
     for (const member of ['manage.py', 'blog/settings/prod.py', 'blog/templates/blog/page.html', 'blog/static/blog/site.css', 'requirements/base.txt', 'setup.py']) {
       assert.ok(members.includes(member), member);
