@@ -26,8 +26,11 @@ const layouts = {
     },
   },
   single: {
-    files: ['requirements.txt'],
-    resolved: { 'requirements.txt': ['Django==5.2.8', 'pytest==9.2.0', 'ipython==9.0.0', 'uWSGI==2.0.31'] },
+    files: ['requirements-dev.txt', 'requirements.txt'],
+    resolved: {
+      'requirements-dev.txt': ['Django==5.2.8', 'uWSGI==2.0.31', 'pytest==9.2.0', 'ipython==9.0.0'],
+      'requirements.txt': ['Django==5.2.8', 'uWSGI==2.0.31'],
+    },
   },
 } as const;
 
