@@ -45,7 +45,7 @@ test('yo pyrepo:<generator> adds one generator to an existing repository, readin
   assert.is(yo.run(['pyrepo:requirements', '--yes', '--name', 'shop', '--layout', 'single'], dir).code, 0);
   const result = yo.run(['pyrepo:pyproject', '--yes', '--line-length', '100'], dir);
   assert.is(result.code, 0, result.output);
-  assert.match(result.output, /merge requirements\.txt/);
+  assert.match(result.output, /merge requirements-dev\.txt/, 'the tools go to the development file');
   const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
   assert.match(pyproject, /line-length = 100/);
   assert.match(pyproject, /source = \[ "shop" \]/);

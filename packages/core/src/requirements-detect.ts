@@ -206,9 +206,13 @@ function pyrepoLayout(
   if (rootFiles.includes('requirements-app.txt') && read('requirements-app.txt') !== undefined) {
     return { layout: 'app-dev-frozen', files: ['requirements-app.txt', 'requirements.txt'].filter(file => rootFiles.includes(file)) };
   }
+  // The single layout: requirements.txt, and requirements-dev.txt when pyrepo wrote that too.
   const others = rootFiles.filter(name => /^requirements.*\.(txt|in)$/.test(name) && name !== 'requirements.txt');
   const single = read('requirements.txt');
-  if (single !== undefined && single.includes(pyrepoMarker) && others.length === 0 && folderFiles.length === 0) return { layout: 'single', files: ['requirements.txt'] };
+  const dev = others.length === 1 && others[0] === 'requirements-dev.txt' ? read('requirements-dev.txt') : undefined;
+  if (single !== undefined && single.includes(pyrepoMarker) && (others.length === 0 || dev?.includes(pyrepoMarker)) && folderFiles.length === 0) {
+    return { layout: 'single', files: ['requirements.txt', ...(dev === undefined ? [] : ['requirements-dev.txt'])] };
+  }
   return undefined;
 }
 

@@ -49,9 +49,14 @@ export const requirementsLayouts: Record<RequirementsLayout, LayoutSpec> = {
     roles: { base: 'requirements-app.txt', prod: 'requirements-app.txt', ci: 'requirements-dev.txt', dev: 'requirements-dev.txt' },
     ships: 'requirements.txt',
   },
+  // One production file, as the pip + venv guide has it; development tools never go where
+  // production installs (the image's /opt/venv, the server's venv), so they get a file of their own.
   single: {
-    files: [{ path: 'requirements.txt', purpose: 'Dependencies of the project.', includes: [] }],
-    roles: { base: 'requirements.txt', ci: 'requirements.txt', dev: 'requirements.txt', prod: 'requirements.txt' },
+    files: [
+      { path: 'requirements.txt', purpose: 'Dependencies of the project: what production installs.', includes: [] },
+      { path: 'requirements-dev.txt', purpose: 'What developers and CI need on top: tests, linters, build tools.', includes: ['requirements.txt'] },
+    ],
+    roles: { base: 'requirements.txt', ci: 'requirements-dev.txt', dev: 'requirements-dev.txt', prod: 'requirements.txt' },
     ships: 'requirements.txt',
   },
 };

@@ -23,6 +23,15 @@ export function releaseLayout(project: ProjectContext): ReleaseLayout {
 }
 
 /**
+ * The exact system interpreter a release built for the project's Python runs on
+ * (/usr/bin/python3.12): a zipapp or vendored folder holds wheels compiled for one minor
+ * version, so neither the zipapp's shebang nor the unit may name a bare python3.
+ */
+export function systemPython(project: ProjectContext): string {
+  return `/usr/bin/python${project.python}`;
+}
+
+/**
  * The one folder a production run may write, outside the read-only source: /var/lib/<name>
  * (systemd's StateDirectory=, the production image's volume). The operator points the
  * application there (Django: DATABASE_URL=sqlite:////var/lib/<name>/db.sqlite3).

@@ -55,8 +55,11 @@ test('a role lands in its layout file, with the -r chain created; names provided
   const sharedSingle = new SharedFiles(single, 'single', 'generator test');
   sharedSingle.addRequirements('prod', ['uWSGI==2.0.31']);
   sharedSingle.addRequirements('ci', ['pytest==9.2.0']);
-  assert.equal(Object.keys(single.files), ['requirements.txt']);
-  assert.match(single.files['requirements.txt']!, /uWSGI==2\.0\.31\npytest==9\.2\.0\n$/);
+  // Development tools never go into the one file production installs.
+  assert.equal(Object.keys(single.files).sort(), ['requirements-dev.txt', 'requirements.txt']);
+  assert.match(single.files['requirements.txt']!, /uWSGI==2\.0\.31\n$/);
+  assert.not.match(single.files['requirements.txt']!, /pytest/);
+  assert.match(single.files['requirements-dev.txt']!, /^-r requirements\.txt\npytest==9\.2\.0\n$/m);
 });
 
 test('ignore lines are appended once, under a heading, after what the user wrote', () => {

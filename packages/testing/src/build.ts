@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { python, runTool } from './checks.js';
 import { gitEnvironment } from './index.js';
 
@@ -47,5 +47,31 @@ export function tagRelease(dir: string, tag: string): void {
     git('tag', tag);
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pack a wheel of any files (packages, `.pth` files...) with Debian's `wheel pack`, into
+ * `wheelsDir`: for what `buildWheel` cannot make, such as dependencies (`requires`, PEP 508) or a
+ * copy of a system package at another version. Returns the wheel's file name.
+ */
+export function packWheel(wheelsDir: string, name: string, version: string, files: Record<string, string>, requires: string[] = []): string {
+  const work = mkdtempSync(join(tmpdir(), 'pyrepo-wheel-'));
+  try {
+    const distribution = name.replace(/[-_.]+/g, '_');
+    const tree = join(work, `${distribution}-${version}`);
+    const info = join(tree, `${distribution}-${version}.dist-info`);
+    mkdirSync(info, { recursive: true });
+    for (const [path, contents] of Object.entries(files)) {
+      mkdirSync(dirname(join(tree, path)), { recursive: true });
+      writeFileSync(join(tree, path), contents);
+    }
+    writeFileSync(join(info, 'METADATA'), ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`, ...requires.map(requirement => `Requires-Dist: ${requirement}`), ''].join('\n'));
+    writeFileSync(join(info, 'WHEEL'), 'Wheel-Version: 1.0\nGenerator: pyrepo-testing\nRoot-Is-Purelib: true\nTag: py3-none-any\n');
+    mkdirSync(wheelsDir, { recursive: true });
+    runTool(python, ['-m', 'wheel', 'pack', '--dest-dir', wheelsDir, tree]);
+    return `${distribution}-${version}-py3-none-any.whl`;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }

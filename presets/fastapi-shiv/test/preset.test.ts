@@ -76,7 +76,7 @@ test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds 
   const source = copyOf(run.dir);
   try {
     runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--target', join(build, 'app'), '.'], { cwd: source.dir, env });
-    runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/env python3', '--output', join(release, 'inventory.pyz')], { env });
+    runTool(python, ['-m', 'zipapp', join(build, 'app'), '--main', 'inventory.main:main', '--python', '/usr/bin/python3.11', '--output', join(release, 'inventory.pyz')], { env });
     const unit = join(run.dir, 'deploy/inventory.service');
     assert.equal(checkSystemdUnit(unit, { release }), [], 'systemd-analyze verify, with the release\'s inventory.pyz');
     const server = await onFreePort(port => startSystemdUnit(unit, { release, env: { PORT: String(port) }, url: `http://127.0.0.1:${port}/` }));
@@ -94,11 +94,12 @@ test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds 
 
 test('the build script, the unit that runs the .pyz, the Jenkinsfile', () => {
   assert.equal(checkShellScript(join(run.dir, 'scripts/build-pyz.sh')), []);
-  assert.match(run.read('scripts/build-pyz.sh'), /-m shiv --compressed --python '\/usr\/bin\/env python3' --entry-point inventory\.main:main \\\n    --output-file dist\/inventory\.pyz \. -r requirements\.txt/);
+  assert.match(run.read('scripts/build-pyz.sh'), /-m shiv --compressed --python '\/usr\/bin\/python3\.11' --entry-point inventory\.main:main \\\n    --output-file dist\/inventory\.pyz \. -r requirements\.txt/);
   const unit = join(run.dir, 'deploy/inventory.service');
   assert.equal(checkSystemdUnit(unit), []);
   assert.ok(systemdExposure(unit) <= 1.5);
-  assert.match(run.read('deploy/inventory.service'), /^ExecStart=\/usr\/bin\/python3 \/srv\/inventory\/current\/inventory\.pyz$/m);
+  // The exact Python the zipapp is built for (its compiled wheels run on that minor version only).
+  assert.match(run.read('deploy/inventory.service'), /^ExecStart=\/usr\/bin\/python3\.11 \/srv\/inventory\/current\/inventory\.pyz$/m);
   assert.match(run.read('deploy/inventory.service'), /^User=app$/m);
   assert.equal(checkGroovy(join(run.dir, 'Jenkinsfile')), []);
   assert.match(run.read('Jenkinsfile'), /stage\('Zipapp'\)[\s\S]*archiveArtifacts artifacts: 'dist\/\*\.tar\.gz, dist\/\*\.pyz'/);

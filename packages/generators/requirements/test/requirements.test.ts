@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSnapshot, parseRequirementsFiles, renderTree, runPyrepo } from '@pyrepo/testing';
+import { checkSnapshot, parseRequirementsFiles, python, renderTree, runPyrepo, runTool, tempDir, offlinePip } from '@pyrepo/testing';
 
 const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.url));
 const values = { name: 'shop', base: ['Django==5.2.8'], ci: ['pytest==9.2.0'], dev: ['ipython==9.0.0'], prod: ['uWSGI==2.0.31'] };
@@ -26,8 +26,11 @@ const layouts = {
     },
   },
   single: {
-    files: ['requirements.txt'],
-    resolved: { 'requirements.txt': ['Django==5.2.8', 'pytest==9.2.0', 'ipython==9.0.0', 'uWSGI==2.0.31'] },
+    files: ['requirements-dev.txt', 'requirements.txt'],
+    resolved: {
+      'requirements-dev.txt': ['Django==5.2.8', 'uWSGI==2.0.31', 'pytest==9.2.0', 'ipython==9.0.0'],
+      'requirements.txt': ['Django==5.2.8', 'uWSGI==2.0.31'],
+    },
   },
 } as const;
 
@@ -64,6 +67,24 @@ test('re-running changes nothing; the user\'s lines and pins are kept and new re
     assert.is(first.read('requirements/base.txt'), `${edited}Flask==3.1.3\n`);
   } finally {
     first.cleanup();
+  }
+});
+
+test('freeze-requirements.sh refuses an empty result: nothing to freeze fails, naming the fix, and the lock stays as it was', async () => {
+  const run = await runPyrepo({ generators: ['requirements'], values: { name: 'shop', layout: 'app-dev-frozen' } });
+  const wheels = tempDir('pyrepo-wheels-');
+  try {
+    const lock = run.read('requirements.txt');
+    try {
+      runTool('scripts/freeze-requirements.sh', [], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHON: python, ...offlinePip(wheels) } });
+      assert.unreachable('froze an empty lock');
+    } catch (error) {
+      assert.match((error as Error).message, /installing requirements-app\.txt gave nothing to freeze; add the application's dependencies to it \(requirements\.txt is left as it was\)/);
+    }
+    assert.is(run.read('requirements.txt'), lock);
+  } finally {
+    run.cleanup();
+    rmSync(wheels, { recursive: true, force: true });
   }
 });
 

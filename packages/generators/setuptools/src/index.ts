@@ -1,8 +1,15 @@
 import { readdirSync } from 'node:fs';
+import { basename, sep } from 'node:path';
 import { PyrepoGenerator, UsageError, declaredBuild, pin, setuptoolsBackends, sourceRoot, vendorDir, type Distribution, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'setup.py.ejs' }, { template: 'MANIFEST.in.ejs' }];
+
+/** A MANIFEST.in file-name pattern (fnmatch: `*`, `?`, `[...]`) as a regular expression. */
+function fnmatch(pattern: string): RegExp {
+  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.').replaceAll('[!', '[^');
+  return new RegExp(`^${source}$`);
+}
 
 /** Files a release needs at run time, included when the repository has them. */
 const runtimeFiles = ['uwsgi.ini'];
@@ -24,6 +31,8 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
       root,
       includes: runtimeFiles.filter(has),
       vendored: has('scripts/vendor.sh') ? vendorDir : undefined,
+      // Vendored dependencies are installed (compiled) for the build's Python minor version only.
+      pythonRequires: has('scripts/vendor.sh') ? `==${this.project.python}.*` : `>=${this.project.python}`,
       requirementsFiles: layout.files.map(file => file.path).filter(has),
       installRequires: this.requirementsFile('base'),
       testsRequire: this.requirementsFile('ci'),
@@ -68,8 +77,16 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
       const module = /=\s*([\w.]+):/.exec(entry)?.[1] ?? '';
       return this.repositoryHas(inRoot(`${module.replaceAll('.', '/')}.py`));
     });
-    // MANIFEST.in lines are `command path [patterns]`: kept when the path is there.
-    const manifest = distribution.manifest.filter(line => this.repositoryHas(line.split(/\s+/)[1] ?? ''));
+    // MANIFEST.in lines are `command path [patterns]`: kept when the path is there, and a
+    // recursive-include with the patterns some file matches (setuptools warns about the others).
+    const manifest = distribution.manifest.flatMap(line => {
+      const [command = '', path = '', ...patterns] = line.split(/\s+/);
+      if (!this.repositoryHas(path)) return [];
+      if (command !== 'recursive-include') return [line];
+      const names = this.#fileNamesUnder(path);
+      const matched = patterns.filter(pattern => names.some(name => fnmatch(pattern).test(name)));
+      return matched.length > 0 ? [[command, path, ...matched].join(' ')] : [];
+    });
     const packages = distribution.packages || (modules.length === 0 && this.#hasPackage(root));
     if (modules.length === 0 && !packages) {
       throw new UsageError({
@@ -84,6 +101,19 @@ export default class SetuptoolsGenerator extends PyrepoGenerator<Options> {
   #hasPackage(root: string): boolean {
     const prefix = root === '.' ? '' : `${root}/`;
     return [this.project.package, ...this.#topFolders(root)].some(folder => this.repositoryHas(`${prefix}${folder}/__init__.py`));
+  }
+
+  /** The names of the files under a folder, in the repository or written by this run. */
+  #fileNamesUnder(folder: string): string[] {
+    const target = this.destinationPath(folder);
+    const written = this.env.sharedFs.all().filter(file => file.contents !== null && file.path.startsWith(`${target}${sep}`)).map(file => basename(file.path));
+    let onDisk: string[] = [];
+    try {
+      onDisk = readdirSync(target, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile()).map(entry => entry.name);
+    } catch {
+      // Not on disk yet: only this run's files.
+    }
+    return [...written, ...onDisk];
   }
 
   #topFolders(root: string): string[] {

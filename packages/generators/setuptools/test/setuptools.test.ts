@@ -14,7 +14,7 @@ const sdist = (dir: string, tag = 'v1.0.0') => {
   return { archive, members: execFileSync('tar', ['-tzf', join(dir, 'dist', archive)], { encoding: 'utf8' }).split('\n').map(line => line.replace(/^[^/]+\//, '')) };
 };
 
-test('for Django, what seed 003 shows: find_packages, manage.py as a script, templates and static files, install_requires and a tests extra', async () => {
+test('for Django, what seed 003 shows: find_packages, manage.py as a script, templates and static files, install_requires and a test extra (the seed\'s name)', async () => {
   const run = await runPyrepo({
     generators: ['requirements', 'django', 'setuptools'],
     values: { name: 'blog', framework: 'django', python: '3.11', description: 'A blog' },
@@ -23,7 +23,7 @@ test('for Django, what seed 003 shows: find_packages, manage.py as a script, tem
   try {
     const setup = run.read('setup.py');
     assert.match(setup, /packages=find_packages\(exclude=\["tests", "tests\.\*"\]\),\n    scripts=\["manage\.py"\],\n    include_package_data=True,/);
-    assert.match(setup, /install_requires=requirements\("requirements\/base\.txt"\),\n    extras_require=\{\n        "tests": requirements\("requirements\/ci\.txt"\),\n        "prod": requirements\("requirements\/prod\.txt"\),\n    \},/);
+    assert.match(setup, /install_requires=requirements\("requirements\/base\.txt"\),\n    extras_require=\{\n        "test": requirements\("requirements\/ci\.txt"\),\n        "prod": requirements\("requirements\/prod\.txt"\),\n    \},/);
     const { archive, members } = sdist(run.dir, 'v2.1.0');
     assert.is(archive, 'blog-2.1.0.tar.gz');
     const requires = runTool(python, ['-c', 'import runpy, setuptools, sys\nsetuptools.setup = lambda **kw: print(kw["install_requires"], kw["extras_require"])\nrunpy.run_path("setup.py")'], { cwd: run.dir, env });

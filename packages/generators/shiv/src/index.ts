@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, pin, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, pin, systemPython, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'scripts/build-pyz.sh.ejs', executable: true }];
@@ -14,7 +14,9 @@ export default class ShivGenerator extends PyrepoGenerator<Options> {
       });
     }
     const entryPoint = consoleScript.split('=')[1]!.trim();
-    const data = { entryPoint, shipped: this.shippedFile() };
+    const shebang = this.props.shebang || systemPython(this.project);
+    const freezeHint = this.repositoryHas('scripts/freeze-requirements.sh') ? ': refresh the lock with scripts/freeze-requirements.sh' : ': pin them there';
+    const data = { entryPoint, shipped: this.shippedFile(), shebang, freezeHint };
     this.renderFiles(files, data);
     this.addRequirements('ci', [pin('shiv')]);
     this.addIgnoreLines('.gitignore', ['/dist/']);

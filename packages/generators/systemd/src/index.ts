@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, systemPython, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
@@ -22,7 +22,7 @@ const services: Record<Options['run'], (project: ProjectContext, options: Option
   }),
   zipapp: (project, options, release) => ({
     type: 'exec',
-    execStart: `${options.interpreter} ${release.current}/${project.name}.pyz`,
+    execStart: `${options.interpreter || systemPython(project)} ${release.current}/${project.name}.pyz`,
     // shiv unpacks its dependencies on first run; the state directory is the one writable place.
     environment: { HOST: options.listen, PORT: String(project.port), SHIV_ROOT: `/var/lib/${project.name}/shiv` },
     reload: false,

@@ -7,6 +7,6 @@ export interface Options {
   uwsgiBinary: string;
   /** Address the application listens on: 127.0.0.1 behind a reverse proxy on the same host (nginx), 0.0.0.0 to serve the network directly. Default: "127.0.0.1". */
   listen: "127.0.0.1" | "0.0.0.0";
-  /** The system Python that runs a zipapp. Default: "/usr/bin/python3". */
+  /** The system Python that runs a zipapp. Default: the project's exact system Python, /usr/bin/python<python>, the one the zipapp is built for. Default: "". */
   interpreter: string;
 }

@@ -42,4 +42,13 @@ test('a unit with an unknown key fails the check (systemd-analyze prints, exits 
   }
 });
 
+test('the unit of a zipapp names the exact Python it is built for', async () => {
+  const run = await runPyrepo({ generators: ['systemd'], values: { name: 'stock', framework: 'fastapi', asgiApp: 'stock.main:app', sourceRoot: 'src', python: '3.12', run: 'zipapp' } });
+  try {
+    assert.match(run.read('deploy/stock.service'), /^ExecStart=\/usr\/bin\/python3\.12 \/srv\/stock\/current\/stock\.pyz$/m);
+  } finally {
+    run.cleanup();
+  }
+});
+
 test.run();

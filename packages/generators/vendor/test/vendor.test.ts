@@ -24,6 +24,24 @@ test('vendor.sh installs what the layout ships into vendors/, replacing what was
   }
 });
 
+test('an empty lock fails vendoring, naming the fix, and leaves the previous vendors/ in place', async () => {
+  const run = await runPyrepo({ generators: ['requirements', 'vendor'], values: { name: 'svc', layout: 'app-dev-frozen', base: ['alpha==2.0'] }, files: { 'vendors/keep.py': 'KEEP = 1\n' } });
+  const empty = tempDir('pyrepo-wheels-');
+  try {
+    try {
+      runTool('scripts/vendor.sh', [], { cwd: run.dir, env: { PATH: process.env.PATH, PYTHON: python, ...offlinePip(empty) } });
+      assert.unreachable('vendored an empty lock');
+    } catch (error) {
+      assert.match((error as Error).message, /vendor\.sh: requirements\.txt installed no package; freeze it first with scripts\/freeze-requirements\.sh \(vendors\/ is left as it was\)/);
+    }
+    assert.equal(readdirSync(join(run.dir, 'vendors')), ['keep.py']);
+    assert.not.ok(existsSync(join(run.dir, 'vendors.new')));
+  } finally {
+    run.cleanup();
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
 test('a failed install leaves the previous vendors/ in place', async () => {
   const run = await runPyrepo({ generators: ['requirements', 'vendor'], values: { name: 'svc', layout: 'single', base: ['missing==1.0'] }, files: { 'vendors/keep.py': 'KEEP = 1\n' } });
   const empty = tempDir('pyrepo-wheels-');

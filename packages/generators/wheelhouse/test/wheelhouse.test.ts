@@ -1,6 +1,8 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDockerfile, runPyrepo, runTool } from '@pyrepo/testing';
+import { buildWheel, checkDockerfile, offlinePip, parseRequirementsFiles, python, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
 
 test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass the checks', async () => {
   const run = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', settingsModule: 'polls.settings.prod', devSettingsModule: 'polls.settings.dev', wsgiApp: 'polls.wsgi:application', registryNamespace: 'acme' } });
@@ -21,6 +23,35 @@ test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass
     assert.match(single.read('docker/builder/Dockerfile'), /CMD \["pip", "wheel", "--wheel-dir", "\/wheelhouse", "\."\]/);
   } finally {
     single.cleanup();
+  }
+});
+
+test('make build test: the builder\'s pip wheel, run here for real (offline, on wheels the test builds), puts the release\'s prod extra (uWSGI) in the wheelhouse with the test extra; the release installs from it', async () => {
+  const run = await runPyrepo({ generators: ['requirements', 'django', 'uwsgi', 'setuptools', 'wheelhouse'], values: { name: 'polls', framework: 'django', python: '3.11' } });
+  const wheels = tempDir('pyrepo-wheels-');
+  const work = tempDir('pyrepo-wheelhouse-');
+  try {
+    const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', ...offlinePip(wheels) };
+    // No PyPI: a tiny wheel for every requirement the extras and the application name.
+    const requirements = parseRequirementsFiles(run.dir, ['requirements/prod.txt', 'requirements/ci.txt']);
+    for (const line of new Set(Object.values(requirements).flat())) {
+      const [, name, version] = /^([A-Za-z0-9._-]+)\s*(?:==|~=)\s*([0-9][^,;\s]*)/.exec(line)!;
+      buildWheel(wheels, name!, version!, '');
+    }
+    // The builder's command as make gives it; /wheelhouse is a folder here, /application the repository.
+    const line = runTool('make', ['-n', '--no-print-directory', 'build', 'test'], { cwd: run.dir, env }).split('\n').find(text => text.startsWith('docker run'))!;
+    const [pip, wheel, ...args] = line.slice(line.indexOf('pip wheel')).split(' ');
+    assert.equal([pip, wheel, ...args], ['pip', 'wheel', '--wheel-dir', '/wheelhouse', '.[prod,test]']);
+    runTool(python, ['-m', 'pip', 'wheel', '--quiet', ...args.map(arg => arg.replace('/wheelhouse', join(work, 'wheelhouse')))], { cwd: run.dir, env });
+    const built = readdirSync(join(work, 'wheelhouse'));
+    assert.ok(built.some(file => /^uwsgi-/i.test(file)), `uWSGI's wheel for the release: ${built.join(' ')}`);
+    assert.ok(built.some(file => /^pytest_django-/i.test(file)), `the test extra: ${built.join(' ')}`);
+    // The release image's install: the application with its prod extra, from the wheelhouse only.
+    runTool(python, ['-m', 'pip', 'install', '--quiet', '--no-index', '--find-links', join(work, 'wheelhouse'), '--target', join(work, 'site'), 'polls[prod]'], { env });
+  } finally {
+    run.cleanup();
+    rmSync(wheels, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 });
 
