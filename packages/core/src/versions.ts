@@ -22,7 +22,7 @@ export const pinnedVersions = {
   uwsgi: { project: 'uWSGI', version: '2.0.31' },
   pytest: { project: 'pytest', version: '9.2.0' },
   pytestDjango: { project: 'pytest-django', version: '4.14.0' },
-  djDatabaseUrl: { project: 'dj-database-url', version: '3.0.1' },
+  djDatabaseUrl: { project: 'dj-database-url', version: '3.1.2' },
   pytestCov: { project: 'pytest-cov', version: '7.1.0' },
   coverage: { project: 'coverage', version: '7.17.3' },
   ruff: { project: 'ruff', version: '0.17.5' },

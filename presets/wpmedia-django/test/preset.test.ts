@@ -68,7 +68,7 @@ test('the files of the seed, and the snapshot of the whole repository', () => {
 test('requirements: pip parses every file, every -r resolves, Django in base, uWSGI and dj-database-url only in prod', () => {
   const parsed = parseRequirementsFiles(run.dir, ['requirements/dev.txt', 'requirements/prod.txt']);
   assert.equal(parsed['requirements/dev.txt'], ['Django==6.1.3', 'pytest==9.2.0', 'ruff==0.17.5', 'coverage==7.17.3', 'pytest-django==4.14.0']);
-  assert.equal(parsed['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.0.1', 'uWSGI==2.0.31']);
+  assert.equal(parsed['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.1.2', 'uWSGI==2.0.31']);
   const pyproject = checkPyproject(run.dir) as { tool: { pytest: { ini_options: Record<string, unknown> } } };
   assert.is(pyproject.tool.pytest.ini_options.DJANGO_SETTINGS_MODULE, 'blog.settings.dev');
 });

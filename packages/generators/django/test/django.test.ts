@@ -40,7 +40,7 @@ test('prod settings read the database from DATABASE_URL (dj-database-url, in the
   const run = await runPyrepo({ generators: ['django'], values: { name: 'shop', framework: 'django' } });
   const state = tempDir('pyrepo-state-');
   try {
-    assert.equal(parseRequirementsFiles(run.dir, ['requirements/prod.txt'])['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.0.1']);
+    assert.equal(parseRequirementsFiles(run.dir, ['requirements/prod.txt'])['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.1.2']);
     const prod = { ...env, DJANGO_SETTINGS_MODULE: 'shop.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: 'localhost' };
     try {
       runTool(python, ['manage.py', 'migrate', '--noinput'], { cwd: run.dir, env: prod });

@@ -27,7 +27,7 @@ test('for Django, what seed 003 shows: find_packages, manage.py as a script, tem
     const { archive, members } = sdist(run.dir, 'v2.1.0');
     assert.is(archive, 'blog-2.1.0.tar.gz');
     const requires = runTool(python, ['-c', 'import runpy, setuptools, sys\nsetuptools.setup = lambda **kw: print(kw["install_requires"], kw["extras_require"])\nrunpy.run_path("setup.py")'], { cwd: run.dir, env });
-    assert.match(requires, /\['Django~=5\.2\.0'\] \{'test': \['pytest-django==4\.14\.0', 'build==1\.6\.1'\], 'prod': \[\]\}/);
+    assert.match(requires, /\['Django~=5\.2\.0'\] \{'test': \['pytest-django==4\.14\.0', 'build==1\.6\.1'\], 'prod': \['dj-database-url==[\d.]+'\]\}/);
     for (const member of ['manage.py', 'blog/settings/prod.py', 'blog/templates/blog/page.html', 'blog/static/blog/site.css', 'requirements/base.txt', 'setup.py']) {
       assert.ok(members.includes(member), member);
     }

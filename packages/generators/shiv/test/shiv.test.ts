@@ -26,7 +26,8 @@ test('build-pyz.sh builds only with the project\'s Python and only what the lock
   const stub = tempDir('pyrepo-shiv-');
   writeTree(stub, { 'shiv/__init__.py': '', 'shiv/__main__.py': 'import json, os, sys\nwith open(os.environ["SHIV_RECORD"], "w") as f:\n    json.dump(sys.argv[1:], f)\n' });
   const record = join(stub, 'argv.json');
-  const env = { PATH: process.env.PATH, PYTHON: python, PYTHONPATH: stub, SHIV_RECORD: record, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', ...offlinePip(wheels) };
+  // Not a git checkout: setuptools-scm gets the version a tag would give (its documented override).
+  const env = { PATH: process.env.PATH, PYTHON: python, PYTHONPATH: stub, SHIV_RECORD: record, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', SETUPTOOLS_SCM_PRETEND_VERSION: '1.0.0', ...offlinePip(wheels) };
   const code = { 'src/stock/__init__.py': '', 'src/stock/main.py': 'def main():\n    pass\n' };
   const values = { name: 'stock', framework: 'fastapi', asgiApp: 'stock.main:app', sourceRoot: 'src', layout: 'app-dev-frozen', base: ['alpha==1.0'] };
   const run = await runPyrepo({ generators: ['requirements', 'setuptools', 'shiv'], values: { ...values, python: '3.11' }, files: code });

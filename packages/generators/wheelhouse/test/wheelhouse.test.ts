@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildWheel, checkDockerfile, offlinePip, parseRequirementsFiles, python, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
+import { buildWheel, checkDockerfile, offlinePip, parseRequirementsFiles, python, runPyrepo, runTool, tagRelease, tempDir } from '@pyrepo/testing';
 
 test('the Makefile honours REPO_NS, IMAGE_NAME and REPO_VERSION; the images pass the checks', async () => {
   const run = await runPyrepo({ generators: ['wheelhouse'], values: { name: 'polls', framework: 'django', settingsModule: 'polls.settings.prod', devSettingsModule: 'polls.settings.dev', wsgiApp: 'polls.wsgi:application', registryNamespace: 'acme' } });
@@ -32,6 +32,8 @@ test('make build test: the builder\'s pip wheel, run here for real (offline, on 
   const work = tempDir('pyrepo-wheelhouse-');
   try {
     const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', ...offlinePip(wheels) };
+    // The builder builds a tagged checkout: setuptools-scm reads the release's version from the tag.
+    tagRelease(run.dir, 'v1.0.0');
     // No PyPI: a tiny wheel for every requirement the extras and the application name.
     const requirements = parseRequirementsFiles(run.dir, ['requirements/prod.txt', 'requirements/ci.txt']);
     for (const line of new Set(Object.values(requirements).flat())) {
