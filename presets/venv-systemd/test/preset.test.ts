@@ -1,5 +1,5 @@
 // The pip + venv guide: Tornado in env/, systemd or supervisord, a venv-building Dockerfile, pip.conf.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -28,13 +28,16 @@ const snapshots = fileURLToPath(new URL('../../test/__snapshots__', import.meta.
 let run: RunPyrepoResult;
 
 test.before(async () => {
-  // The install step creates env/ with Debian's python3 (first on PATH), seeing its python3-tornado;
-  // installing the pinned Tornado needs PyPI, which this machine cannot reach: that is reported.
+  // A rehearsal of the server: the project targets the Python the server has (Debian 12's 3.11), and
+  // the install step makes env/ with it, python3.11 from /usr/bin (first on PATH), seeing Debian's
+  // python3-tornado. Not the interpreter finder's next choices: pyenv's or uv's under a home folder
+  // (root's here) are not the system's, and the unit's user could not run them. Installing the
+  // pinned Tornado needs PyPI, which this machine cannot reach: that is reported.
   const path = process.env.PATH;
   process.env.PATH = `/usr/bin:${path}`;
   process.env.PIP_NO_INDEX = '1';
   try {
-    run = await runPyrepo({ preset: 'venv-systemd', values: { name: 'hello', systemSitePackages: true, skipGit: true }, skipInstall: false });
+    run = await runPyrepo({ preset: 'venv-systemd', values: { name: 'hello', python: '3.11', systemSitePackages: true, skipGit: true }, skipInstall: false });
   } finally {
     process.env.PATH = path;
     delete process.env.PIP_NO_INDEX;
@@ -56,8 +59,8 @@ test('the files, a pinned requirements.txt, and the snapshot', () => {
   assert.is(problem, undefined, problem);
 });
 
-test('the venv is created for real in env/ (with the system\'s Tornado); the unit\'s ExecStart, verified against it, serves / on 127.0.0.1 as uid 1000 with NoNewPrivileges, PrivateTmp, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
-  assert.ok(existsSync(join(run.dir, 'env', 'pyvenv.cfg')), run.log);
+test('the venv is created for real in env/ with the system\'s Python 3.11 and Tornado; the unit\'s ExecStart, verified against it, serves / on 127.0.0.1 as uid 1000 with NoNewPrivileges, PrivateTmp, ProtectSystem=strict and a release it cannot write to (systemd\'s other sandboxing not simulated)', async () => {
+  assert.match(readFileSync(join(run.dir, 'env', 'pyvenv.cfg'), 'utf8'), /^home = \/usr\/bin$/m, run.log);
   assert.match(run.log, /venv: could not install requirements-dev\.txt/, 'offline, the pinned install is reported, not fatal');
   const unit = join(run.dir, 'deploy/hello.service');
   assert.equal(checkSystemdUnit(unit, { release: run.dir }), [], 'systemd-analyze verify, with the venv\'s python as ExecStart');
@@ -110,7 +113,7 @@ test('supervisord parses the program file', () => {
 test('the Dockerfile (read, not built: no Docker engine here) passes the Dockerfile checks and says to build the venv in /opt/venv on a Debian image and run the server from it', () => {
   const dockerfile = run.read('docker/app/Dockerfile');
   assert.equal(checkDockerfile(dockerfile, { production: true }), []);
-  assert.match(dockerfile, /FROM python:3\.12-slim-trixie AS build/);
+  assert.match(dockerfile, /FROM python:3\.11-slim-trixie AS build/);
   assert.not.match(dockerfile, /^(COPY|ADD)\b.*pip\.conf/m, 'pip.conf is in no layer');
   assert.match(dockerfile, /RUN --mount=type=secret,id=pip\.conf,target=\/etc\/pip\.conf,required=true \\\n +\/opt\/venv\/bin\/pip install .* -r requirements\.txt/);
   assert.match(dockerfile, /HOST=0\.0\.0\.0/);
