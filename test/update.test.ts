@@ -22,14 +22,14 @@ function install(project: string, version: 1 | 2): void {
   }
 }
 
-/** A repository generated with v1 (the user chose the owner, so it is a recorded answer). */
+/** A repository generated with v1 (the user chose the owner, so it is a recorded answer), inside the workspace's git work tree on purpose (test/.work). */
 function generatedWithV1(): { project: string; app: string; run: (...args: string[]) => ReturnType<typeof pyrepo> } {
   const project = workspaceTempDir('update-');
   made.push(project);
   mkdirSync(join(project, 'node_modules', '@acme'), { recursive: true });
   install(project, 1);
   const run = (...args: string[]) => pyrepo([...args, ...(args[0] === 'new' ? [] : ['--dir', 'app'])], project);
-  const created = run('new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--owner', 'Team Web');
+  const created = run('new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web');
   if (created.code !== 0) throw new Error(`pyrepo new failed:\n${created.stderr}`);
   return { project, app: join(project, 'app'), run };
 }
@@ -199,7 +199,7 @@ test('a re-run of the preset keeps what update would keep: a file the user delet
   const { app, run } = generatedWithV1();
   unlinkSync(join(app, 'docs/OWNERS.md'));
   edit(app, 'uwsgi.ini', text => text.replace('harakiri = 30\n', 'harakiri = 60\n'));
-  const rerun = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git'], join(app, '..'));
+  const rerun = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git'], join(app, '..'));
   assert.is(rerun.code, 3, rerun.stderr);
   assert.ok(!existsSync(join(app, 'docs/OWNERS.md')));
   assert.match(rerun.stdout + rerun.stderr, /kept deleted: docs\/OWNERS\.md/);
