@@ -207,4 +207,19 @@ test('a re-run of the preset keeps what update would keep: a file the user delet
   assert.is(run('check', '--trust').code, 4, 'both are still reported until accepted');
 });
 
+test('check is in sync right after a run that made the venv with another Python than the project\'s: what the README says does not depend on the machine', () => {
+  const project = workspaceTempDir('update-venv-');
+  made.push(project);
+  // A machine without Python 3.14: python3 on PATH only, no pyenv or uv interpreters.
+  mkdirSync(join(project, 'bin'));
+  symlinkSync('/usr/bin/python3', join(project, 'bin', 'python3'));
+  const machine = { PATH: join(project, 'bin'), PYENV_ROOT: join(project, 'pyenv'), UV_PYTHON_INSTALL_DIR: join(project, 'uv'), PIP_NO_INDEX: '1' };
+  const created = pyrepo(['new', 'venv-systemd', 'app', '--yes', '--skip-git', '--in-existing-git', '--python', '3.14'], project, machine, 120_000);
+  assert.is(created.code, 0, created.stderr);
+  assert.match(created.stdout + created.stderr, /venv: Python 3\.14 was asked for, but no python3\.14 was found/, 'the venv was made with the fallback');
+  const check = pyrepo(['check', '--dir', 'app'], project, machine);
+  assert.is(check.code, 0, check.stdout + check.stderr);
+  assert.match(read(join(project, 'app'), 'README.md'), /^python3\.14 -m venv env$/m);
+});
+
 test.run();
