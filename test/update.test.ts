@@ -22,14 +22,14 @@ function install(project: string, version: 1 | 2): void {
   }
 }
 
-/** A repository generated with v1 (the user chose the owner, so it is a recorded answer). */
+/** A repository generated with v1 (the user chose the owner, so it is a recorded answer), inside the workspace's git work tree on purpose (test/.work). */
 function generatedWithV1(): { project: string; app: string; run: (...args: string[]) => ReturnType<typeof pyrepo> } {
   const project = workspaceTempDir('update-');
   made.push(project);
   mkdirSync(join(project, 'node_modules', '@acme'), { recursive: true });
   install(project, 1);
   const run = (...args: string[]) => pyrepo([...args, ...(args[0] === 'new' ? [] : ['--dir', 'app'])], project);
-  const created = run('new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--owner', 'Team Web');
+  const created = run('new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web');
   if (created.code !== 0) throw new Error(`pyrepo new failed:\n${created.stderr}`);
   return { project, app: join(project, 'app'), run };
 }
@@ -199,12 +199,27 @@ test('a re-run of the preset keeps what update would keep: a file the user delet
   const { app, run } = generatedWithV1();
   unlinkSync(join(app, 'docs/OWNERS.md'));
   edit(app, 'uwsgi.ini', text => text.replace('harakiri = 30\n', 'harakiri = 60\n'));
-  const rerun = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git'], join(app, '..'));
+  const rerun = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git'], join(app, '..'));
   assert.is(rerun.code, 3, rerun.stderr);
   assert.ok(!existsSync(join(app, 'docs/OWNERS.md')));
   assert.match(rerun.stdout + rerun.stderr, /kept deleted: docs\/OWNERS\.md/);
   assert.match(read(app, 'uwsgi.ini'), /^harakiri = 60$/m);
   assert.is(run('check', '--trust').code, 4, 'both are still reported until accepted');
+});
+
+test('check is in sync right after a run that made the venv with another Python than the project\'s: what the README says does not depend on the machine', () => {
+  const project = workspaceTempDir('update-venv-');
+  made.push(project);
+  // A machine without Python 3.14: python3 on PATH only, no pyenv or uv interpreters.
+  mkdirSync(join(project, 'bin'));
+  symlinkSync('/usr/bin/python3', join(project, 'bin', 'python3'));
+  const machine = { PATH: join(project, 'bin'), PYENV_ROOT: join(project, 'pyenv'), UV_PYTHON_INSTALL_DIR: join(project, 'uv'), PIP_NO_INDEX: '1' };
+  const created = pyrepo(['new', 'venv-systemd', 'app', '--yes', '--skip-git', '--in-existing-git', '--python', '3.14'], project, machine, 120_000);
+  assert.is(created.code, 0, created.stderr);
+  assert.match(created.stdout + created.stderr, /venv: Python 3\.14 was asked for, but no python3\.14 was found/, 'the venv was made with the fallback');
+  const check = pyrepo(['check', '--dir', 'app'], project, machine);
+  assert.is(check.code, 0, check.stdout + check.stderr);
+  assert.match(read(join(project, 'app'), 'README.md'), /^python3\.14 -m venv env$/m);
 });
 
 test.run();

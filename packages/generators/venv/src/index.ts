@@ -1,39 +1,24 @@
 import { existsSync } from 'node:fs';
 import { PyrepoGenerator } from '@pyrepo/core';
-import { findInterpreter, type InterpreterChoice } from './interpreter.js';
+import { findInterpreter } from './interpreter.js';
 import type { Options } from './options.js';
 
 /** Owns the virtual environment: its ignore line, its README section, and creating it. */
 export default class VenvGenerator extends PyrepoGenerator<Options> {
-  /** The interpreter this run creates the venv with; chosen before the README names it. */
-  #choice?: InterpreterChoice;
-
   writing(): void {
-    if (this.#createsVenv()) this.#choice = findInterpreter(this.project.python);
-    const interpreter = this.#choice?.interpreter;
     this.addIgnoreLines('.gitignore', [`/${this.project.venvDir}/`]);
-    this.addReadmeSection({
-      id: 'venv',
-      title: 'Virtual environment',
-      body: this.renderFragment('readme.md.ejs', {
-        // The interpreter the venv is made with when this run makes it, else the project's Python by name.
-        venvPython: interpreter?.command ?? `python${this.project.python}`,
-        fallbackNote: interpreter && this.#choice?.fallbackReason ? `The project targets Python ${this.project.python}; ${this.#choice.fallbackReason} when this section was written, so \`${this.project.venvDir}\` was made with Python ${interpreter.version} (\`${interpreter.command}\`). Use \`python${this.project.python}\` once it is installed.` : '',
-      }),
-    });
-  }
-
-  /** Whether this run creates the venv (or, as a dry run, would): install steps run and there is none yet. */
-  #createsVenv(): boolean {
-    return !this.options.skipInstall && !existsSync(this.destinationPath(this.project.venvDir, 'pyvenv.cfg'));
+    // The README names the project's Python, never the interpreter found on this machine: `pyrepo
+    // check` and `update` regenerate it from the records alone, so it must not depend on the machine.
+    this.addReadmeSection({ id: 'venv', title: 'Virtual environment', body: this.renderFragment('readme.md.ejs', {}) });
   }
 
   /** Runs after every file is written: create the venv, install the development requirements. */
   async install(): Promise<void> {
     if (this.options.skipInstall) return;
     const venv = this.project.venvDir;
-    if (this.#choice) {
-      const { interpreter, fallbackReason } = this.#choice;
+    // Chosen here, not while writing: only a run that makes the venv (or a dry run naming the step) looks for one.
+    if (!existsSync(this.destinationPath(venv, 'pyvenv.cfg'))) {
+      const { interpreter, fallbackReason } = findInterpreter(this.project.python);
       if (!interpreter) {
         this.log.error(`venv: cannot create ${venv}: ${fallbackReason}, and there is no python3 either. Install Python ${this.project.python} (or pyenv/uv and one of theirs), then run: python${this.project.python} -m venv ${venv}`);
         return;
