@@ -37,7 +37,7 @@ test('yo pyrepo:wpmedia-django generates the same repository as pyrepo new', asy
   } finally {
     viaCli.cleanup();
   }
-  assert.equal(parseRequirementsFiles(dir, ['requirements/prod.txt'])['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.0.1', 'uWSGI==2.0.31']);
+  assert.equal(parseRequirementsFiles(dir, ['requirements/prod.txt'])['requirements/prod.txt'], ['Django==6.1.3', 'dj-database-url==3.1.2', 'uWSGI==2.0.31']);
 });
 
 test('yo pyrepo:<generator> adds one generator to an existing repository, reading its stored facts', () => {
