@@ -11,3 +11,4 @@ export * from './toml.js';
 export * from './packaging.js';
 export * from './file-names.js';
 export * from './three-way-merge.js';
+export { isExecutableFile } from './regular-file.js';

@@ -23,7 +23,6 @@ import { Registry, type RegistryOptions } from './registry.js';
 import { configKey, readStoredConfig } from './stored-config.js';
 import { setProgressOutput } from './progress.js';
 import { applyOutputRules } from './terminal.js';
-import { compareCodeUnits } from './text.js';
 import { Trust, confirmTrust, requireTrusted } from './trust.js';
 
 /** What a plan generator runs when Yeoman starts it: a preset, or generators into an existing repo. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { checkComposition } from './composition-checks.js';
-import { type ContextDraft, type ContextKey, type ContextSource, type Framework, type ProjectContext, contextKeys, modelFactKeys, describeFact, draftContext, finalizeContext, rederive } from './context.js';
+import { type ContextDraft, type ContextKey, type ContextSource, type Framework, type ProjectContext, contextKeys, modelFactKeys, draftContext, finalizeContext, rederive } from './context.js';
 import { frameworkRuntimes } from './frameworks.js';
 import { inspectProject, modelValues, type ProjectModel } from './project-model.js';
 import { type Problem, UsageError, didYouMean } from './errors.js';

@@ -24,8 +24,6 @@ export interface StepCommand {
   args: string[];
   cwd: string;
   env?: Record<string, string>;
-  /** Given on the command's standard input. */
-  input?: string;
 }
 
 /** The command a person pastes to do a step themselves, in its folder, quoted for the shell. */
@@ -120,7 +118,7 @@ export async function runStepWithProgress(step: StepCommand): Promise<boolean> {
   const child = spawn(step.command, step.args, {
     cwd: step.cwd,
     env: { ...process.env, ...step.env },
-    stdio: [step.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   active = { step, child, stopDisplay };
@@ -142,7 +140,6 @@ export async function runStepWithProgress(step: StepCommand): Promise<boolean> {
   process.on('exit', onExit);
   child.stdout!.setEncoding('utf8').on('data', (text: string) => take('stdout', text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => take('stderr', text));
-  child.stdin?.on('error', () => undefined).end(step.input);
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(resolve => {
     child.on('error', error => resolve({ code: null, signal: null, error }));
     child.on('close', (code, signal) => resolve({ code, signal }));

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { PyrepoError } from './errors.js';
 
@@ -82,5 +82,15 @@ export function readTextIfRegular(dir: string, path: string): string | undefined
     return readRegularFile(join(dir, path), path)?.contents.toString('utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `path` is a file this process may execute (following links, as exec does). */
+export function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

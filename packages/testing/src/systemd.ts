@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
+import { isExecutableFile } from '@pyrepo/core';
 import { runTool } from './checks.js';
 import { toolError } from './tools.js';
 import { makeReadable, serviceUid, startService, type RunningService } from './services.js';
@@ -46,8 +47,8 @@ export function checkSystemdUnits(paths: string[], options: { release?: string }
       const inRelease = (word: string) => release !== undefined && posix.normalize(word).startsWith(`${release}/`);
       for (const [line, key, program, rest] of unit.matchAll(/^(Exec\w*)=[-@:+!]*(\S+)(.*)$/gm)) {
         if (inRelease(program!)) {
-          if (options.release && !isExecutable(join(options.release, posix.relative(release!, posix.normalize(program!))))) problems.get(path)!.push(`${key}=${program}: the release has no executable ${posix.relative(release!, program!)}`);
-        } else if (options.release && !isExecutable(program!)) problems.get(path)!.push(`${key}=${program}: no such program on this system`);
+          if (options.release && !isExecutableFile(join(options.release, posix.relative(release!, posix.normalize(program!))))) problems.get(path)!.push(`${key}=${program}: the release has no executable ${posix.relative(release!, program!)}`);
+        } else if (options.release && !isExecutableFile(program!)) problems.get(path)!.push(`${key}=${program}: no such program on this system`);
         for (const word of rest!.split(/\s+/).filter(inRelease)) {
           if (options.release && !existsSync(join(options.release, posix.relative(release!, posix.normalize(word))))) problems.get(path)!.push(`${line}: the release has no ${posix.relative(release!, word)}`);
         }
@@ -83,15 +84,6 @@ export function checkSystemdUnit(path: string, options: { release?: string } = {
 }
 
 const unitKey = (path: string) => `${basename(path)}\0${readFileSync(path, 'utf8')}`;
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The exposure `systemd-analyze security --offline=true` rates a unit (0 best, 10 worst). */
 export function systemdExposure(path: string): number {

@@ -1,7 +1,7 @@
 // Vendored packages win over the system's, where production runs them: Debian's uWSGI under the
 // unit, with Debian's python3-flask installed system-wide (dist-packages) at another version.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

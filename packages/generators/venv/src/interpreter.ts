@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { isExecutableFile } from '@pyrepo/core';
 import { homedir } from 'node:os';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
 
@@ -20,15 +21,6 @@ export interface InterpreterChoice {
   interpreter?: Interpreter;
   /** Why the fallback: where the requested version was looked for. Unset when the requested version was found. */
   fallbackReason?: string;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**
