@@ -28,7 +28,7 @@ import {
   type RepositoryState,
   type StoredConfig,
 } from '@pyrepo/core/host';
-import { checkExitCodes, recordedComposition, repositoryDir, type RecordCommandContext } from './check.js';
+import { checkExitCodes, recordedComposition, repositoryDir, withRecordOptions, type RecordCommandContext } from './check.js';
 
 /** `pyrepo update`'s exit codes (docs/updating.md). */
 export const updateExitCodes = { done: 0, conflicts: 1, usage: 2, changedDuringRun: 3, unfinished: checkExitCodes.unfinished } as const;
@@ -338,15 +338,17 @@ export function updateCommand(context: RecordCommandContext): CommandModule {
     command: 'update',
     describe: 'Update the repository to the installed versions of its preset and generators, merging your changes',
     builder: (y: Argv) =>
-      y
-        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
-        .option('to', { type: 'string', describe: 'The preset version to update to (must be the installed one; pyrepo fetches nothing)' })
-        .option('yes', { alias: 'y', type: 'boolean', describe: 'Never ask: new options take their defaults (listed in the summary)' })
-        .option('dry-run', { type: 'boolean', describe: 'List each file as unchanged / fast-forward / kept / merged / conflict / new / deleted, with diffs; write nothing' })
-        .option('continue', { type: 'boolean', describe: 'Finish an update that stopped on conflicts, once they are resolved' })
-        .option('abort', { type: 'boolean', describe: 'Put back every file an unfinished update changed' })
-        .option('trust', { type: 'boolean', describe: 'Load the team presets and generators the repository names (this run only)' })
-        .epilogue(
+      withRecordOptions(
+        y,
+        {
+          to: { type: 'string', describe: 'The preset version to update to (must be the installed one; pyrepo fetches nothing)' },
+          yes: { alias: 'y', type: 'boolean', describe: 'Never ask: new options take their defaults (listed in the summary)' },
+          'dry-run': { type: 'boolean', describe: 'List each file as unchanged / fast-forward / kept / merged / conflict / new / deleted, with diffs; write nothing' },
+          continue: { type: 'boolean', describe: 'Finish an update that stopped on conflicts, once they are resolved' },
+          abort: { type: 'boolean', describe: 'Put back every file an unfinished update changed' },
+        },
+        'Load the team presets and generators the repository names (this run only)',
+      ).epilogue(
           'Exit codes: 0 updated (or nothing to do); 1 conflicts written as markers (listed; resolve, then --continue) or failure; 2 bad usage; 3 a file changed during the run; 5 refused: an earlier update is unfinished or conflict markers remain.\nDocs: docs/updating.md',
         ),
     handler: async argv => {
