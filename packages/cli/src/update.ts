@@ -13,6 +13,7 @@ import {
   parseSourceLabel,
   recordFiles,
   recordFormat,
+  requiredFiles,
   readRepositoryState,
   readRepositoryText,
   resolveOption,
@@ -153,6 +154,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
   const oldLabel = presetLabel(state.stored.versions, state.stored.preset);
   const labels = { yours: 'yours', base: `${oldLabel} (base)`, theirs: `${newLabel} (new)` };
   const paths = [...new Set([...state.records.keys(), ...theirs.keys()])].filter(path => !recordFiles.has(path)).sort();
+  const required = requiredFiles(composition.generators);
   const files: FilePlan[] = [];
   for (const path of paths) {
     const record = state.records.get(path);
@@ -168,7 +170,9 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
     }
     const generated = contentHash(newText);
     if (yours === undefined) {
-      if (record) files.push({ path, outcome: 'kept', writes: false, note: 'you deleted it: it stays deleted', record: { ...record, generated } });
+      const requiredBy = required.get(path);
+      if (record && requiredBy) files.push({ path, outcome: 'new', result: newText, writes: true, note: `you deleted it, but ${requiredBy} requires it: written again`, record: { generated, written: generated } });
+      else if (record) files.push({ path, outcome: 'kept', writes: false, note: 'you deleted it: it stays deleted', record: { ...record, generated } });
       else files.push({ path, outcome: 'new', result: newText, writes: true, record: { generated, written: generated } });
       continue;
     }
@@ -177,7 +181,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
     const accepted = merged.text === yours ? record?.accepted : undefined;
     files.push({ path, outcome: merged.outcome, result: merged.text, writes: merged.text !== yours, yours, note, record: { generated, written: contentHash(merged.text), ...(accepted ? { accepted } : {}) } });
   }
-  return { files, theirs, installed, oldLabel, newLabel, migrations, added, answers, composition };
+  return { files, theirs, installed, oldLabel, newLabel, migrations, added, answers, composition, generations: recorded.generations };
 }
 
 type UpdatePlan = Awaited<ReturnType<typeof planUpdate>>;
@@ -214,6 +218,7 @@ function recordsAfter(state: RepositoryState, plan: UpdatePlan): StoredConfig {
     ...rest,
     generators,
     record: recordFormat,
+    generations: plan.generations,
     versions: sortedObject(plan.installed),
     schemas: sortedObject(plan.composition.generators.map(entry => [entry.name, schemaVersion(entry.schema)])),
     files: fileRecordsObject(records),
@@ -230,7 +235,7 @@ async function writeUpdate(state: RepositoryState, plan: UpdatePlan): Promise<st
     before[file.path] = file.yours ?? null;
   }
   const section = recordsAfter(state, plan);
-  const snapshot = new Map([...plan.theirs].map(([path, contents]) => [path, contents.toString('utf8')]));
+  const snapshot = new Map([...plan.theirs].filter(([path]) => !recordFiles.has(path)).map(([path, contents]) => [path, contents.toString('utf8')]));
   for (const [path, text] of [[baseSnapshotFile, formatBaseSnapshot(snapshot)], ['.yo-rc.json', yoRcText(state, section)]] as const) {
     before[path] = readRepositoryText(state.dir, path) ?? null;
     changes.push({ path: join(state.dir, path), contents: Buffer.from(text) });
