@@ -61,6 +61,7 @@ test('a preset, then `add` of another generator: check rebuilds both (in sync); 
   assert.is(updated.code, 0, updated.stderr);
   assert.match(updated.stdout, /^\d+ unchanged$/m, updated.stdout);
   assert.equal(userFiles(app), before, 'the same versions: no file changed (the added generator\'s Jenkinsfile is not "removed upstream")');
+  assert.not.ok('.yo-rc.json' in (JSON.parse(read(app, '.pyrepo-base.json')) as object), 'the base snapshot holds generated files, not the records');
   const records = folderState(app);
   assert.is(pyrepo(['update', '--dir', 'app', '--yes'], dir).code, 0);
   assert.equal(folderState(app), records, 'a second update rewrites nothing, records included');
