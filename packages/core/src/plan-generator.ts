@@ -284,10 +284,11 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       schemas.set(step.entry.name, schemaVersion(step.entry.schema));
     }
     // This run among the generations the repository records (those of format 2 read as records.ts says).
-    const before = this.#draft!.stored;
-    const presetOfBefore = (name: string) => ((this.#draft!.preset?.name ?? before.preset) === name && this.#draft!.presetSteps.size > 0 ? [...this.#draft!.presetSteps.keys()] : undefined);
+    // (presetSteps: this run's preset's, or for an add, the recorded preset's when it is installed.)
+    const { stored: before, presetSteps } = this.#draft!;
+    const presetOfBefore = (name: string) => ((this.#draft!.preset?.name ?? before.preset) === name && presetSteps.size > 0 ? [...presetSteps.keys()] : undefined);
     const run: Generation = plan.preset ? { preset: plan.preset.name } : { generators: plan.steps.map(step => step.entry.name) };
-    storage.set('generations', withGeneration(recordedGenerations(before, presetOfBefore), run));
+    storage.set('generations', withGeneration(recordedGenerations(before, presetOfBefore), run, plan.preset ? [] : presetSteps.keys()));
     storage.set('record', recordFormat);
     storage.set('versions', sortedObject(versions));
     storage.set('schemas', sortedObject(schemas));

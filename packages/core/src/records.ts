@@ -63,11 +63,17 @@ export function recordedGenerations(stored: Pick<StoredConfig, 'generations' | '
   return generations;
 }
 
-/** The generations after one more run: appended unless the same run is already recorded (a re-run changes nothing). */
-export function withGeneration(generations: Generation[], run: Generation): string[] {
+/**
+ * The generations after one more run, so that re-runs change nothing: a preset's run is appended
+ * unless it is recorded already; a run of generators by name, with only those no recorded generation
+ * has (`presetGenerators`: the recorded preset's own), and not at all when none is new.
+ */
+export function withGeneration(generations: Generation[], run: Generation, presetGenerators: Iterable<string>): string[] {
   const lines = generations.map(formatGeneration);
-  const line = formatGeneration(run);
-  return lines.includes(line) ? lines : [...lines, line];
+  if ('preset' in run) return lines.includes(formatGeneration(run)) ? lines : [...lines, formatGeneration(run)];
+  const covered = new Set([...presetGenerators, ...generations.flatMap(generation => ('generators' in generation ? generation.generators : []))]);
+  const added = run.generators.filter(name => !covered.has(name));
+  return added.length === 0 ? lines : [...lines, formatGeneration({ generators: added })];
 }
 
 export interface FileRecord {

@@ -27,12 +27,16 @@ test('generations: read as recorded; records of format 2 read as the preset\'s r
   assert.throws(() => recordedGenerations({ generations: 'preset web' as never }, presetGenerators), (error: unknown) => error instanceof UsageError && /not a list/.test(error.message));
 });
 
-test('generations: a run is appended once; the same run again records nothing new', () => {
+test('generations: a run is appended once, with only the generators no recorded generation has; a re-run records nothing new', () => {
   const recorded = [{ preset: 'web' }, { generators: ['jenkins'] }];
-  assert.equal(withGeneration(recorded, { generators: ['deploy'] }), ['preset web', 'generators jenkins', 'generators deploy']);
-  assert.equal(withGeneration(recorded, { generators: ['jenkins'] }), ['preset web', 'generators jenkins']);
-  assert.equal(withGeneration(recorded, { preset: 'web' }), ['preset web', 'generators jenkins']);
-  assert.equal(withGeneration([], { preset: 'web' }), ['preset web']);
+  const ofWeb = ['repo', 'uwsgi'];
+  assert.equal(withGeneration(recorded, { generators: ['deploy'] }, ofWeb), ['preset web', 'generators jenkins', 'generators deploy']);
+  assert.equal(withGeneration(recorded, { generators: ['jenkins'] }, ofWeb), ['preset web', 'generators jenkins']);
+  assert.equal(withGeneration(recorded, { generators: ['uwsgi'] }, ofWeb), ['preset web', 'generators jenkins'], "a preset's generator added again");
+  assert.equal(withGeneration(recorded, { generators: ['uwsgi', 'jenkins', 'deploy'] }, ofWeb), ['preset web', 'generators jenkins', 'generators deploy']);
+  assert.equal(withGeneration(recorded, { preset: 'web' }, []), ['preset web', 'generators jenkins']);
+  assert.equal(withGeneration(recorded, { preset: 'api' }, []), ['preset web', 'generators jenkins', 'preset api']);
+  assert.equal(withGeneration([], { preset: 'web' }, []), ['preset web']);
 });
 
 test('required files: each path with the first generator that marks it', () => {
