@@ -64,7 +64,7 @@ const yoRc = (app: string) => (JSON.parse(read(app, '.yo-rc.json')) as { 'genera
 test('records: versions with their source, schema versions, facts, and per file the generated and written hashes; a base snapshot', () => {
   const { app } = generatedWithV1();
   const section = yoRc(app);
-  assert.is(section.record as unknown, 2);
+  assert.is(section.record as unknown, 3);
   assert.is(section.versions!['preset @acme/web'], 'package @acme/pyrepo-preset-web@1.0.0');
   assert.is(section.versions!['generator @acme/ops'], 'package @acme/pyrepo-generator-ops@1.0.0');
   assert.match(String(section.versions!['generator uwsgi']), /^built-in @pyrepo\/generator-uwsgi@\d+\.\d+\.\d+$/);
@@ -188,7 +188,7 @@ test('a repository written before the records (bare written hashes, no snapshot)
   const updated = run('update', '--yes', '--trust');
   assert.is(updated.code, 0, updated.stderr);
   assert.match(read(app, 'uwsgi.ini'), /^harakiri = 60$/m);
-  assert.is(yoRc(app).record as unknown, 2, 'the update records the new format');
+  assert.is(yoRc(app).record as unknown, 3, 'the update records the new format');
   // The base was rebuilt at the installed versions and checked against the written hash: the user's
   // edit is kept (without a base it would be a whole-file conflict).
   assert.match(updated.stdout, /\| uwsgi\.ini \| kept \|/);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule, Options } from 'yargs';
 import {
   PyrepoError,
   UsageError,
@@ -56,6 +56,14 @@ export function repositoryDir(io: RecordCommandContext['io'], dir: string | unde
   if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError({ message: `Folder ${path} does not exist.`, fix: 'pass the folder of a repository pyrepo generated (--dir; default: the current one).' });
   checkTargetFolder(path);
   return path;
+}
+
+/**
+ * The options every record command (check, update, accept) takes: --dir first, the command's own,
+ * then --trust (with the command's wording) for the commands that may load team code.
+ */
+export function withRecordOptions(y: Argv, options: Record<string, Options>, trust?: string): Argv {
+  return y.options({ dir: { type: 'string', describe: 'Repository folder (default: the current one)' }, ...options, ...(trust ? { trust: { type: 'boolean', describe: trust } } : {}) });
 }
 
 /** Resolve the preset and generators a repository's records name: team code is loaded only once trusted (--trust or the trusted list). */
@@ -166,12 +174,14 @@ export function checkCommand(context: RecordCommandContext): CommandModule {
     command: 'check',
     describe: 'For CI: compare the repository with what pyrepo recorded and regenerates (offline)',
     builder: (y: Argv) =>
-      y
-        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
-        .option('format', { choices: ['text', 'json'], default: 'text', describe: 'Output format' })
-        .option('outdated', { type: 'boolean', describe: "Also ask npm's registry for newer compatible versions (exit 6)" })
-        .option('trust', { type: 'boolean', describe: 'Load the recorded team presets and generators (this run only)' })
-        .epilogue(
+      withRecordOptions(
+        y,
+        {
+          format: { choices: ['text', 'json'], default: 'text', describe: 'Output format' },
+          outdated: { type: 'boolean', describe: "Also ask npm's registry for newer compatible versions (exit 6)" },
+        },
+        'Load the recorded team presets and generators (this run only)',
+      ).epilogue(
           'Exit codes: 0 in sync; 4 drift (a generated file changed, deleted or missing, and not accepted); 5 an unfinished update or conflict markers; 6 newer compatible versions (only with --outdated); 1 failure; 2 bad usage.\nDocs: docs/updating.md',
         ),
     handler: async argv => {
@@ -187,10 +197,7 @@ export function acceptCommand(context: RecordCommandContext): CommandModule {
     command: 'accept <files..>',
     describe: 'Record that generated files differ on purpose, so that check stops reporting them',
     builder: (y: Argv) =>
-      y
-        .positional('files', { type: 'string', array: true, describe: 'Files pyrepo generated (changed or deleted by you)' })
-        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
-        .epilogue('Exit codes: 0 recorded; 1 failure; 2 bad usage (a file pyrepo did not generate, or with conflict markers). Docs: docs/updating.md'),
+      withRecordOptions(y.positional('files', { type: 'string', array: true, describe: 'Files pyrepo generated (changed or deleted by you)' }), {}).epilogue('Exit codes: 0 recorded; 1 failure; 2 bad usage (a file pyrepo did not generate, or with conflict markers). Docs: docs/updating.md'),
     handler: async argv => {
       const dir = repositoryDir(context.io, argv.dir as string | undefined);
       const state = readRepositoryState(dir, 'accept');

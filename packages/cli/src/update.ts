@@ -13,6 +13,7 @@ import {
   parseSourceLabel,
   recordFiles,
   recordFormat,
+  requiredFiles,
   readRepositoryState,
   readRepositoryText,
   resolveOption,
@@ -28,7 +29,7 @@ import {
   type RepositoryState,
   type StoredConfig,
 } from '@pyrepo/core/host';
-import { checkExitCodes, recordedComposition, repositoryDir, type RecordCommandContext } from './check.js';
+import { checkExitCodes, recordedComposition, repositoryDir, withRecordOptions, type RecordCommandContext } from './check.js';
 
 /** `pyrepo update`'s exit codes (docs/updating.md). */
 export const updateExitCodes = { done: 0, conflicts: 1, usage: 2, changedDuringRun: 3, unfinished: checkExitCodes.unfinished } as const;
@@ -153,6 +154,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
   const oldLabel = presetLabel(state.stored.versions, state.stored.preset);
   const labels = { yours: 'yours', base: `${oldLabel} (base)`, theirs: `${newLabel} (new)` };
   const paths = [...new Set([...state.records.keys(), ...theirs.keys()])].filter(path => !recordFiles.has(path)).sort();
+  const required = requiredFiles(composition.generators);
   const files: FilePlan[] = [];
   for (const path of paths) {
     const record = state.records.get(path);
@@ -168,7 +170,9 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
     }
     const generated = contentHash(newText);
     if (yours === undefined) {
-      if (record) files.push({ path, outcome: 'kept', writes: false, note: 'you deleted it: it stays deleted', record: { ...record, generated } });
+      const requiredBy = required.get(path);
+      if (record && requiredBy) files.push({ path, outcome: 'new', result: newText, writes: true, note: `you deleted it, but ${requiredBy} requires it: written again`, record: { generated, written: generated } });
+      else if (record) files.push({ path, outcome: 'kept', writes: false, note: 'you deleted it: it stays deleted', record: { ...record, generated } });
       else files.push({ path, outcome: 'new', result: newText, writes: true, record: { generated, written: generated } });
       continue;
     }
@@ -177,7 +181,7 @@ export async function planUpdate(state: RepositoryState, context: RecordCommandC
     const accepted = merged.text === yours ? record?.accepted : undefined;
     files.push({ path, outcome: merged.outcome, result: merged.text, writes: merged.text !== yours, yours, note, record: { generated, written: contentHash(merged.text), ...(accepted ? { accepted } : {}) } });
   }
-  return { files, theirs, installed, oldLabel, newLabel, migrations, added, answers, composition };
+  return { files, theirs, installed, oldLabel, newLabel, migrations, added, answers, composition, generations: recorded.generations };
 }
 
 type UpdatePlan = Awaited<ReturnType<typeof planUpdate>>;
@@ -214,6 +218,7 @@ function recordsAfter(state: RepositoryState, plan: UpdatePlan): StoredConfig {
     ...rest,
     generators,
     record: recordFormat,
+    generations: plan.generations,
     versions: sortedObject(plan.installed),
     schemas: sortedObject(plan.composition.generators.map(entry => [entry.name, schemaVersion(entry.schema)])),
     files: fileRecordsObject(records),
@@ -230,7 +235,7 @@ async function writeUpdate(state: RepositoryState, plan: UpdatePlan): Promise<st
     before[file.path] = file.yours ?? null;
   }
   const section = recordsAfter(state, plan);
-  const snapshot = new Map([...plan.theirs].map(([path, contents]) => [path, contents.toString('utf8')]));
+  const snapshot = new Map([...plan.theirs].filter(([path]) => !recordFiles.has(path)).map(([path, contents]) => [path, contents.toString('utf8')]));
   for (const [path, text] of [[baseSnapshotFile, formatBaseSnapshot(snapshot)], ['.yo-rc.json', yoRcText(state, section)]] as const) {
     before[path] = readRepositoryText(state.dir, path) ?? null;
     changes.push({ path: join(state.dir, path), contents: Buffer.from(text) });
@@ -338,15 +343,17 @@ export function updateCommand(context: RecordCommandContext): CommandModule {
     command: 'update',
     describe: 'Update the repository to the installed versions of its preset and generators, merging your changes',
     builder: (y: Argv) =>
-      y
-        .option('dir', { type: 'string', describe: 'Repository folder (default: the current one)' })
-        .option('to', { type: 'string', describe: 'The preset version to update to (must be the installed one; pyrepo fetches nothing)' })
-        .option('yes', { alias: 'y', type: 'boolean', describe: 'Never ask: new options take their defaults (listed in the summary)' })
-        .option('dry-run', { type: 'boolean', describe: 'List each file as unchanged / fast-forward / kept / merged / conflict / new / deleted, with diffs; write nothing' })
-        .option('continue', { type: 'boolean', describe: 'Finish an update that stopped on conflicts, once they are resolved' })
-        .option('abort', { type: 'boolean', describe: 'Put back every file an unfinished update changed' })
-        .option('trust', { type: 'boolean', describe: 'Load the team presets and generators the repository names (this run only)' })
-        .epilogue(
+      withRecordOptions(
+        y,
+        {
+          to: { type: 'string', describe: 'The preset version to update to (must be the installed one; pyrepo fetches nothing)' },
+          yes: { alias: 'y', type: 'boolean', describe: 'Never ask: new options take their defaults (listed in the summary)' },
+          'dry-run': { type: 'boolean', describe: 'List each file as unchanged / fast-forward / kept / merged / conflict / new / deleted, with diffs; write nothing' },
+          continue: { type: 'boolean', describe: 'Finish an update that stopped on conflicts, once they are resolved' },
+          abort: { type: 'boolean', describe: 'Put back every file an unfinished update changed' },
+        },
+        'Load the team presets and generators the repository names (this run only)',
+      ).epilogue(
           'Exit codes: 0 updated (or nothing to do); 1 conflicts written as markers (listed; resolve, then --continue) or failure; 2 bad usage; 3 a file changed during the run; 5 refused: an earlier update is unfinished or conflict markers remain.\nDocs: docs/updating.md',
         ),
     handler: async argv => {

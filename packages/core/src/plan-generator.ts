@@ -8,7 +8,7 @@ import { captureFiles, commitAtomically } from './commit.js';
 import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { markUnchangedSinceWritten } from './merge-status.js';
-import { baseSnapshotFile, contentHash, fileRecordsObject, formatBaseSnapshot, readBaseSnapshot, readFileRecords, recordFormat, schemaVersion, sortedObject, sourceLabel } from './records.js';
+import { baseSnapshotFile, contentHash, fileRecordsObject, formatBaseSnapshot, readBaseSnapshot, readFileRecords, recordFormat, recordedGenerations, requiredFiles, schemaVersion, sortedObject, sourceLabel, withGeneration, type Generation } from './records.js';
 import type { StepInput } from './generator.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { toFlag } from './json.js';
@@ -234,12 +234,13 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     const storage = this.createStorage('.yo-rc.json', { name: configKey });
     const records = readFileRecords(storage.get('files'));
     const snapshot = readBaseSnapshot(root);
+    const required = requiredFiles(this.#plan!.steps.map(step => step.entry));
     for (const file of this.env.sharedFs.all()) {
       const path = relative(root, file.path);
       if (!isFilePending(file) || !isFileStateModified(file) || path.startsWith('..') || isAbsolute(path) || path === '.yo-rc.json' || path === baseSnapshotFile) continue;
       const before = records.get(path);
-      if (before && isFileNew(file)) {
-        // Recorded, so pyrepo wrote it once; missing, so the user deleted it since.
+      if (before && isFileNew(file) && !required.has(path)) {
+        // Recorded, so pyrepo wrote it once; missing, so the user deleted it since (and no generator requires it).
         clearFileState(file);
         this.log.info(`kept deleted: ${path} (pyrepo wrote it before and it was deleted since; remove its line from .yo-rc.json's "files" to have it written again)`);
         continue;
@@ -281,6 +282,12 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
       versions.set(`generator ${step.entry.name}`, sourceLabel(step.entry.source));
       schemas.set(step.entry.name, schemaVersion(step.entry.schema));
     }
+    // This run among the generations the repository records (those of format 2 read as records.ts says).
+    // (presetSteps: this run's preset's, or for an add, the recorded preset's when it is installed.)
+    const { stored: before, presetSteps } = this.#draft!;
+    const presetOfBefore = (name: string) => ((this.#draft!.preset?.name ?? before.preset) === name && presetSteps.size > 0 ? [...presetSteps.keys()] : undefined);
+    const run: Generation = plan.preset ? { preset: plan.preset.name } : { generators: plan.steps.map(step => step.entry.name) };
+    storage.set('generations', withGeneration(recordedGenerations(before, presetOfBefore), run, plan.preset ? [] : presetSteps.keys()));
     storage.set('record', recordFormat);
     storage.set('versions', sortedObject(versions));
     storage.set('schemas', sortedObject(schemas));

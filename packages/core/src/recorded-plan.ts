@@ -4,8 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import { contextKeys } from './context.js';
 import { UsageError } from './errors.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { composePlan, draftPlan, type Composition, type PlanDraft } from './plan.js';
-import { baseSnapshotFile, parseSourceLabel, readBaseSnapshot, readFileRecords, sourceLabel, type FileRecord } from './records.js';
+import { composePlan, draftPlan, resolveGeneratorsFor, type Composition, type PlanDraft } from './plan.js';
+import { resolvePreset } from './presets.js';
+import { baseSnapshotFile, formatGeneration, parseSourceLabel, readBaseSnapshot, readFileRecords, recordedGenerations, sourceLabel, type FileRecord } from './records.js';
 import type { Registry } from './registry.js';
 import { readRegularFile } from './regular-file.js';
 import { configKey, readStoredConfig, type StoredConfig } from './stored-config.js';
@@ -40,13 +41,25 @@ export function yoRcText(state: RepositoryState, section: StoredConfig): string 
 }
 
 /**
- * What regenerates a repository from its records alone: its preset (or generators), into a folder
- * that does not exist (named like the repository), so that nothing of the user's files is read.
+ * What regenerates a repository from its records alone: every recorded generation (records.ts
+ * `generations`: the preset's run and the generators added since, with their recorded answers),
+ * composed as one run, into a folder that does not exist (named like the repository), so that
+ * nothing of the user's files is read. The last preset run gives the composition its preset (its
+ * generators' options and templates); the generators of the other generations follow in the order
+ * they were added.
  */
-export async function composeFromRecords(state: RepositoryState, registry: Registry): Promise<{ request: RecordedRequest; composition: Composition }> {
+export async function composeFromRecords(state: RepositoryState, registry: Registry): Promise<{ request: RecordedRequest; composition: Composition; generations: string[] }> {
   const targetDir = join(tmpdir(), `pyrepo-regenerate-${randomBytes(6).toString('hex')}`, basename(resolve(state.dir)));
-  const request = { targetDir, preset: state.stored.preset, generators: state.stored.preset ? undefined : Object.keys(state.stored.generators ?? {}) };
-  return { request, composition: await composePlan(request, registry) };
+  const generations = recordedGenerations(state.stored, name => resolvePreset(registry, name).steps.map(step => step.entry.name));
+  const preset = generations.findLast((generation): generation is { preset: string } => 'preset' in generation)?.preset;
+  const named = generations.flatMap(generation => ('preset' in generation ? (generation.preset === preset ? [] : resolvePreset(registry, generation.preset).steps.map(step => step.entry.name)) : generation.generators));
+  const request = { targetDir, preset, generators: preset ? undefined : named };
+  const composition = await composePlan(request, registry);
+  if (preset) {
+    const added = named.filter(name => !composition.generators.some(entry => entry.name === name));
+    composition.generators = [...composition.generators, ...resolveGeneratorsFor(added, registry)];
+  }
+  return { request, composition, generations: generations.map(formatGeneration) };
 }
 
 export interface RecordedRequest {

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { PyrepoError } from './errors.js';
+import { PyrepoError, UsageError } from './errors.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import type { EntrySource } from './registry.js';
 import type { AnswersMigration, GeneratorSchema } from './schema.js';
 import { readRegularFile } from './regular-file.js';
+import type { StoredConfig } from './stored-config.js';
 import { compareCodeUnits } from './text.js';
 
 /**
  * What pyrepo records about each generation, in the repository (docs/updating.md, "What is
  * recorded"): in .yo-rc.json's pyrepo section, next to the answers Yeoman already keeps there,
  *   record    the format of these records (absent: a repository written before them);
+ *   generations  every generation that wrote files, in order: "preset <name>" (`pyrepo new`, `yo
+ *             pyrepo:<preset>`) or "generators <name> ..." (`pyrepo add`, `yo pyrepo:<generator>`);
+ *             check and update rebuild their union (their options are in `generators`);
  *   versions  "preset <name>" / "generator <name>" -> where it came from and its exact version;
  *   schemas   generator -> the version of its options schema the answers were validated against;
  *   facts     every project fact the generators got, so the output can be rebuilt offline;
@@ -20,8 +24,57 @@ import { compareCodeUnits } from './text.js';
  * and in .pyrepo-base.json, the generated text of each file (the base of the next update).
  * Every map is sorted and one entry per line, so re-runs change only what changed and git merges it.
  */
-export const recordFormat = 2;
+export const recordFormat = 3;
 export const baseSnapshotFile = '.pyrepo-base.json';
+
+/** One generation that wrote files: a preset's run, or generators added by name. */
+export type Generation = { preset: string } | { generators: string[] };
+
+export function formatGeneration(generation: Generation): string {
+  return 'preset' in generation ? `preset ${generation.preset}` : `generators ${generation.generators.join(' ')}`;
+}
+
+function parseGeneration(line: unknown): Generation {
+  const [kind, ...names] = typeof line === 'string' ? line.split(' ') : [];
+  if (kind === 'preset' && names.length === 1 && names[0] !== '') return { preset: names[0]! };
+  if (kind === 'generators' && names.length > 0 && names.every(name => name !== '')) return { generators: names };
+  throw new UsageError({
+    message: `.yo-rc.json: "generations" holds ${JSON.stringify(line)}, which is not a generation ("preset <name>" or "generators <name> ...").`,
+    fix: 'correct that line (or remove it and the generations after it, then run pyrepo add for those generators again).',
+  });
+}
+
+/**
+ * The generations a repository's records name, in order. Records of format 2 and older kept only
+ * the last preset and every generator's answers: they are read as that preset's run followed by
+ * one run of the generators it does not have (`presetGenerators` names the preset's generators;
+ * undefined when the preset cannot be resolved: all of them are taken, the preset's own ones are
+ * the same generators once composed).
+ */
+export function recordedGenerations(stored: Pick<StoredConfig, 'generations' | 'preset' | 'generators'>, presetGenerators: (preset: string) => string[] | undefined): Generation[] {
+  if (stored.generations !== undefined) {
+    if (!Array.isArray(stored.generations)) throw new UsageError({ message: `.yo-rc.json: "generations" is ${JSON.stringify(stored.generations)}, not a list.`, fix: 'correct it, or remove it (pyrepo then reads the preset and the generators recorded).' });
+    return stored.generations.map(parseGeneration);
+  }
+  const generations: Generation[] = stored.preset ? [{ preset: stored.preset }] : [];
+  const ofPreset = new Set(stored.preset ? (presetGenerators(stored.preset) ?? []) : []);
+  const added = Object.keys(stored.generators ?? {}).filter(name => !ofPreset.has(name));
+  if (added.length > 0) generations.push({ generators: added });
+  return generations;
+}
+
+/**
+ * The generations after one more run, so that re-runs change nothing: a preset's run is appended
+ * unless it is recorded already; a run of generators by name, with only those no recorded generation
+ * has (`presetGenerators`: the recorded preset's own), and not at all when none is new.
+ */
+export function withGeneration(generations: Generation[], run: Generation, presetGenerators: Iterable<string>): string[] {
+  const lines = generations.map(formatGeneration);
+  if ('preset' in run) return lines.includes(formatGeneration(run)) ? lines : [...lines, formatGeneration(run)];
+  const covered = new Set([...presetGenerators, ...generations.flatMap(generation => ('generators' in generation ? generation.generators : []))]);
+  const added = run.generators.filter(name => !covered.has(name));
+  return added.length === 0 ? lines : [...lines, formatGeneration({ generators: added })];
+}
 
 export interface FileRecord {
   /** Hash of what the generators produced on their own; undefined when the run could not know it. */
@@ -143,6 +196,16 @@ export function migrateAnswers(generator: string, schema: GeneratorSchema, answe
     result.added.push(...(step.add ?? []).filter(name => !(name in result.answers)));
   }
   return result;
+}
+
+/**
+ * The files a composition's generators mark required (schema.json `x-required-files`), each with the
+ * first generator that does: a deleted one is written again by update and re-runs, never kept deleted.
+ */
+export function requiredFiles(entries: Iterable<{ name: string; schema: GeneratorSchema }>): Map<string, string> {
+  const required = new Map<string, string>();
+  for (const entry of entries) for (const path of entry.schema['x-required-files'] ?? []) if (!required.has(path)) required.set(path, entry.name);
+  return required;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface GeneratorSchema {
   'x-version'?: number;
   /** How recorded answers move from one version to the next (see records.ts, migrateAnswers). */
   'x-migrations'?: AnswersMigration[];
+  /** Files (relative to the repository) the generator cannot do without: written again when the user deleted them (see records.ts, requiredFiles). */
+  'x-required-files'?: string[];
 }
 
 /** One step of a generator's answers: from version `to - 1` to `to`. */
@@ -75,6 +77,7 @@ function createAjv(code?: AjvCodeOptions): AjvInstance {
   instance.addKeyword({ keyword: 'x-needs' });
   instance.addKeyword({ keyword: 'x-version' });
   instance.addKeyword({ keyword: 'x-migrations' });
+  instance.addKeyword({ keyword: 'x-required-files' });
   for (const [name, format] of Object.entries(pyrepoFormats)) instance.addFormat(name, format);
   // Without its $schema: draft-07 is Ajv's default where it checks, and not loaded where it does not.
   const { $schema: _draft, ...defs } = schemaFile('defs.schema.json');

@@ -17,6 +17,8 @@ export interface StoredConfig {
   preset?: string;
   /** The records of the last generation (see records.ts): their format, versions, schema versions, facts, files. */
   record?: number;
+  /** Every generation that wrote files, in order ("preset <name>", "generators <name> ..."): what check and update rebuild. */
+  generations?: string[];
   versions?: Record<string, string>;
   schemas?: Record<string, number>;
   facts?: JsonObject;

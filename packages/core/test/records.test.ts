@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PyrepoError, baseSnapshotLimits, formatBaseSnapshot, formatFileRecord, migrateAnswers, parseFileRecord, readFileRecords, type GeneratorSchema } from '../src/index.js';
+import { PyrepoError, UsageError, baseSnapshotLimits, formatBaseSnapshot, formatFileRecord, migrateAnswers, parseFileRecord, readFileRecords, recordedGenerations, requiredFiles, withGeneration, type GeneratorSchema } from '../src/index.js';
 
 const hash = (c: string) => c.repeat(64);
 
@@ -12,6 +12,36 @@ test('file records: both formats read; the bare hash of a repository written bef
   const record = { generated: hash('1'), written: hash('2'), accepted: hash('3') };
   assert.equal(parseFileRecord(formatFileRecord(record)), record);
   assert.equal([...readFileRecords({ 'b.txt': hash('b'), 'a.txt': 'not a record' })], [['b.txt', { written: hash('b') }]]);
+});
+
+test('generations: read as recorded; records of format 2 read as the preset\'s run, then the generators it does not have', () => {
+  const presetGenerators = (name: string) => (name === 'web' ? ['repo', 'uwsgi'] : undefined);
+  assert.equal(recordedGenerations({ generations: ['preset web', 'generators jenkins deploy'] }, presetGenerators), [{ preset: 'web' }, { generators: ['jenkins', 'deploy'] }]);
+  assert.equal(recordedGenerations({ preset: 'web', generators: { repo: {}, uwsgi: {}, jenkins: {} } }, presetGenerators), [{ preset: 'web' }, { generators: ['jenkins'] }]);
+  assert.equal(recordedGenerations({ preset: 'web', generators: { repo: {}, uwsgi: {} } }, presetGenerators), [{ preset: 'web' }]);
+  // A preset no longer installed: its own generators are among the added ones (the same generators once composed).
+  assert.equal(recordedGenerations({ preset: 'gone', generators: { repo: {}, jenkins: {} } }, presetGenerators), [{ preset: 'gone' }, { generators: ['repo', 'jenkins'] }]);
+  assert.equal(recordedGenerations({ generators: { pipConfig: {}, jenkins: {} } }, presetGenerators), [{ generators: ['pipConfig', 'jenkins'] }]);
+  assert.equal(recordedGenerations({}, presetGenerators), []);
+  for (const bad of [['preset'], ['preset a b'], ['generators'], ['add x'], [42]]) assert.throws(() => recordedGenerations({ generations: bad as string[] }, presetGenerators), (error: unknown) => error instanceof UsageError && /"generations" holds/.test(error.message), JSON.stringify(bad));
+  assert.throws(() => recordedGenerations({ generations: 'preset web' as never }, presetGenerators), (error: unknown) => error instanceof UsageError && /not a list/.test(error.message));
+});
+
+test('generations: a run is appended once, with only the generators no recorded generation has; a re-run records nothing new', () => {
+  const recorded = [{ preset: 'web' }, { generators: ['jenkins'] }];
+  const ofWeb = ['repo', 'uwsgi'];
+  assert.equal(withGeneration(recorded, { generators: ['deploy'] }, ofWeb), ['preset web', 'generators jenkins', 'generators deploy']);
+  assert.equal(withGeneration(recorded, { generators: ['jenkins'] }, ofWeb), ['preset web', 'generators jenkins']);
+  assert.equal(withGeneration(recorded, { generators: ['uwsgi'] }, ofWeb), ['preset web', 'generators jenkins'], "a preset's generator added again");
+  assert.equal(withGeneration(recorded, { generators: ['uwsgi', 'jenkins', 'deploy'] }, ofWeb), ['preset web', 'generators jenkins', 'generators deploy']);
+  assert.equal(withGeneration(recorded, { preset: 'web' }, []), ['preset web', 'generators jenkins']);
+  assert.equal(withGeneration(recorded, { preset: 'api' }, []), ['preset web', 'generators jenkins', 'preset api']);
+  assert.equal(withGeneration([], { preset: 'web' }, []), ['preset web']);
+});
+
+test('required files: each path with the first generator that marks it', () => {
+  const entry = (name: string, files?: string[]) => ({ name, schema: { ...schema(1, undefined), ...(files ? { 'x-required-files': files } : {}) } });
+  assert.equal([...requiredFiles([entry('a', ['ops/runbook.md']), entry('b'), entry('c', ['ops/runbook.md', 'pip.conf'])])], [['ops/runbook.md', 'a'], ['pip.conf', 'c']]);
 });
 
 const schema = (version: number, migrations: GeneratorSchema['x-migrations']): GeneratorSchema => ({
