@@ -18,6 +18,9 @@ export default class DeployGenerator extends PyrepoGenerator<Options> {
     const venv = this.props.release === 'venv' ? { python: systemPython(this.project), folder: this.project.venvDir, requirements: this.shippedFile() } : undefined;
     this.renderFiles(files, { release, healthUrl, venv });
     this.addReadmeSection({ id: 'deploy', title: 'Deploy', body: this.renderFragment('readme.md.ejs', { release, healthUrl, venv }) });
+    if (venv && !this.fs.exists(this.destinationPath(venv.requirements))) {
+      this.log.info(`deploy: a venv release installs ${venv.requirements} on the server, which is missing: add it with \`pyrepo add requirements\``);
+    }
   }
 }
 
