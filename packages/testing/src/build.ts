@@ -34,11 +34,7 @@ export function offlinePip(wheelsDir: string): NodeJS.ProcessEnv {
  * commits a change. Git sees no configuration of this machine (gitEnvironment) and a fixed identity.
  */
 export function commitAll(dir: string, message: string): void {
-  gitWithIdentity(dir, git => {
-    if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
-    git('add', '--all');
-    git('commit', '--quiet', '--allow-empty', '--message', message);
-  });
+  gitWithIdentity(dir, git => commitEverything(dir, git, message));
 }
 
 /**
@@ -46,8 +42,16 @@ export function commitAll(dir: string, message: string): void {
  * (`v1.0.0`): setuptools-scm, or a release script's `git describe`, reads the version from it.
  */
 export function tagRelease(dir: string, tag: string): void {
-  commitAll(dir, `Release ${tag}`);
-  gitWithIdentity(dir, git => git('tag', tag));
+  gitWithIdentity(dir, git => {
+    commitEverything(dir, git, `Release ${tag}`);
+    git('tag', tag);
+  });
+}
+
+function commitEverything(dir: string, git: (...args: string[]) => string, message: string): void {
+  if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
+  git('add', '--all');
+  git('commit', '--quiet', '--allow-empty', '--message', message);
 }
 
 function gitWithIdentity(dir: string, use: (git: (...args: string[]) => string) => void): void {
