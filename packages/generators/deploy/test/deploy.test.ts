@@ -286,7 +286,7 @@ test('--release venv: both scripts pass shellcheck; release-archive.sh refuses a
   }
 });
 
-test('--release venv on a local server: a release gets its own venv before it goes live; one whose requirements pip cannot install exits 6, leaves no folder and changes neither current nor the service; a server without the project\'s Python exits 6 before unpacking', async () => {
+test('--release venv on a local server: a release gets its own venv before it goes live, its pip.conf then readable by the deploying user only; one whose requirements pip cannot install exits 6, leaves no folder and changes neither current nor the service; a server without the project\'s Python exits 6 before unpacking', async () => {
   const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', layout: 'single', release: 'venv' } });
   const stage = tempDir('pyrepo-deploy-');
   const server = localServer(stage, await freePort());
@@ -295,9 +295,10 @@ test('--release venv on a local server: a release gets its own venv before it go
     const env: NodeJS.ProcessEnv = { ...server.env, PIP_NO_INDEX: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
     const served = async () => (await fetch(env.HEALTH_URL!)).text();
     const requirements = '# what production installs\n';
-    const first = deploy(run.dir, [releaseArchive(stage, 'svc-1.0.0', { healthz: '1.0.0', 'requirements.txt': requirements }), 'ops@web1'], env);
+    const first = deploy(run.dir, [releaseArchive(stage, 'svc-1.0.0', { healthz: '1.0.0', 'requirements.txt': requirements, 'pip.conf': '[global]\nindex-url = https://token@pypi.example.com/simple\n' }), 'ops@web1'], env);
     assert.is(first.status, 'ok', first.output);
     assert.match(readFileSync(join(root, 'releases/svc-1.0.0/.venv/pyvenv.cfg'), 'utf8'), /^home = \/usr\/bin$/m);
+    assert.is((statSync(join(root, 'releases/svc-1.0.0/pip.conf')).mode & 0o777).toString(8), '600', 'the index token is not the service\'s to read');
     assert.is(await served(), '1.0.0');
     const restarted = readFileSync(join(stage, 'server.pid'), 'utf8');
 
