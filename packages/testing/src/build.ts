@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { python, runTool } from './checks.js';
@@ -28,11 +30,31 @@ export function offlinePip(wheelsDir: string): NodeJS.ProcessEnv {
 }
 
 /**
- * Commit everything in `dir` (making it a git repository first if it is none) and tag the commit,
- * as a release is tagged (`v1.0.0`): setuptools-scm reads the version from it. Git sees no
- * configuration of this machine (gitEnvironment) and a fixed identity.
+ * Commit everything in `dir` (making it a git repository first if it is none), as a developer
+ * commits a change. Git sees no configuration of this machine (gitEnvironment) and a fixed identity.
+ */
+export function commitAll(dir: string, message: string): void {
+  gitWithIdentity(dir, git => commitEverything(dir, git, message));
+}
+
+/**
+ * Commit everything in `dir` (see commitAll) and tag the commit, as a release is tagged
+ * (`v1.0.0`): setuptools-scm, or a release script's `git describe`, reads the version from it.
  */
 export function tagRelease(dir: string, tag: string): void {
+  gitWithIdentity(dir, git => {
+    commitEverything(dir, git, `Release ${tag}`);
+    git('tag', tag);
+  });
+}
+
+function commitEverything(dir: string, git: (...args: string[]) => string, message: string): void {
+  if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
+  git('add', '--all');
+  git('commit', '--quiet', '--allow-empty', '--message', message);
+}
+
+function gitWithIdentity(dir: string, use: (git: (...args: string[]) => string) => void): void {
   const home = mkdtempSync(join(tmpdir(), 'pyrepo-git-home-'));
   try {
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -40,14 +62,55 @@ export function tagRelease(dir: string, tag: string): void {
       if (value === undefined) delete env[name];
       else env[name] = value;
     }
-    const git = (...args: string[]) => runTool('git', args, { cwd: dir, env });
-    if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
-    git('add', '--all');
-    git('commit', '--quiet', '--allow-empty', '--message', `Release ${tag}`);
-    git('tag', tag);
+    use((...args: string[]) => runTool('git', args, { cwd: dir, env }));
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** A package index on this machine (a stand-in for PyPI or a team's index) and what pip asked it. */
+export interface PackageIndex {
+  /** The index's address for pip's index-url: http://127.0.0.1:<port>/simple (pip trusts 127.0.0.1 over http). */
+  url: string;
+  /** The paths requested, in order (/simple/tornado/, /files/tornado-6.2-py3-none-any.whl). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serve the wheels of `wheelsDir` as a PEP 503 simple index, so pip installs through its
+ * configured index-url (pip.conf) rather than from a folder: /simple/<project>/ lists the files of
+ * that project (names normalized as PEP 503 says), each served under /files/.
+ */
+export async function servePackageIndex(wheelsDir: string): Promise<PackageIndex> {
+  const normalized = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://index').pathname);
+    requests.push(path);
+    const project = /^\/simple\/([^/]+)\/?$/.exec(path)?.[1];
+    const file = /^\/files\/([^/]+\.whl)$/.exec(path)?.[1];
+    if (project) {
+      const links = readdirSync(wheelsDir)
+        .filter(name => name.endsWith('.whl') && normalized(name.split('-')[0]!) === normalized(project))
+        .map(name => `<a href="/files/${encodeURIComponent(name)}">${name}</a>`);
+      response.statusCode = links.length > 0 ? 200 : 404;
+      response.setHeader('Content-Type', 'text/html');
+      response.end(`<!DOCTYPE html>\n<html><body>\n${links.join('<br>\n')}\n</body></html>\n`);
+    } else if (file && existsSync(join(wheelsDir, file))) {
+      response.setHeader('Content-Type', 'application/octet-stream');
+      response.end(readFileSync(join(wheelsDir, file)));
+    } else {
+      response.statusCode = 404;
+      response.end();
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple`,
+    requests,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkShellScript, freePort, runPyrepo, runTool, tempDir } from '@pyrepo/testing';
+import { checkShellScript, commitAll, freePort, runPyrepo, runTool, tagRelease, tempDir } from '@pyrepo/testing';
 
 /**
  * Stub curl, ssh and sudo on PATH that log their arguments; curl writes `archive` to its
@@ -237,6 +237,96 @@ test('an http archive needs --sha256; a wrong checksum is refused before upload,
   } finally {
     rmSync(stage, { recursive: true, force: true });
     run.cleanup();
+  }
+});
+
+test('--release venv: both scripts pass shellcheck; release-archive.sh refuses an untagged commit and a tag naming no version (exit 2, nothing written), and archives a tag\'s tracked files as dist/<name>-<version>.tar.gz; --dry-run builds the venv in the release before the switch', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', release: 'venv' } });
+  try {
+    assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
+    assert.equal(checkShellScript(join(run.dir, 'scripts/release-archive.sh')), []);
+    assert.match(run.log, /deploy: a venv release installs requirements\/prod\.txt on the server, which is missing: add it with `pyrepo add requirements`/);
+    const archive = () => {
+      try {
+        return { status: 0, output: runTool('scripts/release-archive.sh', [], { cwd: run.dir }) };
+      } catch (error) {
+        return { status: Number(/failed \((\d+)\)/.exec((error as Error).message)?.[1]), output: (error as Error).message };
+      }
+    };
+    writeFileSync(join(run.dir, 'app.py'), 'print("1.0.0")\n');
+    writeFileSync(join(run.dir, '.gitignore'), 'ignored.txt\n');
+    writeFileSync(join(run.dir, 'ignored.txt'), 'not in a release\n');
+    commitAll(run.dir, 'Start');
+    const untagged = archive();
+    assert.is(untagged.status, 2, untagged.output);
+    assert.match(untagged.output, /the checked-out commit has no tag, and a release's version comes from its tag: tag it \(git tag v1\.0\.0\) and run this again, or name a tag/);
+    tagRelease(run.dir, 'latest');
+    const named = archive();
+    assert.is(named.status, 2, named.output);
+    assert.match(named.output, /tag latest does not name a version: tag releases v1\.2\.0 or 1\.2\.0/);
+    assert.not.ok(existsSync(join(run.dir, 'dist')), 'nothing archived');
+
+    tagRelease(run.dir, 'v1.2.0');
+    writeFileSync(join(run.dir, 'app.py'), 'print("not committed")\n');
+    const made = archive();
+    assert.is(made.status, 0, made.output);
+    assert.match(made.output, /^dist\/svc-1\.2\.0\.tar\.gz: v1\.2\.0 \([0-9a-f]+\)$/m);
+    const listing = runTool('tar', ['-tzf', 'dist/svc-1.2.0.tar.gz'], { cwd: run.dir }).trim().split('\n').sort();
+    assert.ok(listing.every(path => path.startsWith('svc-1.2.0/')), listing.join(' '));
+    assert.ok(listing.includes('svc-1.2.0/app.py') && listing.includes('svc-1.2.0/scripts/deploy.sh'), listing.join(' '));
+    assert.not.ok(listing.includes('svc-1.2.0/ignored.txt'), 'only what git tracks');
+    assert.is(runTool('tar', ['-xzOf', 'dist/svc-1.2.0.tar.gz', 'svc-1.2.0/app.py'], { cwd: run.dir }), 'print("1.0.0")\n', 'the tagged commit\'s files, not the working tree\'s');
+
+    const printed = runTool('scripts/deploy.sh', ['--dry-run', 'dist/svc-1.2.0.tar.gz', 'ops@web1'], { cwd: run.dir });
+    assert.match(printed, /^ssh ops@web1 set -eu; root=\/srv\/svc .* python=\/usr\/bin\/python3\.11 venv=\.venv requirements=requirements\/prod\.txt release=svc-1\.2\.0;/);
+    const venvAt = printed.indexOf('"$python" -m venv "$dir/$venv"');
+    assert.ok(printed.indexOf('mv -T "$unpacked" "$dir"') < venvAt && venvAt < printed.indexOf('point current "$dir"'), 'the venv is built in the release\'s own folder, before current switches');
+  } finally {
+    run.cleanup();
+  }
+});
+
+test('--release venv on a local server: a release gets its own venv before it goes live, its pip.conf then readable by the deploying user only; one whose requirements pip cannot install exits 6, leaves no folder and changes neither current nor the service; a server without the project\'s Python exits 6 before unpacking', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', layout: 'single', release: 'venv' } });
+  const stage = tempDir('pyrepo-deploy-');
+  const server = localServer(stage, await freePort());
+  try {
+    const root = join(stage, 'srv');
+    const env: NodeJS.ProcessEnv = { ...server.env, PIP_NO_INDEX: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    const served = async () => (await fetch(env.HEALTH_URL!)).text();
+    const requirements = '# what production installs\n';
+    const first = deploy(run.dir, [releaseArchive(stage, 'svc-1.0.0', { healthz: '1.0.0', 'requirements.txt': requirements, 'pip.conf': '[global]\nindex-url = https://token@pypi.example.com/simple\n' }), 'ops@web1'], env);
+    assert.is(first.status, 'ok', first.output);
+    assert.match(readFileSync(join(root, 'releases/svc-1.0.0/.venv/pyvenv.cfg'), 'utf8'), /^home = \/usr\/bin$/m);
+    assert.is((statSync(join(root, 'releases/svc-1.0.0/pip.conf')).mode & 0o777).toString(8), '600', 'the index token is not the service\'s to read');
+    assert.is(await served(), '1.0.0');
+    const restarted = readFileSync(join(stage, 'server.pid'), 'utf8');
+
+    const broken = deploy(run.dir, [releaseArchive(stage, 'svc-1.1.0', { healthz: '1.1.0', 'requirements.txt': 'no-such-package==1.0\n' }), 'ops@web1'], env);
+    assert.is(broken.status, '6', broken.output);
+    assert.match(broken.output, /pip could not install requirements\.txt into .*\/releases\/svc-1\.1\.0\/\.venv; svc-1\.1\.0 not deployed/);
+    assert.equal(readdirSync(join(root, 'releases')), ['svc-1.0.0'], 'no folder left, temporary or not');
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.0.0'));
+    assert.is(readFileSync(join(stage, 'server.pid'), 'utf8'), restarted, 'the service was not restarted');
+    assert.is(await served(), '1.0.0');
+  } finally {
+    server.stop();
+    rmSync(stage, { recursive: true, force: true });
+    run.cleanup();
+  }
+  // A Python Debian 12 (this machine, CI's) does not ship.
+  assert.not.ok(existsSync('/usr/bin/python3.10'), 'this machine has /usr/bin/python3.10: the check below needs a Python it lacks');
+  const future = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.10', release: 'venv' } });
+  const elsewhere = tempDir('pyrepo-deploy-');
+  try {
+    const server = localServer(elsewhere, await freePort());
+    const missing = deploy(future.dir, [releaseArchive(elsewhere, 'svc-1.0.0', { healthz: '1.0.0' }), 'ops@web1'], server.env);
+    assert.is(missing.status, '6', missing.output);
+    assert.match(missing.output, /the server has no \/usr\/bin\/python3\.10, the Python the project is built for: install it \(Debian: apt-get install python3\.10 python3\.10-venv\); svc-1\.0\.0 not deployed/);
+    assert.not.ok(existsSync(join(elsewhere, 'srv/releases')), 'nothing unpacked');
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+    future.cleanup();
   }
 });
 
