@@ -163,7 +163,9 @@ test('release rehearsal: v1.0.0 and v1.1.0, each built by make build and make re
     service = await onFreePort(port => startService(command[0]!, command.slice(1), { cwd, env: { ...processEnv, UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` }, url: `http://127.0.0.1:${port}/healthz` }));
     const health = await fetch(service.url);
     const home = await fetch(new URL('/', service.url));
-    return { health: health.status, home: home.status, message: ((await home.json()) as { message: string }).message };
+    // The static files collected at build time, served by uWSGI's static-map from the WORKDIR.
+    const staticFile = await fetch(new URL('/static/admin/css/base.css', service.url));
+    return { health: health.status, home: home.status, message: ((await home.json()) as { message: string }).message, static: staticFile.status };
   };
   const stop = async () => {
     if (service) await stopQuickly(service);
@@ -183,7 +185,7 @@ test('release rehearsal: v1.0.0 and v1.1.0, each built by make build and make re
     assert.match(manage(makeWith(['--', 'manage', 'migrate'])), /Applying auth\.0001_initial\.\.\. OK/);
     manage(makeWith(['--', 'manage', 'createsuperuser', '--noinput', '--username', 'keeper', '--email', 'keeper@example.com']));
     assert.ok(existsSync(join(volume, 'db.sqlite3')), 'the database is in the volume');
-    assert.equal(await serve(makeWith(['run'])), { health: 200, home: 200, message: 'hello world' });
+    assert.equal(await serve(makeWith(['run'])), { health: 200, home: 200, message: 'hello world', static: 200 });
     await stop();
 
     // v1.1.0, with a visible change: its own image beside the first; the same volume, migrated, served.
@@ -196,13 +198,13 @@ test('release rehearsal: v1.0.0 and v1.1.0, each built by make build and make re
     assert.is(second.tag, 'polls/polls:1.1.0');
     assert.match(runTool(join(second.root, 'appenv/bin/python'), ['-c', 'import importlib.metadata; print(importlib.metadata.version("polls"))']), /^1\.1\.0$/m, 'the image of v1.1.0 holds 1.1.0');
     assert.match(manage(makeWith(['--', 'manage', 'migrate'])), /No migrations to apply/);
-    assert.equal(await serve(makeWith(['run'])), { health: 200, home: 200, message: 'hello world, again' });
+    assert.equal(await serve(makeWith(['run'])), { health: 200, home: 200, message: 'hello world, again', static: 200 });
     await stop();
 
     // Roll back, as the README says: the previous image, by its tag, on the same volume.
     const back = makeWith(['run'], { REPO_VERSION: '1.0.0' });
     assert.match(back, / polls\/polls:1\.0\.0 $/);
-    assert.equal(await serve(back), { health: 200, home: 200, message: 'hello world' });
+    assert.equal(await serve(back), { health: 200, home: 200, message: 'hello world', static: 200 });
     const users = JSON.parse(manage(makeWith(['--', 'manage', 'dumpdata', 'auth.user'], { REPO_VERSION: '1.0.0' }))) as Array<{ fields: { username: string; email: string } }>;
     assert.equal(users.map(user => [user.fields.username, user.fields.email]), [['keeper', 'keeper@example.com']], 'v1.0.0 reads the row it wrote, after v1.1.0 ran on the volume');
     assert.equal([...built.keys()], ['polls/polls:1.0.0', 'polls/polls:1.1.0']);
