@@ -47,6 +47,8 @@ test('make -n: every target expands to the docker commands, with the variables a
   // An extra's wheels come with the release's: uWSGI (the prod extra) stays in the wheelhouse.
   assert.equal(make(['build', 'test']), ['mkdir -p wheelhouse', `${builder} pip wheel --wheel-dir /wheelhouse .[prod,test]`]);
   assert.equal(make(['--', 'build', 'cmd', 'ls', '-l']), ['mkdir -p wheelhouse', `${builder} ls -l`]);
+  // make alone lists the targets (and so does checkRepositories' make -n without a release).
+  assert.match(runTool('make', ['--no-print-directory'], { cwd: here, env }), /^make release +the release image of the tagged checkout/m);
   // The generated folder is no git checkout: no release tag, so no release version.
   assert.match(makeFails(['release']), /make release: the checkout has no release tag; tag the commit \(git tag v1\.0\.0\)/);
   assert.match(makeFails(['image']), /make release: the checkout has no release tag/);
