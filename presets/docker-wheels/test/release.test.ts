@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import {
   copyOf,
   dockerfileSteps,
+  makeReadable,
   offlinePip,
   onFreePort,
   packWheel,
@@ -22,7 +23,6 @@ import {
   tagRelease,
   tempDir,
   unprivileged,
-  makeReadable,
   type RunPyrepoResult,
   type RunningService,
 } from '@pyrepo/testing';
