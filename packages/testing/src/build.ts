@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { python, runTool } from './checks.js';
 import { gitEnvironment } from './index.js';
 
@@ -114,21 +114,42 @@ export async function servePackageIndex(wheelsDir: string): Promise<PackageIndex
 }
 
 /**
- * Pack a wheel of any files (packages, `.pth` files...) with Debian's `wheel pack`, into
- * `wheelsDir`: for what `buildWheel` cannot make, such as dependencies (`requires`, PEP 508) or a
- * copy of a system package at another version. Returns the wheel's file name.
+ * Pack a wheel of any files (packages, `.pth` files, `NAME-VERSION.data/scripts/...`) with
+ * Debian's `wheel pack`, into `wheelsDir`: for what `buildWheel` cannot make, such as
+ * dependencies (`requires`, PEP 508) or a copy of a system package at another version. A file
+ * that starts with `#!` is a script: executable. Returns the wheel's file name.
  */
 export function packWheel(wheelsDir: string, name: string, version: string, files: Record<string, string>, requires: string[] = []): string {
+  return packTree(wheelsDir, name, version, requires, tree => {
+    for (const [path, contents] of Object.entries(files)) {
+      mkdirSync(dirname(join(tree, path)), { recursive: true });
+      writeFileSync(join(tree, path), contents, { mode: contents.startsWith('#!') ? 0o755 : 0o644 });
+    }
+  });
+}
+
+/**
+ * A wheel of modules Debian installed system-wide (python3-django's `django`...), their files as
+ * they are (bytecode left out), named `name` at `version`: Debian's packages stand in for PyPI's,
+ * at the version a project pins. `leaveOut`: paths not packed (a folder's whole tree). Returns the wheel's file name.
+ */
+export function systemPackageWheel(wheelsDir: string, name: string, version: string, modules: string[], options: { requires?: string[]; leaveOut?: RegExp } = {}): string {
+  const locate = 'import importlib.util, sys\nfor name in sys.argv[1:]:\n    spec = importlib.util.find_spec(name)\n    print(spec.submodule_search_locations[0] if spec.submodule_search_locations else spec.origin)';
+  const paths = runTool(python, ['-I', '-c', locate, ...modules]).trim().split('\n');
+  return packTree(wheelsDir, name, version, options.requires ?? [], tree => {
+    for (const path of paths) cpSync(path, join(tree, basename(path)), { recursive: true, filter: source => basename(source) !== '__pycache__' && !options.leaveOut?.test(source) });
+  });
+}
+
+/** Pack the tree `fill` writes, with the metadata of `name` `version` and its `requires`, as a wheel in `wheelsDir`. */
+function packTree(wheelsDir: string, name: string, version: string, requires: string[], fill: (tree: string) => void): string {
   const work = mkdtempSync(join(tmpdir(), 'pyrepo-wheel-'));
   try {
     const distribution = name.replace(/[-_.]+/g, '_');
     const tree = join(work, `${distribution}-${version}`);
     const info = join(tree, `${distribution}-${version}.dist-info`);
     mkdirSync(info, { recursive: true });
-    for (const [path, contents] of Object.entries(files)) {
-      mkdirSync(dirname(join(tree, path)), { recursive: true });
-      writeFileSync(join(tree, path), contents);
-    }
+    fill(tree);
     writeFileSync(join(info, 'METADATA'), ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`, ...requires.map(requirement => `Requires-Dist: ${requirement}`), ''].join('\n'));
     writeFileSync(join(info, 'WHEEL'), 'Wheel-Version: 1.0\nGenerator: pyrepo-testing\nRoot-Is-Purelib: true\nTag: py3-none-any\n');
     mkdirSync(wheelsDir, { recursive: true });

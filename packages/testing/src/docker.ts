@@ -140,3 +140,28 @@ export function checkCompose(dir: string, file = 'docker-compose.yaml'): string[
   const path = join(dir, file);
   return checkWithPython([{ path, kind: 'compose' }]).get(path) ?? [];
 }
+
+/** One instruction of a Dockerfile, for a test that performs an image's steps elsewhere. */
+export interface DockerfileStep {
+  keyword: string;
+  /** The arguments as written (continuation lines kept), without the flags. */
+  args: string;
+  /** The flags by name: RUN --mount=type=bind,source=x,target=/y gives ['mount', 'type=bind,source=x,target=/y']. */
+  flags: Array<[string, string]>;
+  /** ENV's variables, in order. */
+  env?: Array<[string, string]>;
+  /** A JSON-form CMD's or ENTRYPOINT's words. */
+  json?: string[];
+}
+
+/** The instructions of a Dockerfile, in order, parsed by dockerfile-ast. */
+export function dockerfileSteps(text: string): DockerfileStep[] {
+  return DockerfileParser.parse(text).getInstructions().map(instruction => {
+    const keyword = instruction.getKeyword();
+    const flags: Array<[string, string]> = 'getFlags' in instruction ? (instruction as Copy).getFlags().map(flag => [flag.getName(), flag.getValue() ?? '']) : [];
+    const step: DockerfileStep = { keyword, args: (instruction.getArgumentsContent() ?? '').replace(/^(\s*--[\w-]+(=\S*)?\s+)+/, ''), flags };
+    if (keyword === 'ENV') step.env = (instruction as Env).getProperties().map(property => [property.getName(), property.getValue() ?? '']);
+    if ((keyword === 'CMD' || keyword === 'ENTRYPOINT') && isJsonForm(instruction)) step.json = (instruction as JSONInstruction).getJSONStrings().map(word => word.getJSONValue());
+    return step;
+  });
+}

@@ -1,5 +1,5 @@
 // pypackage-docker: a Makefile, base/builder/release images, wheels.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,30 +31,40 @@ const make = (args: string[], variables: Record<string, string> = {}) =>
     .split('\n')
     .map(line => line.trimEnd())
     .filter(line => line !== '' && line !== ':');
+/** make -n that must fail as a usage error (exit 2): what it said. */
+const makeFails = (args: string[], variables: Record<string, string> = {}) => {
+  const result = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: run.dir, env: { ...env, ...variables }, encoding: 'utf8' });
+  assert.is(result.status, 2, `make ${args.join(' ')} exits 2: ${result.stdout}${result.stderr}`);
+  return result.stderr;
+};
 
-test('make -n: every target expands to the docker commands, with the variables applied', () => {
+test('make -n: every target expands to the docker commands, with the variables applied; release, run and manage need a release version', () => {
   const here = run.dir;
   const builder = `docker run --rm --user "$(id -u):$(id -g)" -e HOME=/tmp -v "${here}":/application -v "${here}/wheelhouse":/wheelhouse polls/polls-builder:latest`;
   assert.equal(make(['image', 'docker/base']), ['docker build --build-arg BASE_IMAGE=polls/polls-base:latest -t polls/polls-base:latest -f docker/base/Dockerfile docker/base']);
-  assert.equal(make(['image', 'docker/builder'], { REPO_NS: 'acme', REPO_VERSION: '1.0' }), ['docker build --build-arg BASE_IMAGE=acme/polls-base:1.0 -t acme/polls-builder:1.0 -f docker/builder/Dockerfile docker/builder']);
-  assert.equal(make(['image']), ['docker build --build-arg BASE_IMAGE=polls/polls-base:latest -t polls/polls:latest -f ./Dockerfile .']);
+  assert.equal(make(['image', 'docker/builder'], { REPO_NS: 'acme', BASE_VERSION: '2' }), ['docker build --build-arg BASE_IMAGE=acme/polls-base:2 -t acme/polls-builder:2 -f docker/builder/Dockerfile docker/builder']);
   assert.equal(make(['build']), ['mkdir -p wheelhouse', builder]);
   // An extra's wheels come with the release's: uWSGI (the prod extra) stays in the wheelhouse.
   assert.equal(make(['build', 'test']), ['mkdir -p wheelhouse', `${builder} pip wheel --wheel-dir /wheelhouse .[prod,test]`]);
   assert.equal(make(['--', 'build', 'cmd', 'ls', '-l']), ['mkdir -p wheelhouse', `${builder} ls -l`]);
-  assert.equal(make(['release'], { IMAGE_NAME: 'site' }), ['docker build --build-arg BASE_IMAGE=polls/site-base:latest -t polls/site:latest .']);
-  const settings = { PORTS: '8000:8000 8443:443', VOLUMES: '/srv/static:/app/staticfiles', ENV_VARS: 'DJANGO_SECRET_KEY=s DJANGO_ALLOWED_HOSTS=example.com' };
+  // make alone lists the targets (and so does checkRepositories' make -n without a release).
+  assert.match(runTool('make', ['--no-print-directory'], { cwd: here, env }), /^make release +the release image of the tagged checkout/m);
+  // The generated folder is no git checkout: no release tag, so no release version.
+  assert.match(makeFails(['release']), /make release: the checkout has no release tag; tag the commit \(git tag v1\.0\.0\)/);
+  assert.match(makeFails(['image']), /make release: the checkout has no release tag/);
+  assert.match(makeFails(['run']), /no release to run: the checkout has no release tag \(vX\.Y\.Z\); name one, e\.g\. REPO_VERSION=1\.0\.0/);
+  const settings = { REPO_VERSION: '1.0.0', PORTS: '8000:8000 8443:443', VOLUMES: '/srv/static:/app/staticfiles', ENV_VARS: 'DJANGO_SECRET_KEY=s DJANGO_ALLOWED_HOSTS=example.com' };
   const flags = '-p 8000:8000 -p 8443:443 -v /srv/static:/app/staticfiles -e DJANGO_SECRET_KEY=s -e DJANGO_ALLOWED_HOSTS=example.com';
-  assert.equal(make(['run', 'bash'], settings), [`docker run -it --rm ${flags} polls/polls:latest bash`]);
-  assert.equal(make(['--', 'manage', 'collectstatic', '--noinput'], settings), [`docker run -it --rm ${flags} polls/polls:latest manage.py collectstatic --noinput`]);
-  assert.equal(make(['run', 'bash']), ['docker run -it --rm -p 127.0.0.1:8000:8000 polls/polls:latest bash']);
+  assert.equal(make(['run', 'bash'], settings), [`docker run -it --rm ${flags} polls/polls:1.0.0 bash`]);
+  assert.equal(make(['--', 'manage', 'collectstatic', '--noinput'], settings), [`docker run -it --rm ${flags} polls/polls:1.0.0 manage.py collectstatic --noinput`]);
+  assert.equal(make(['run', 'bash'], { REPO_VERSION: '1.0.0', IMAGE_NAME: 'site' }), ['docker run -it --rm -p 127.0.0.1:8000:8000 polls/site:1.0.0 bash']);
 });
 
 test('images: base, builder and release pass the Dockerfile checks; the release installs wheels only', () => {
   assert.equal(checkDockerfile(run.read('docker/base/Dockerfile')), []);
   assert.equal(checkDockerfile(run.read('docker/builder/Dockerfile')), []);
   assert.equal(checkDockerfile(run.read('Dockerfile'), { production: true }), []);
-  assert.match(run.read('Dockerfile'), /pip install --no-cache-dir --no-index --find-links \/wheelhouse "polls\[prod\]"/);
+  assert.match(run.read('Dockerfile'), /pip install --no-cache-dir --no-index --find-links \/wheelhouse "polls\[prod\]==\$\{VERSION:\?[^}]*\}"/);
   assert.match(run.read('docker/builder/Dockerfile'), /CMD \["pip", "wheel", "--wheel-dir", "\/wheelhouse", "\.\[prod\]"\]/);
   assert.equal(checkUwsgiIni(run.read('uwsgi.ini')), []);
 });
@@ -100,7 +110,7 @@ test('the application builds as a wheel (the builder\'s pip wheel .), with manag
     assert.is(volumes, 'polls-data:/var/lib/polls');
     assert.match(run.read('Dockerfile'), /^RUN install -d -o app -g app -m 0700 \/var\/lib\/polls\n(#.*\n)*VOLUME \/var\/lib\/polls$/m);
     const flags = `-v ${volumes} ${envVars.split(' ').map(variable => `-e ${variable}`).join(' ')}`;
-    assert.equal(make(['--', 'manage', 'migrate'], { ENV_VARS: envVars, VOLUMES: volumes }), [`docker run -it --rm -p 127.0.0.1:8000:8000 ${flags} polls/polls:latest manage.py migrate`]);
+    assert.equal(make(['--', 'manage', 'migrate'], { ENV_VARS: envVars, VOLUMES: volumes, REPO_VERSION: '1.0.0' }), [`docker run -it --rm -p 127.0.0.1:8000:8000 ${flags} polls/polls:1.0.0 manage.py migrate`]);
     const volume = join(work, 'volume');
     mkdirSync(volume);
     const settings = Object.fromEntries(envVars.split(' ').map(variable => variable.split(/=(.*)/s).slice(0, 2) as [string, string]));

@@ -26,7 +26,9 @@ export default class WheelhouseGenerator extends PyrepoGenerator<Options> {
     // The database's folder, a volume: SQLite goes there when DATABASE_URL chooses it (make manage migrate).
     const stateFolder = runtime.state?.(this.project) ? stateLayout(this.project).folder : undefined;
     const productionEnv = runtime.productionEnv(this.project);
-    const data = { namespace, image: pythonImage(this.project), execForm, env: runtime.env(this.project, 'prod'), uwsgiIni, prodExtra, buildSettings: pyrepoDjangoBuildSettings, stateFolder, productionEnv };
+    // The application's wheel in wheelhouse/, as setuptools names it: polls-1.0.0-py3-none-any.whl.
+    const wheelName = this.project.name.replace(/[-_.]+/g, '_');
+    const data = { namespace, wheelName, image: pythonImage(this.project), execForm, env: runtime.env(this.project, 'prod'), uwsgiIni, prodExtra, buildSettings: pyrepoDjangoBuildSettings, stateFolder, productionEnv };
     this.renderFiles(files, data);
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
     this.addIgnoreLines('.gitignore', ['/wheelhouse/']);
