@@ -213,6 +213,28 @@ test('--artifact zipapp: each <name>-<version>.pyz goes into a new release folde
   }
 });
 
+test('with a unit that runs a zipapp (systemd --run zipapp) the script deploys the .pyz unless told otherwise; a source archive for it, or a zipapp for a unit that runs none, is refused naming both choices', async () => {
+  const values = { name: 'svc', framework: 'fastapi', asgiApp: 'svc.main:app', sourceRoot: 'src' };
+  const implied = await runPyrepo({ generators: ['systemd', 'deploy'], values: { ...values, run: 'zipapp' } });
+  try {
+    assert.match(implied.read('scripts/deploy.sh'), /^cat > "\$unpacked\/svc\.pyz"$/m);
+    assert.match(implied.read('.yo-rc.json'), /"deploy": \{\s*"artifact": "zipapp"/, 'stored, so a later run deploys the same');
+  } finally {
+    implied.cleanup();
+  }
+  for (const [choice, problem] of [
+    [{ run: 'zipapp', artifact: 'sdist' }, /--artifact "?sdist"? of generator "deploy" deploys a source archive, but --run "?zipapp"? of generator "systemd" starts the zipapp <name>\.pyz[\s\S]*use --artifact zipapp with --run zipapp/],
+    [{ run: 'venv', artifact: 'zipapp' }, /--artifact "?zipapp"? of generator "deploy" deploys a zipapp, but --run "?venv"? of generator "systemd" does not run a zipapp[\s\S]*--run zipapp \(the unit starts the \.pyz\), or --artifact sdist/],
+  ] as const) {
+    try {
+      await runPyrepo({ generators: ['systemd', 'deploy'], values: { ...values, ...choice } });
+      assert.unreachable(JSON.stringify(choice));
+    } catch (error) {
+      assert.match((error as Error).message, problem);
+    }
+  }
+});
+
 test('bad arguments: a usage line and exit 2, nothing run', async () => {
   const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc' } });
   try {
