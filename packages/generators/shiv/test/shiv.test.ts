@@ -4,6 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkShellScript, offlinePip, packWheel, python, runPyrepo, runTool, tagRelease, tempDir, writeTree } from '@pyrepo/testing';
 
+/** shiv is not installable here: a stand-in (`stub` on PYTHONPATH, SHIV_RECORD=`record`) records the command line the checks let through. */
+function recordingShiv(): { stub: string; record: string } {
+  const stub = tempDir('pyrepo-shiv-');
+  writeTree(stub, { 'shiv/__init__.py': '', 'shiv/__main__.py': 'import json, os, sys\nwith open(os.environ["SHIV_RECORD"], "w") as f:\n    json.dump(sys.argv[1:], f)\n' });
+  return { stub, record: join(stub, 'argv.json') };
+}
+
 test('build-pyz.sh: shiv with the package\'s entry point and the shipped requirements; shellcheck-clean', async () => {
   const run = await runPyrepo({ generators: ['setuptools', 'shiv'], values: { name: 'stock', framework: 'fastapi', asgiApp: 'stock.main:app', sourceRoot: 'src', layout: 'single', shebang: '/usr/bin/python3.12' } });
   try {
@@ -22,10 +29,7 @@ test('build-pyz.sh builds only with the project\'s Python and only what the lock
   packWheel(wheels, 'alpha', '1.0', { 'alpha.py': 'VALUE = 1\n' }, ['beta>=1']);
   packWheel(wheels, 'beta', '1.0', { 'beta.py': '' });
   packWheel(wheels, 'beta', '2.0', { 'beta.py': '' });
-  // shiv is not installable here: a stand-in records the command line the checks let through.
-  const stub = tempDir('pyrepo-shiv-');
-  writeTree(stub, { 'shiv/__init__.py': '', 'shiv/__main__.py': 'import json, os, sys\nwith open(os.environ["SHIV_RECORD"], "w") as f:\n    json.dump(sys.argv[1:], f)\n' });
-  const record = join(stub, 'argv.json');
+  const { stub, record } = recordingShiv();
   // Not a git checkout: setuptools-scm gets the version a tag would give (its documented override).
   const env = { PATH: process.env.PATH, PYTHON: python, PYTHONPATH: stub, SHIV_RECORD: record, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', SETUPTOOLS_SCM_PRETEND_VERSION: '1.0.0', ...offlinePip(wheels) };
   const code = { 'src/stock/__init__.py': '', 'src/stock/main.py': 'def main():\n    pass\n' };
@@ -61,9 +65,7 @@ test('build-pyz.sh builds only with the project\'s Python and only what the lock
 test('the zipapp is named after the git tag\'s version (v2.3.0: dist/stock-2.3.0.pyz); outside git and without a tag, the build stops naming SETUPTOOLS_SCM_PRETEND_VERSION and builds nothing', async () => {
   const wheels = tempDir('pyrepo-wheels-');
   packWheel(wheels, 'alpha', '1.0', { 'alpha.py': 'VALUE = 1\n' });
-  const stub = tempDir('pyrepo-shiv-');
-  writeTree(stub, { 'shiv/__init__.py': '', 'shiv/__main__.py': 'import json, os, sys\nwith open(os.environ["SHIV_RECORD"], "w") as f:\n    json.dump(sys.argv[1:], f)\n' });
-  const record = join(stub, 'argv.json');
+  const { stub, record } = recordingShiv();
   const env = { PATH: process.env.PATH, PYTHON: python, PYTHONPATH: stub, SHIV_RECORD: record, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', ...offlinePip(wheels) };
   const run = await runPyrepo({
     generators: ['requirements', 'setuptools', 'shiv'],
