@@ -59,6 +59,7 @@ export function checkComposition(draft: PlanDraft, steps: PlanStep[], project: P
     ...systemUwsgiNeedsItsPlugin(find('uwsgi'), find('systemd'), preset),
     ...repositoryIniLoadsThePlugin(draft, find('uwsgi'), find('systemd')),
     ...imageInstallsItsServer(draft, find('docker-prod'), find('uwsgi'), project, preset),
+    ...deployShipsWhatTheUnitRuns(find('deploy'), find('systemd'), preset),
   ];
 }
 
@@ -108,6 +109,30 @@ function repositoryIniLoadsThePlugin(draft: PlanDraft, uwsgi: CheckedStep | unde
       key: 'uwsgiBinary',
       message: `Generator "systemd" runs the system's uWSGI (${String(systemd.step.options.uwsgiBinary)}), which loads Python only as a plugin, but the repository's uwsgi.ini loads none (it was written for pip's uWSGI): the service would stop at "unknown config directive: module".`,
       fix: 'choose one: add uwsgi to this run (pyrepo add uwsgi systemd: the ini is then written for the system\'s uWSGI), or add "plugins = python3" to uwsgi.ini yourself, or point --uwsgi-binary at the pip-installed uWSGI the server runs.',
+    },
+  ];
+}
+
+/**
+ * A unit that runs a zipapp (`systemd --run zipapp`: current/<name>.pyz) needs the deploy script
+ * to put the .pyz there; unpacking a source archive instead leaves the unit nothing to start.
+ */
+function deployShipsWhatTheUnitRuns(deploy: CheckedStep | undefined, systemd: CheckedStep | undefined, preset?: string): Problem[] {
+  if (!deploy || !systemd) return [];
+  const runsZipapp = systemd.step.options.run === 'zipapp';
+  if (runsZipapp === (deploy.step.options.artifact === 'zipapp')) return [];
+  if (runsZipapp && deploy.sources.artifact === undefined) {
+    deploy.step.options.artifact = 'zipapp';
+    deploy.step.chosen.artifact = 'zipapp';
+    return [];
+  }
+  return [
+    {
+      key: 'artifact',
+      message:
+        `${describeChoice('deploy', 'artifact', deploy.step.options.artifact, deploy.sources, preset)} deploys ${runsZipapp ? 'a source archive' : 'a zipapp'}, ` +
+        `but ${describeChoice('systemd', 'run', systemd.step.options.run, systemd.sources, preset)} ${runsZipapp ? 'starts the zipapp <name>.pyz' : 'does not run a zipapp'}: the service would not start the release.`,
+      fix: runsZipapp ? 'use --artifact zipapp with --run zipapp.' : 'choose one: --run zipapp (the unit starts the .pyz), or --artifact sdist or venv.',
     },
   ];
 }

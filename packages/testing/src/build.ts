@@ -159,3 +159,37 @@ function packTree(wheelsDir: string, name: string, version: string, requires: st
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * A stand-in for shiv, which is not installable here (neither Debian nor this machine has it),
+ * written into `dir` as the package `shiv`: put `dir` on PYTHONPATH and `python -m shiv` takes
+ * the options a build script gives shiv (--compressed, --python, --entry-point, --output-file,
+ * then pip's arguments) and does what shiv does with them: pip installs the arguments into a
+ * folder (offline under offlinePip), and that folder becomes a zipapp with the interpreter line
+ * and a `__main__` that calls the entry point. Unlike shiv's, the zipapp imports from itself
+ * instead of unpacking into SHIV_ROOT first. Returns `dir`.
+ */
+export function shivStandIn(dir: string): string {
+  mkdirSync(join(dir, 'shiv'), { recursive: true });
+  writeFileSync(join(dir, 'shiv', '__init__.py'), '');
+  writeFileSync(
+    join(dir, 'shiv', '__main__.py'),
+    [
+      'import argparse, os, subprocess, sys, tempfile, zipapp',
+      'parser = argparse.ArgumentParser(prog="shiv")',
+      'parser.add_argument("--compressed", action="store_true")',
+      'parser.add_argument("--python", required=True)',
+      'parser.add_argument("--entry-point", required=True)',
+      'parser.add_argument("--output-file", required=True)',
+      'options, pip_arguments = parser.parse_known_args()',
+      'module, function = options.entry_point.split(":")',
+      'with tempfile.TemporaryDirectory() as site:',
+      '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", site, *pip_arguments], check=True)',
+      '    with open(os.path.join(site, "__main__.py"), "w") as main:',
+      '        main.write(f"import sys\\nfrom {module} import {function}\\nsys.exit({function}())\\n")',
+      '    zipapp.create_archive(site, options.output_file, interpreter=options.python, compressed=options.compressed)',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}

@@ -48,7 +48,7 @@ test('the files, the snapshot, and git init with a first commit of everything', 
   const tree = run.files();
   assert.equal(Object.keys(tree), [
     '.env.example', '.gitignore', '.pyrepo-base.json', '.yo-rc.json', 'Jenkinsfile', 'MANIFEST.in', 'README.md', 'deploy/inventory.service', 'pyproject.toml',
-    'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/build-pyz.sh', 'scripts/freeze-requirements.sh',
+    'requirements-app.txt', 'requirements-dev.txt', 'requirements.txt', 'scripts/build-pyz.sh', 'scripts/deploy.sh', 'scripts/freeze-requirements.sh',
     'setup.py', 'src/inventory/__init__.py', 'src/inventory/__main__.py', 'src/inventory/main.py', 'tests/test_main.py',
   ]);
   assert.match(tree['.gitignore']!, /^\/venv\/$/m);
@@ -92,9 +92,12 @@ test('the layout zips into a runnable file with Python\'s own zipapp (shiv adds 
   }
 });
 
-test('the build script, the unit that runs the .pyz, the Jenkinsfile', () => {
+test('the build script, the deploy script, the unit that runs the .pyz, the Jenkinsfile', () => {
   assert.equal(checkShellScript(join(run.dir, 'scripts/build-pyz.sh')), []);
-  assert.match(run.read('scripts/build-pyz.sh'), /-m shiv --compressed --python '\/usr\/bin\/python3\.11' --entry-point inventory\.main:main \\\n    --output-file dist\/inventory\.pyz \. -r requirements\.txt/);
+  assert.match(run.read('scripts/build-pyz.sh'), /^zipapp=dist\/inventory-\$release\.pyz$/m);
+  assert.match(run.read('scripts/build-pyz.sh'), /-m shiv --compressed --python '\/usr\/bin\/python3\.11' --entry-point inventory\.main:main \\\n    --output-file "\$zipapp" \. -r requirements\.txt/);
+  assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
+  assert.match(run.read('scripts/deploy.sh'), /^cat > "\$unpacked\/inventory\.pyz"$/m, 'the release folder holds the zipapp under the name the unit starts');
   const unit = join(run.dir, 'deploy/inventory.service');
   assert.equal(checkSystemdUnit(unit), []);
   assert.ok(systemdExposure(unit) <= 1.5);

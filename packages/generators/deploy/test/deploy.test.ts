@@ -159,6 +159,82 @@ test('deploy, a second release, a refused redeploy, a failed health check and --
   }
 });
 
+test('--artifact zipapp: each <name>-<version>.pyz goes into a new release folder as <name>.pyz (what the unit of systemd --run zipapp starts), current switched, health checked; an upload cut short is refused; --rollback; a .tar.gz is refused', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', artifact: 'zipapp' } });
+  const stage = tempDir('pyrepo-deploy-');
+  const server = localServer(stage, await freePort());
+  try {
+    assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
+    const root = join(stage, 'srv');
+    // The stand-in service serves the release folder: the zipapp itself is its health endpoint.
+    const env: NodeJS.ProcessEnv = { ...server.env, HEALTH_URL: server.env.HEALTH_URL!.replace(/healthz$/, 'svc.pyz') };
+    const served = async () => (await fetch(env.HEALTH_URL!)).text();
+    const zipapp = (version: string, text: string) => {
+      const file = join(stage, `svc-${version}.pyz`);
+      writeFileSync(file, text);
+      return file;
+    };
+    const one = deploy(run.dir, [zipapp('1.0.0', 'zipapp 1.0.0'), 'ops@web1'], env);
+    assert.is(one.status, 'ok', one.output);
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.0.0'));
+    assert.equal(readdirSync(join(root, 'releases/svc-1.0.0')), ['svc.pyz']);
+    assert.is((statSync(join(root, 'releases/svc-1.0.0/svc.pyz')).mode & 0o777).toString(8), '644', 'the service user can read the zipapp');
+    assert.is(await served(), 'zipapp 1.0.0');
+
+    const two = deploy(run.dir, [zipapp('1.1.0', 'zipapp 1.1.0'), 'ops@web1'], env);
+    assert.is(two.status, 'ok', two.output);
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.1.0'));
+    assert.is(await served(), 'zipapp 1.1.0');
+
+    // ssh's input ends early (a dropped connection): the server gets part of the file.
+    const cut = join(stage, 'cut');
+    mkdirSync(join(cut, 'bin'), { recursive: true });
+    writeFileSync(join(cut, 'bin/ssh'), '#!/bin/sh\nshift\nhead -c 5 | sh -c "$1"\n');
+    chmodSync(join(cut, 'bin/ssh'), 0o755);
+    const partial = deploy(run.dir, [zipapp('1.2.0', 'zipapp 1.2.0'), 'ops@web1'], { ...env, PATH: `${join(cut, 'bin')}:${env.PATH}` });
+    assert.is(partial.status, '6', partial.output);
+    assert.match(partial.output, /svc-1\.2\.0 arrived incomplete or altered \(its SHA-256 differs\): not deployed/);
+    assert.equal(readdirSync(join(root, 'releases')).sort(), ['svc-1.0.0', 'svc-1.1.0'], 'nothing left of the cut upload');
+    assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/svc-1.1.0'));
+
+    const back = deploy(run.dir, ['--rollback', 'ops@web1'], env);
+    assert.is(back.status, 'ok', back.output);
+    assert.match(back.output, /rolled back from svc-1\.1\.0 to svc-1\.0\.0/);
+    assert.is(await served(), 'zipapp 1.0.0');
+
+    const archive = releaseArchive(stage, 'svc-1.3.0', { healthz: '1.3.0' });
+    const wrong = deploy(run.dir, [archive, 'ops@web1'], env);
+    assert.is(wrong.status, '2', wrong.output);
+    assert.match(wrong.output, /not a release file \(scripts\/build-pyz\.sh: svc-<version>\.pyz\): /);
+  } finally {
+    server.stop();
+    rmSync(stage, { recursive: true, force: true });
+    run.cleanup();
+  }
+});
+
+test('with a unit that runs a zipapp (systemd --run zipapp) the script deploys the .pyz unless told otherwise; a source archive for it, or a zipapp for a unit that runs none, is refused naming both choices', async () => {
+  const values = { name: 'svc', framework: 'fastapi', asgiApp: 'svc.main:app', sourceRoot: 'src' };
+  const implied = await runPyrepo({ generators: ['systemd', 'deploy'], values: { ...values, run: 'zipapp' } });
+  try {
+    assert.match(implied.read('scripts/deploy.sh'), /^cat > "\$unpacked\/svc\.pyz"$/m);
+    assert.match(implied.read('.yo-rc.json'), /"deploy": \{\s*"artifact": "zipapp"/, 'stored, so a later run deploys the same');
+  } finally {
+    implied.cleanup();
+  }
+  for (const [choice, problem] of [
+    [{ run: 'zipapp', artifact: 'sdist' }, /--artifact "?sdist"? of generator "deploy" deploys a source archive, but --run "?zipapp"? of generator "systemd" starts the zipapp <name>\.pyz[\s\S]*use --artifact zipapp with --run zipapp/],
+    [{ run: 'venv', artifact: 'zipapp' }, /--artifact "?zipapp"? of generator "deploy" deploys a zipapp, but --run "?venv"? of generator "systemd" does not run a zipapp[\s\S]*--run zipapp \(the unit starts the \.pyz\), or --artifact sdist/],
+  ] as const) {
+    try {
+      await runPyrepo({ generators: ['systemd', 'deploy'], values: { ...values, ...choice } });
+      assert.unreachable(JSON.stringify(choice));
+    } catch (error) {
+      assert.match((error as Error).message, problem);
+    }
+  }
+});
+
 test('bad arguments: a usage line and exit 2, nothing run', async () => {
   const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc' } });
   try {
@@ -240,8 +316,8 @@ test('an http archive needs --sha256; a wrong checksum is refused before upload,
   }
 });
 
-test('--release venv: both scripts pass shellcheck; release-archive.sh refuses an untagged commit and a tag naming no version (exit 2, nothing written), and archives a tag\'s tracked files as dist/<name>-<version>.tar.gz; --dry-run builds the venv in the release before the switch', async () => {
-  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', release: 'venv' } });
+test('--artifact venv: both scripts pass shellcheck; release-archive.sh refuses an untagged commit and a tag naming no version (exit 2, nothing written), and archives a tag\'s tracked files as dist/<name>-<version>.tar.gz; --dry-run builds the venv in the release before the switch', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', artifact: 'venv' } });
   try {
     assert.equal(checkShellScript(join(run.dir, 'scripts/deploy.sh')), []);
     assert.equal(checkShellScript(join(run.dir, 'scripts/release-archive.sh')), []);
@@ -286,8 +362,8 @@ test('--release venv: both scripts pass shellcheck; release-archive.sh refuses a
   }
 });
 
-test('--release venv on a local server: a release gets its own venv before it goes live, its pip.conf then readable by the deploying user only; one whose requirements pip cannot install exits 6, leaves no folder and changes neither current nor the service; a server without the project\'s Python exits 6 before unpacking', async () => {
-  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', layout: 'single', release: 'venv' } });
+test('--artifact venv on a local server: a release gets its own venv before it goes live, its pip.conf then readable by the deploying user only; one whose requirements pip cannot install exits 6, leaves no folder and changes neither current nor the service; a server without the project\'s Python exits 6 before unpacking', async () => {
+  const run = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.11', layout: 'single', artifact: 'venv' } });
   const stage = tempDir('pyrepo-deploy-');
   const server = localServer(stage, await freePort());
   try {
@@ -316,7 +392,7 @@ test('--release venv on a local server: a release gets its own venv before it go
   }
   // A Python Debian 12 (this machine, CI's) does not ship.
   assert.not.ok(existsSync('/usr/bin/python3.10'), 'this machine has /usr/bin/python3.10: the check below needs a Python it lacks');
-  const future = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.10', release: 'venv' } });
+  const future = await runPyrepo({ generators: ['deploy'], values: { name: 'svc', python: '3.10', artifact: 'venv' } });
   const elsewhere = tempDir('pyrepo-deploy-');
   try {
     const server = localServer(elsewhere, await freePort());
