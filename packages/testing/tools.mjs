@@ -36,6 +36,8 @@ export const tools = [
   { package: 'python3-venv', python: 'ensurepip' },
   { package: 'python3-fastapi', python: 'fastapi' },
   { package: 'python3-uvicorn', python: 'uvicorn' },
+  // The uvicorn command the FastAPI README runs (pip would put it in the venv).
+  { package: 'uvicorn', program: 'uvicorn' },
   // FastAPI's TestClient, used by the generated tests.
   { package: 'python3-httpx', python: 'httpx' },
   { package: 'python3-tornado', python: 'tornado' },
