@@ -48,7 +48,8 @@ const readers: { file: RegExp; read: (text: string) => string[] }[] = [
 /**
  * How a process is run, not what a deployment chooses: the release's own virtual environment
  * (PATH, VIRTUAL_ENV) and Python's output switches, which the unit or image sets from its own
- * layout and an env file must not override.
+ * layout and an env file must not override. The test's own list: one imported from core would hide
+ * a name wrongly added there.
  */
 const processVariables = new Set(['PATH', 'VIRTUAL_ENV', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'PIP_DISABLE_PIP_VERSION_CHECK']);
 

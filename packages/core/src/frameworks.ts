@@ -226,17 +226,16 @@ const setVariableDescriptions: Record<string, string> = {
   UVICORN_PORT: "the port uvicorn's command line listens on",
   SHIV_ROOT: 'where the zipapp unpacks its dependencies on first run (a folder the service may write)',
   DJANGO_SETTINGS_MODULE: 'the settings module',
-  DJANGO_STATIC_ROOT: 'where collectstatic puts static files',
   UWSGI_CHDIR: 'uWSGI: where the code is',
   UWSGI_HTTP_SOCKET: 'uWSGI: the address served',
 };
 
 /**
  * How a process is run rather than what the deployment chooses (the release's own virtual
- * environment, Python's output switches): set by the unit or image from its layout, never listed
- * in `.env.example`, where an env file would override them.
+ * environment): set by the unit or program from its layout, never listed in `.env.example`,
+ * where an env file would override them.
  */
-export const processVariables: ReadonlySet<string> = new Set(['PATH', 'VIRTUAL_ENV', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'PIP_DISABLE_PIP_VERSION_CHECK']);
+const processVariables: ReadonlySet<string> = new Set(['PATH', 'VIRTUAL_ENV']);
 
 /**
  * The variables a generated file sets, as `.env.example` lists them: optional, at the value that
