@@ -18,6 +18,9 @@ export const tools = [
   { package: 'bsdutils', program: 'script' },
   { package: 'util-linux', program: 'setpriv' },
   { package: 'util-linux', program: 'unshare' },
+  // The README-commands test: the loopback of its network namespace, and its probes.
+  { package: 'iproute2', program: '/usr/sbin/ip' },
+  { package: 'curl', program: 'curl' },
   { package: 'shellcheck', program: 'shellcheck' },
   { package: 'docker-compose', program: 'docker-compose' },
   { package: 'python3-django', python: 'django' },
