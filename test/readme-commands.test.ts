@@ -12,8 +12,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fencedBlocks, readmeSection, runPyrepo, serviceUid, tableCommand, tempDir, unprivileged } from '@pyrepo/testing';
 
-const cleanups: (() => void)[] = [];
-
 /** What a preset's README says to run: the section with the venv, the one with the run commands. */
 const presets: { preset: string; run: string }[] = [
   { preset: 'fastapi-shiv', run: 'fastapi' },
@@ -81,6 +79,7 @@ for (const { preset, run: runSection } of presets) {
   test(`${preset}: the README's venv, run and test commands work as written (offline, Debian's packages for PyPI's)`, async () => {
     // The Python Debian's packages are for: the README names python3.11, found in /usr/bin.
     const run = await runPyrepo({ preset, values: { name: 'demo', python: '3.11', skipGit: true } });
+    const home = tempDir('pyrepo-readme-home-');
     try {
       const readme = run.read('README.md');
       const [venvBlock] = fencedBlocks(readmeSection(readme, 'venv'), 'sh');
@@ -91,8 +90,6 @@ for (const { preset, run: runSection } of presets) {
       assert.ok(venvBlock && runBlock && url && testCommand, `the README gives the venv, the run commands, where to open and the test command:\n${readme}`);
       assert.match(venvBlock, /^pip install -r \S+$/m, 'the only line skipped is the pip install');
 
-      const home = tempDir('pyrepo-readme-home-');
-      cleanups.push(() => rmSync(home, { recursive: true, force: true }));
       writeFileSync(join(home, 'driver.sh'), driver);
       if (process.getuid?.() === 0) {
         giveTo(run.dir, serviceUid);
@@ -113,7 +110,7 @@ for (const { preset, run: runSection } of presets) {
       assert.match(output, /^tests passed$/m);
     } finally {
       run.cleanup();
-      for (const cleanup of cleanups.splice(0)) cleanup();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 }
