@@ -18,6 +18,9 @@ export const tools = [
   { package: 'bsdutils', program: 'script' },
   { package: 'util-linux', program: 'setpriv' },
   { package: 'util-linux', program: 'unshare' },
+  // The README-commands test: the loopback of its network namespace, and its probes.
+  { package: 'iproute2', program: '/usr/sbin/ip' },
+  { package: 'curl', program: 'curl' },
   { package: 'shellcheck', program: 'shellcheck' },
   { package: 'docker-compose', program: 'docker-compose' },
   { package: 'python3-django', python: 'django' },
@@ -36,6 +39,8 @@ export const tools = [
   { package: 'python3-venv', python: 'ensurepip' },
   { package: 'python3-fastapi', python: 'fastapi' },
   { package: 'python3-uvicorn', python: 'uvicorn' },
+  // The uvicorn command the FastAPI README runs (pip would put it in the venv).
+  { package: 'uvicorn', program: 'uvicorn' },
   // FastAPI's TestClient, used by the generated tests.
   { package: 'python3-httpx', python: 'httpx' },
   { package: 'python3-tornado', python: 'tornado' },

@@ -215,6 +215,38 @@ function listenVariables(project: ProjectContext): ProductionVariable[] {
   ];
 }
 
+/**
+ * What each variable a generated file sets for production means (a unit's Environment=, a
+ * supervisord program's environment=, an image's ENV), for `.env.example`.
+ */
+const setVariableDescriptions: Record<string, string> = {
+  HOST: 'the address the server listens on',
+  PORT: 'the port the server listens on',
+  UVICORN_HOST: "the address uvicorn's command line listens on",
+  UVICORN_PORT: "the port uvicorn's command line listens on",
+  SHIV_ROOT: 'where the zipapp unpacks its dependencies on first run (a folder the service may write)',
+  DJANGO_SETTINGS_MODULE: 'the settings module',
+  UWSGI_CHDIR: 'uWSGI: where the code is',
+  UWSGI_HTTP_SOCKET: 'uWSGI: the address served',
+};
+
+/**
+ * How a process is run rather than what the deployment chooses (the release's own virtual
+ * environment): set by the unit or program from its layout, never listed in `.env.example`,
+ * where an env file would override them.
+ */
+const processVariables: ReadonlySet<string> = new Set(['PATH', 'VIRTUAL_ENV']);
+
+/**
+ * The variables a generated file sets, as `.env.example` lists them: optional, at the value that
+ * file sets (systemd's EnvironmentFile= and `docker run --env-file` override it).
+ */
+export function variablesSet(environment: Record<string, string>, setter: string): ProductionVariable[] {
+  return Object.entries(environment)
+    .filter(([name]) => !processVariables.has(name))
+    .map(([name, value]) => ({ name, required: false, example: value, description: `${setVariableDescriptions[name] ?? name}; ${setter} sets it` }));
+}
+
 /** The required variables with their example values. */
 function requiredExamples(variables: ProductionVariable[]): Record<string, string> {
   return Object.fromEntries(variables.filter(variable => variable.required).map(variable => [variable.name, variable.example]));

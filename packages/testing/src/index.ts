@@ -219,6 +219,7 @@ export * from './build.js';
 export * from './release.js';
 export * from './files.js';
 export * from './ruff.js';
+export * from './readme.js';
 export { toolError } from './tools.js';
 
 /**

@@ -10,6 +10,7 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
     const runtime = this.frameworkRuntime();
     const composeFile = fileNameFor('compose', path => this.fs.exists(this.destinationPath(path)));
     const pipConf = this.fs.exists(this.destinationPath('pip.conf'));
+    const devImage = `${this.project.name}-dev`;
     this.renderFiles(files(composeFile), {
       image: pythonImage(this.project),
       execForm,
@@ -17,9 +18,10 @@ export default class DockerDevGenerator extends PyrepoGenerator<Options> {
       command: ['sh', '-c', [...runtime.prestart(this.project), `exec ${runtime.devCommand(this.project).join(' ')}`].join(' && ')],
       copies: requirementsCopies(this.requirementsSpec()),
       pipConf,
+      devImage,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
-    this.addReadmeSection({ id: 'docker-dev', title: 'Run in Docker', body: this.renderFragment('readme.md.ejs', { pipConf, composeFile }) });
+    this.addReadmeSection({ id: 'docker-dev', title: 'Run in Docker', body: this.renderFragment('readme.md.ejs', { pipConf, composeFile, devImage }) });
   }
 }
 

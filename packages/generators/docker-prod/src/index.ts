@@ -1,4 +1,4 @@
-import { PyrepoGenerator, dockerIgnoreLines, imageServerCommand, stateLayout, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, dockerIgnoreLines, variablesSet, imageServerCommand, stateLayout, execForm, pythonImage, requirementsCopies, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'docker/app/Dockerfile.ejs' }, { template: 'docker/app/entrypoint.sh.ejs', executable: true }];
@@ -12,10 +12,11 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
     const serverCommand = imageServerCommand(this.project, runtime, this.props.serverCommand);
     // An internal index or proxy (pip.conf) applies to the build as it does to developers.
     const pipConf = this.fs.exists(this.destinationPath('pip.conf'));
+    const env = runtime.env(this.project, 'prod');
     this.renderFiles(files, {
       image: pythonImage(this.project),
       execForm,
-      env: runtime.env(this.project, 'prod'),
+      env,
       stateFolder,
       prestart: runtime.prestart(this.project),
       prestartSwitch: runtime.prestartSwitch,
@@ -26,8 +27,8 @@ export default class DockerProdGenerator extends PyrepoGenerator<Options> {
       serverCommand,
     });
     this.addIgnoreLines('.dockerignore', dockerIgnoreLines(this.project));
-    // The entrypoint reads it.
-    if (runtime.prestartSwitch && runtime.prestart(this.project).length > 0) this.addEnvExample([runtime.prestartSwitch]);
+    // The image sets these; the entrypoint reads the switch.
+    this.addEnvExample([...variablesSet(env, 'the production image'), ...(runtime.prestartSwitch && runtime.prestart(this.project).length > 0 ? [runtime.prestartSwitch] : [])]);
     this.addReadmeSection({
       id: 'docker-prod',
       title: 'Build for production',

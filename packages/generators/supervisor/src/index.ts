@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, venvService, type FileSpec } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, variablesSet, venvService, type FileSpec } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/supervisor/__name__.conf.ejs' }];
@@ -16,6 +16,7 @@ export default class SupervisorGenerator extends PyrepoGenerator<Options> {
     const release = releaseLayout(this.project);
     const service = venvService(this.project, runtime.serve(this.project), this.props.listen);
     this.renderFiles(files, { release, service });
+    this.addEnvExample(variablesSet(service.environment, 'the supervisord program'));
     this.addReadmeSection({ id: 'supervisor', title: 'Run with supervisord', body: this.renderFragment('readme.md.ejs', { release }) });
   }
 }

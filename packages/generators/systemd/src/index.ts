@@ -1,4 +1,4 @@
-import { PyrepoGenerator, UsageError, releaseLayout, systemPython, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
+import { PyrepoGenerator, UsageError, releaseLayout, systemPython, variablesSet, venvService, type FileSpec, type ProjectContext, type ReleaseLayout } from '@pyrepo/core';
 import type { Options } from './options.js';
 
 const files: FileSpec[] = [{ template: 'deploy/__name__.service.ejs' }];
@@ -49,6 +49,7 @@ export default class SystemdGenerator extends PyrepoGenerator<Options> {
     const production = Object.entries(runtime.env(this.project, 'prod')).filter(([name]) => !(name in service.environment));
     service.environment = { ...service.environment, ...Object.fromEntries(production) };
     this.renderFiles(files, { release, service });
+    this.addEnvExample(variablesSet(service.environment, 'the systemd unit'));
     this.addReadmeSection({ id: 'systemd', title: 'Run as a service', body: this.renderFragment('readme.md.ejs', { release, service }) });
   }
 }

@@ -9,7 +9,7 @@ import { checkUwsgiIni, folderState, runPyrepo, startUwsgi, stopQuickly, type Ru
 
 const prodEnv = { DJANGO_SETTINGS_MODULE: 'blog.settings.prod', DJANGO_SECRET_KEY: 'a-test-only-secret-key-that-is-long-and-random-enough-0123456789', DJANGO_ALLOWED_HOSTS: '127.0.0.1', DATABASE_URL: 'sqlite://:memory:' };
 
-test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini and the pin, nothing else; uWSGI serves it', async () => {
+test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini and the pin, nothing else but the uWSGI variables in .env.example; uWSGI serves it', async () => {
   const base = await runPyrepo({ generators: ['repo', 'requirements', 'django', 'docker-dev'], values: { name: 'blog', framework: 'django', skipGit: true } });
   try {
     const before = folderState(base.dir) as Record<string, string>;
@@ -17,7 +17,8 @@ test('pyrepo add uwsgi into a Django repository generated without it: uwsgi.ini 
     const added = await runPyrepo({ generators: ['uwsgi'], dir: base.dir, values: { processes: 3 } });
     const after = folderState(base.dir) as Record<string, string>;
     const changed = Object.keys(after).filter(path => after[path] !== before[path]).sort();
-    assert.equal(changed, ['.pyrepo-base.json', '.yo-rc.json', 'requirements/prod.txt', 'uwsgi.ini'], '.yo-rc.json and the base snapshot record the generator; nothing else but the pin and the file');
+    assert.equal(changed, ['.env.example', '.pyrepo-base.json', '.yo-rc.json', 'requirements/prod.txt', 'uwsgi.ini'], '.yo-rc.json and the base snapshot record the generator; nothing else but the pin, the file and the variables it reads');
+    assert.match(base.read('.env.example'), /^# UWSGI_PROCESSES=3$/m, 'the tunables uwsgi.ini reads, at its values');
     assert.is(base.read('requirements/prod.txt'), `${productionBefore}uWSGI==2.0.31\n`, 'the pin, added at the end of production\'s file');
     assert.match(added.log, /create uwsgi\.ini/);
     assert.equal(checkUwsgiIni(base.read('uwsgi.ini')), []);
