@@ -6,7 +6,7 @@
 // from the registry: the team preset and generator of test/fixtures/update, v1 published and
 // installed in a project folder with npm, a repository generated with it, v2 published (check
 // --outdated names it), installed, and `pyrepo update --to 2.0.0` (test/helpers/update-scenario.ts).
-// Needs the network to npmjs.org; takes a few minutes (the install: up to 15 on a loaded machine).
+// Needs the network to npmjs.org; takes a few minutes (the install).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,7 +130,7 @@ test.before(async () => {
   await startRegistry();
   await publish();
   mkdirSync(prefix);
-  npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 900_000);
+  npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 420_000);
 });
 
 /** The pyrepo of that install; its npm (check --outdated) asks the test registry. */
