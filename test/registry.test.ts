@@ -2,8 +2,11 @@
 // and a team preset and generator made by `pyrepo init` are published to it; a fresh npm prefix
 // installs them from it only (third-party packages come through it from npmjs.org); then
 // `pyrepo new @acme/web` and `yo pyrepo --preset @acme/web` run from that install, and what they
-// write passes the same real-tool checks as the base preset. Needs the network to npmjs.org;
-// takes a few minutes (the install).
+// write passes the same real-tool checks as the base preset. Then the update story on packages
+// from the registry: the team preset and generator of test/fixtures/update, v1 published and
+// installed in a project folder with npm, a repository generated with it, v2 published (check
+// --outdated names it), installed, and `pyrepo update --to 2.0.0` (test/helpers/update-scenario.ts).
+// Needs the network to npmjs.org; takes a few minutes (the install).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +14,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkRepositories, onFreePort, readTree, startService, type RunningService } from '@pyrepo/testing';
-import { pyrepo as workspacePyrepo, repoRoot } from './helpers/cli.js';
+import { cliEnv, fixtures, pyrepo as workspacePyrepo, repoRoot, type CliResult } from './helpers/cli.js';
+import { edit, updateV1ToV2, yoRc } from './helpers/update-scenario.js';
 import { asRoot, yoBin } from './helpers/yo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pyrepo-registry-'));
@@ -113,6 +117,12 @@ async function publish(): Promise<void> {
   mkdirSync(join(team, 'web', 'templates', 'uwsgi'), { recursive: true });
   writeFileSync(join(team, 'web', 'templates', 'uwsgi', 'uwsgi.ini.ejs'), wpmediaUwsgi.replace(/\n/, '\n; acme: our uwsgi.ini, from the team preset\n'));
   for (const name of ['sentry', 'web']) npm(['publish'], join(team, name));
+  publishUpdateFixtures(1);
+}
+
+/** The team preset and generator of the update test (test/fixtures/update) at a version: the generator first, as the preset depends on it. */
+function publishUpdateFixtures(version: 1 | 2): void {
+  for (const name of ['ops', 'preset']) npm(['publish', join(fixtures, 'update', `${name}-v${version}`)], work);
 }
 
 // The registry, the packages on it and their install into a fresh prefix, once; each test uses that install.
@@ -123,10 +133,16 @@ test.before(async () => {
   npm(['install', '--global', '--prefix', prefix, 'pyrepo', '@acme/pyrepo-preset-web', '@acme/pyrepo-generator-sentry'], work, 420_000);
 });
 
+/** The pyrepo of that install; its npm (check --outdated) asks the test registry. */
+function installedPyrepo(args: string[], cwd: string): CliResult {
+  const env = cliEnv({ npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache'), npm_config_userconfig: npmrc, npm_config_registry: registry, npm_config_cache: join(work, 'npm-cache') });
+  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), args, { cwd, encoding: 'utf8', timeout: 120_000, env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** `pyrepo new @acme/web --trust` from the install, into a new folder. */
-function newFromInstall(name: string): { result: ReturnType<typeof spawnSync>; dir: string } {
-  const result = spawnSync(join(prefix, 'bin', 'pyrepo'), ['new', '@acme/web', name, '--yes', '--skip-install', '--trust'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, npm_config_prefix: prefix, PYREPO_CACHE_DIR: join(work, 'cache') } });
-  return { result, dir: join(work, name) };
+function newFromInstall(name: string): { result: CliResult; dir: string } {
+  return { result: installedPyrepo(['new', '@acme/web', name, '--yes', '--skip-install', '--trust'], work), dir: join(work, name) };
 }
 
 test('a fresh prefix installs pyrepo and the team packages from the registry only', () => {
@@ -142,7 +158,7 @@ test('a fresh prefix installs pyrepo and the team packages from the registry onl
 
 test('pyrepo new @acme/web --trust from that install writes the team generator\'s file and template, and passes the real-tool checks', () => {
   const { result, dir: shop } = newFromInstall('shop');
-  assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
+  assert.is(result.code, 0, `${result.stdout}${result.stderr}`);
   assert.match(readFileSync(join(shop, 'docs', 'OWNERS.md'), 'utf8'), /Team Web owns this repository/);
   assert.match(readFileSync(join(shop, 'uwsgi.ini'), 'utf8'), /; acme: our uwsgi\.ini, from the team preset/);
   assert.equal(checkRepositories([shop]), []);
@@ -165,8 +181,60 @@ test('yo pyrepo --preset @acme/web --trust, with generator-pyrepo from that inst
   });
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
   const viaCli = newFromInstall('shop-for-yo');
-  assert.is(viaCli.result.status, 0, `${viaCli.result.stdout}${viaCli.result.stderr}`);
+  assert.is(viaCli.result.code, 0, `${viaCli.result.stdout}${viaCli.result.stderr}`);
   assert.equal(readTree(target), readTree(viaCli.dir));
+});
+
+interface OutdatedReport {
+  status: string;
+  newer: Array<{ entry: string; package: string; recorded: string; newest: string }>;
+}
+
+test('a team preset updated from v1 to v2 through the registry: installed with npm, recorded with the registry it came from; check --outdated 0, then 6 naming v2; update --to 2.0.0 keeps every user line, one conflict, exit 1, --continue, check green, red after an unrecorded edit', async () => {
+  // The folder where the user installs the team's packages with npm, the repository beside them.
+  const project = join(work, 'service');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), '{ "private": true }\n');
+  npm(['install', '@acme/pyrepo-preset-service@1'], project);
+  const run = (...args: string[]) => installedPyrepo([...args, '--dir', 'app'], project);
+  const created = installedPyrepo(['new', '@acme/service', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--owner', 'Team Web'], project);
+  assert.is(created.code, 0, created.stdout + created.stderr);
+  const app = join(project, 'app');
+  assert.is(yoRc(app).versions!['preset @acme/service'], `package @acme/pyrepo-preset-service@1.0.0 from ${registry}`);
+  assert.is(yoRc(app).versions!['generator @acme/ops'], `package @acme/pyrepo-generator-ops@1.0.0 from ${registry}`);
+  const outdated = () => {
+    const result = run('check', '--trust', '--outdated', '--format', 'json');
+    return { code: result.code, report: JSON.parse(result.stdout || '{}') as OutdatedReport, output: result.stdout + result.stderr };
+  };
+  const current = outdated();
+  assert.is(current.code, 0, current.output);
+  assert.equal(current.report.newer, [], 'nothing newer in the registry');
+
+  await updateV1ToV2(
+    app,
+    run,
+    () => {
+      publishUpdateFixtures(2);
+      const behind = outdated();
+      assert.is(behind.code, 6, behind.output);
+      assert.is(behind.report.status, 'outdated');
+      assert.equal(behind.report.newer, [
+        { entry: 'generator @acme/ops', package: '@acme/pyrepo-generator-ops', recorded: '1.0.0', newest: '2.0.0' },
+        { entry: 'preset @acme/service', package: '@acme/pyrepo-preset-service', recorded: '1.0.0', newest: '2.0.0' },
+      ]);
+      npm(['install', '@acme/pyrepo-preset-service@2'], project);
+      const notInstalled = run('update', '--yes', '--trust', '--to', '3.0.0');
+      assert.is(notInstalled.code, 2, notInstalled.stderr);
+      assert.match(notInstalled.stderr, /--to 3\.0\.0: the installed preset is @acme\/pyrepo-preset-service@2\.0\.0/);
+    },
+    ['--to', '2.0.0'],
+  );
+  assert.is(yoRc(app).versions!['preset @acme/service'], `package @acme/pyrepo-preset-service@2.0.0 from ${registry}`);
+  // The scenario ends on an unrecorded edit of uwsgi.ini; accepted, the repository is current.
+  assert.is(run('accept', 'app/uwsgi.ini').code, 0);
+  const updated = outdated();
+  assert.is(updated.code, 0, updated.output);
+  assert.equal(updated.report.newer, []);
 });
 
 test.run();

@@ -1,21 +1,21 @@
-// `pyrepo update`, `check` and `accept` end to end, through the real CLI: a team preset and
-// generator at v1 and v2 (test/fixtures/update: v2 bumps uwsgi's processes, changes a requirement and
-// adds one, raises pyproject's line length, changes a Dockerfile line through a preset template,
-// renames an option with a declared migration and adds one, removes a file and adds another), a
-// repository generated with v1, a user's edits in requirements, pyproject, uwsgi.ini, README and the
-// Dockerfile, then the update to v2.
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+// `pyrepo update`, `check` and `accept` end to end, through the real CLI: the team preset and
+// generator of test/fixtures/update at v1 and v2, laid out in node_modules as npm installs them
+// (fast, offline; test/registry.test.ts publishes the same packages to a registry and installs
+// them from it), a repository generated with v1, a user's edits in requirements, pyproject,
+// uwsgi.ini, README and the Dockerfile, then the update to v2 (test/helpers/update-scenario.ts).
+import { existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures, folderState, pyrepo, workspaceTempDir } from './helpers/cli.js';
+import { edit, read, updateV1ToV2, userEdits, yoRc } from './helpers/update-scenario.js';
 
 const made: string[] = [];
 test.after(() => made.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
 /** A project whose node_modules holds the team's preset and generator at a version (as npm install leaves them). */
 function install(project: string, version: 1 | 2): void {
-  for (const [link, fixture] of [['pyrepo-preset-web', 'preset'], ['pyrepo-generator-ops', 'ops']] as const) {
+  for (const [link, fixture] of [['pyrepo-preset-service', 'preset'], ['pyrepo-generator-ops', 'ops']] as const) {
     const path = join(project, 'node_modules', '@acme', link);
     rmSync(path, { force: true });
     symlinkSync(join(fixtures, 'update', `${fixture}-v${version}`), path);
@@ -29,43 +29,16 @@ function generatedWithV1(): { project: string; app: string; run: (...args: strin
   mkdirSync(join(project, 'node_modules', '@acme'), { recursive: true });
   install(project, 1);
   const run = (...args: string[]) => pyrepo([...args, ...(args[0] === 'new' ? [] : ['--dir', 'app'])], project);
-  const created = run('new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web');
+  const created = run('new', '@acme/service', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web');
   if (created.code !== 0) throw new Error(`pyrepo new failed:\n${created.stderr}`);
   return { project, app: join(project, 'app'), run };
 }
-
-const read = (app: string, path: string) => readFileSync(join(app, path), 'utf8');
-function edit(app: string, path: string, change: (text: string) => string): void {
-  const before = read(app, path);
-  const after = change(before);
-  if (after === before) throw new Error(`the edit of ${path} changed nothing`);
-  writeFileSync(join(app, path), after);
-}
-
-/** The user's edits: one line or table in each kind of file the update merges. */
-const userLines = {
-  'requirements/base.txt': 'celery==5.4.0',
-  'pyproject.toml': '[tool.mypy]\nstrict = true',
-  'uwsgi.ini': 'harakiri = 60',
-  'README.md': 'Our service, run by the web team.',
-  'docker/app/Dockerfile': '--index-url https://pypi.example/simple',
-};
-function userEdits(app: string): void {
-  edit(app, 'requirements/base.txt', text => text.replace('Django==', 'celery==5.4.0\nDjango=='));
-  edit(app, 'pyproject.toml', text => `${text}\n[tool.mypy]\nstrict = true\n`);
-  edit(app, 'uwsgi.ini', text => text.replace('harakiri = 30\n', 'harakiri = 60\n'));
-  edit(app, 'README.md', text => text.replace('\n', '\n\nOur service, run by the web team.\n'));
-  edit(app, 'docker/app/Dockerfile', text => text.replace('--disable-pip-version-check -r', '--disable-pip-version-check --index-url https://pypi.example/simple -r'));
-  unlinkSync(join(app, 'docs/OWNERS.md'));
-}
-
-const yoRc = (app: string) => (JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': Record<string, Record<string, unknown>> })['generator-pyrepo'];
 
 test('records: versions with their source, schema versions, facts, and per file the generated and written hashes; a base snapshot', () => {
   const { app } = generatedWithV1();
   const section = yoRc(app);
   assert.is(section.record as unknown, 3);
-  assert.is(section.versions!['preset @acme/web'], 'package @acme/pyrepo-preset-web@1.0.0');
+  assert.is(section.versions!['preset @acme/service'], 'package @acme/pyrepo-preset-service@1.0.0');
   assert.is(section.versions!['generator @acme/ops'], 'package @acme/pyrepo-generator-ops@1.0.0');
   assert.match(String(section.versions!['generator uwsgi']), /^built-in @pyrepo\/generator-uwsgi@\d+\.\d+\.\d+$/);
   assert.is(section.schemas!['@acme/ops'], 1);
@@ -80,67 +53,9 @@ test('records: versions with their source, schema versions, facts, and per file 
   assert.equal(lines.map(line => JSON.parse(`{${line.replace(/,$/, '')}}`) as object).map(entry => Object.keys(entry)[0]), Object.keys(snapshot).sort());
 });
 
-test('update v1 -> v2: no user line lost, answers migrated, the expected conflict and exit 1; --continue; check green, then red after an unrecorded edit', () => {
+test('update v1 -> v2: no user line lost, answers migrated, the expected conflict and exit 1; --continue; check green, then red after an unrecorded edit', async () => {
   const { project, app, run } = generatedWithV1();
-  userEdits(app);
-  assert.is(run('check', '--trust').code, 4, 'unrecorded edits are drift');
-  const accepted = run('accept', 'app/docs/OWNERS.md', ...Object.keys(userLines).map(path => `app/${path}`));
-  assert.is(accepted.code, 0, accepted.stderr);
-  const green = run('check', '--trust');
-  assert.is(green.code, 0, green.stdout + green.stderr);
-  install(project, 2);
-  const before = folderState(app);
-  const dry = run('update', '--yes', '--trust', '--dry-run');
-  assert.is(dry.code, 1, dry.stderr);
-  assert.equal(folderState(app), before, '--dry-run wrote nothing');
-  for (const [outcome, path] of <Array<[string, string]>>[['unchanged', 'manage.py'], ['merged', 'uwsgi.ini'], ['merged', 'requirements/base.txt'], ['merged', 'pyproject.toml'], ['merged', 'README.md'], ['conflict', 'docker/app/Dockerfile'], ['new', 'docs/ONCALL.md'], ['kept', 'docs/OWNERS.md'], ['deleted', 'docs/legacy.md']]) {
-    assert.match(dry.stdout, new RegExp(`^ +${outcome} ${path.replace(/\./g, '\\.')}$`, 'm'), `${path}: ${outcome}`);
-  }
-  assert.match(dry.stdout, /^\+processes = 8$/m, 'the dry run shows diffs');
-
-  const updated = run('update', '--yes', '--trust');
-  assert.is(updated.code, 1, updated.stderr);
-  assert.match(updated.stderr, /1 conflict\(s\):\n  docker\/app\/Dockerfile\n/);
-  assert.match(updated.stdout, /## pyrepo update: @acme\/pyrepo-preset-web@1\.0\.0 -> @acme\/pyrepo-preset-web@2\.0\.0/);
-  assert.match(updated.stdout, /- @acme\/ops: --channel = "ops"/);
-  assert.match(updated.stdout, /- @acme\/ops: --owner is now --team/);
-  for (const [path, line] of Object.entries(userLines)) assert.ok(read(app, path).includes(line), `${path} keeps the user's ${line}`);
-  // v2's changes are in, beside the user's.
-  assert.match(read(app, 'uwsgi.ini'), /^processes = 8$/m);
-  assert.match(read(app, 'requirements/base.txt'), /^requests==2\.32\.3$/m);
-  assert.match(read(app, 'requirements/base.txt'), /^structlog==24\.1\.0$/m);
-  assert.match(read(app, 'pyproject.toml'), /^line-length = 100$/m);
-  assert.match(read(app, 'README.md'), /Owned by Team Web; on call: #ops\./);
-  assert.match(read(app, 'docker/app/Dockerfile'), /^<<<<<<< yours\n.*--index-url.*\n\|\|\|\|\|\|\| @acme\/pyrepo-preset-web@1\.0\.0 \(base\)\n.*\n=======\n.*--progress-bar off.*\n>>>>>>> @acme\/pyrepo-preset-web@2\.0\.0 \(new\)$/m);
-  assert.ok(!existsSync(join(app, 'docs/OWNERS.md')), 'a file the user deleted stays deleted');
-  assert.ok(!existsSync(join(app, 'docs/legacy.md')), 'a file removed upstream and unmodified is deleted');
-  assert.is(read(app, 'docs/ONCALL.md'), '# On call\n\nAsk in #ops.\n');
-  assert.equal(yoRc(app).generators!['@acme/ops'], { team: 'Team Web' });
-  assert.is(yoRc(app).schemas!['@acme/ops'], 2);
-
-  assert.is(run('check', '--trust').code, 5, 'markers: an unfinished update');
-  const again = run('update', '--yes', '--trust');
-  assert.is(again.code, 5, 'an update refuses to start while markers of an earlier one remain');
-  assert.match(again.stderr, /stopped on conflicts and is not finished/);
-  const early = run('update', '--continue');
-  assert.is(early.code, 1);
-  assert.match(early.stderr, /conflict markers remain:\n  docker\/app\/Dockerfile: lines /);
-
-  // The user resolves: both flags.
-  edit(app, 'docker/app/Dockerfile', text =>
-    text.replace(/<<<<<<< yours\n[^]*?>>>>>>> [^\n]*\n/, 'RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --progress-bar off --index-url https://pypi.example/simple -r requirements/prod.txt\n'),
-  );
-  const finished = run('update', '--continue');
-  assert.is(finished.code, 0, finished.stderr);
-  assert.ok(!existsSync(join(app, '.pyrepo-update')), 'the abort backup is gone');
-  const inSync = run('check', '--trust', '--format', 'json');
-  assert.is(inSync.code, 0, inSync.stdout);
-  assert.equal((JSON.parse(inSync.stdout) as { status: string; findings: unknown[] }).findings, []);
-
-  edit(app, 'uwsgi.ini', text => `${text}# tuned by hand\n`);
-  const drift = run('check', '--trust', '--format', 'json');
-  assert.is(drift.code, 4);
-  assert.equal((JSON.parse(drift.stdout) as { findings: unknown[] }).findings, [{ path: 'uwsgi.ini', state: 'modified' }]);
+  await updateV1ToV2(app, run, () => install(project, 2));
 });
 
 test('update --abort puts back every file the update changed, records included', () => {
@@ -199,7 +114,7 @@ test('a re-run of the preset keeps what update would keep: a file the user delet
   const { app, run } = generatedWithV1();
   unlinkSync(join(app, 'docs/OWNERS.md'));
   edit(app, 'uwsgi.ini', text => text.replace('harakiri = 30\n', 'harakiri = 60\n'));
-  const rerun = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git'], join(app, '..'));
+  const rerun = pyrepo(['new', '@acme/service', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git'], join(app, '..'));
   assert.is(rerun.code, 3, rerun.stderr);
   assert.ok(!existsSync(join(app, 'docs/OWNERS.md')));
   assert.match(rerun.stdout + rerun.stderr, /kept deleted: docs\/OWNERS\.md/);

@@ -12,6 +12,7 @@ import {
   composeFromRecords,
   draftFromRecords,
   fileRecordsObject,
+  newestForThisCore,
   parseSourceLabel,
   readRepositoryText,
   readRepositoryState,
@@ -47,7 +48,15 @@ export interface CheckReport {
   /** An update that stopped on conflicts. */
   unfinishedUpdate?: string[];
   /** Newer compatible versions (--outdated). */
-  newer?: string[];
+  newer?: NewerVersion[];
+}
+
+/** A newer version of a recorded package that this pyrepo can run: `entry` is the records' key ("preset @acme/web"). */
+export interface NewerVersion {
+  entry: string;
+  package: string;
+  recorded: string;
+  newest: string;
 }
 
 /** The repository folder of a record command: --dir, or the current folder. */
@@ -77,7 +86,7 @@ export async function recordedComposition(state: RepositoryState, context: Recor
 /**
  * Compare the working tree with the records, and (when the installed presets and generators are the
  * recorded ones) with what they generate from the recorded answers, in memory. Offline, except
- * `outdated`, which asks npm's registry for newer versions within each recorded major.
+ * `outdated`, which asks npm's registry for newer versions this pyrepo can run.
  */
 export async function checkRepository(dir: string, context: RecordCommandContext, options: { trust: boolean; outdated: boolean }): Promise<CheckReport> {
   const state = readRepositoryState(dir, 'check');
@@ -126,21 +135,25 @@ export async function checkRepository(dir: string, context: RecordCommandContext
   };
 }
 
-/** Newer versions, within each recorded major, of the packages a repository was generated with (npm's registry). */
-function newerVersions(state: RepositoryState): string[] {
-  const newer: string[] = [];
-  for (const [key, label] of Object.entries(state.stored.versions ?? {})) {
+/**
+ * Newer versions of the packages a repository was generated with, that this pyrepo can run (their
+ * @pyrepo/core range accepts its core, as when they load; a new major of a team preset counts:
+ * `pyrepo update` migrates its answers). Asked of the registry npm is configured with, never of one
+ * the records name: a repository must not choose where npm sends the user's credentials.
+ */
+function newerVersions(state: RepositoryState): NewerVersion[] {
+  const newer: NewerVersion[] = [];
+  for (const [entry, label] of Object.entries(state.stored.versions ?? {})) {
     const { packageName, version } = parseSourceLabel(label);
     if (!packageName || !version) continue;
-    const major = Number(version.split('.')[0]);
-    const range = major === 0 ? `>${version} <0.${Number(version.split('.')[1]) + 1}.0` : `>${version} <${major + 1}.0.0`;
-    const result = spawnSync('npm', ['view', `${packageName}@${range}`, 'version', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('npm', ['view', `${packageName}@>${version}`, 'version', 'peerDependencies', 'dependencies', '--json'], { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) {
-      if (/E404|No match found/.test(result.stderr)) continue;
+      if (/E404/.test(result.stdout + result.stderr)) continue; // not in the registry, or nothing newer
       throw new PyrepoError(`check --outdated could not ask npm's registry about ${packageName}: ${(result.error?.message ?? result.stderr).trim().split('\n').slice(-2).join(' ')}`, checkExitCodes.failed);
     }
-    const found = result.stdout.trim() === '' ? [] : ([] as string[]).concat(JSON.parse(result.stdout) as string | string[]);
-    if (found.length > 0) newer.push(`${key}: ${packageName} ${version} -> ${found[found.length - 1]}`);
+    const found = result.stdout.trim() === '' ? [] : ([] as Array<{ version: string }>).concat(JSON.parse(result.stdout) as { version: string });
+    const newest = newestForThisCore(found);
+    if (newest) newer.push({ entry, package: packageName, recorded: version, newest });
   }
   return newer;
 }
@@ -159,7 +172,7 @@ export function describeCheck(report: CheckReport): string {
   if (report.unfinishedUpdate) lines.push(`An update stopped on conflicts and is not finished: resolve ${report.unfinishedUpdate.join(', ')}, then run \`pyrepo update --continue\` (or \`--abort\`).`);
   for (const finding of report.findings) lines.push(`  ${finding.path}: ${findingText[finding.state]}${finding.state === 'markers' ? ` (lines ${finding.lines.join(', ')})` : ''}`);
   if (report.notRegenerated) lines.push(`Not regenerated (the installed presets and generators are not the recorded ones; files compared with their recorded hashes only):\n${report.notRegenerated.map(line => `  ${line}`).join('\n')}`);
-  for (const line of report.newer ?? []) lines.push(`  newer: ${line}`);
+  for (const item of report.newer ?? []) lines.push(`  newer: ${item.entry}: ${item.package} ${item.recorded} -> ${item.newest}`);
   const verdict = {
     'in-sync': `In sync: ${report.files} generated file(s) are as recorded.`,
     drift: `Drift (exit ${checkExitCodes.drift}): ${report.findings.length} file(s) differ from the records.`,
@@ -178,7 +191,7 @@ export function checkCommand(context: RecordCommandContext): CommandModule {
         y,
         {
           format: { choices: ['text', 'json'], default: 'text', describe: 'Output format' },
-          outdated: { type: 'boolean', describe: "Also ask npm's registry for newer compatible versions (exit 6)" },
+          outdated: { type: 'boolean', describe: "Also ask npm's registry for newer versions this pyrepo can run (exit 6)" },
         },
         'Load the recorded team presets and generators (this run only)',
       ).epilogue(

@@ -21,3 +21,16 @@ export function checkCoreRange(label: string, pkg: { version?: string; peerDepen
     );
   }
 }
+
+/** The newest of a package's versions (package.json fields, as `npm view --json` gives them) that this core can run, if any. */
+export function newestForThisCore(candidates: Array<{ version: string; peerDependencies?: Record<string, string>; dependencies?: Record<string, string> }>): string | undefined {
+  const runnable = candidates.filter(pkg => {
+    try {
+      checkCoreRange(pkg.version, pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return runnable.map(pkg => pkg.version).sort(semver.rcompare)[0];
+}
