@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkRepositories, onFreePort, readTree, startService, type RunningService } from '@pyrepo/testing';
 import { cliEnv, fixtures, pyrepo as workspacePyrepo, repoRoot, type CliResult } from './helpers/cli.js';
-import { edit, updateV1ToV2, yoRc } from './helpers/update-scenario.js';
+import { updateV1ToV2, yoRc } from './helpers/update-scenario.js';
 import { asRoot, yoBin } from './helpers/yo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pyrepo-registry-'));
