@@ -36,6 +36,14 @@ interface CheckedStep {
   sources: Record<string, string>;
 }
 
+/** Take `value` for an option nobody chose (what the rest of the composition implies); false when someone chose it. */
+function implyChoice(checked: CheckedStep, key: string, value: string): boolean {
+  if (checked.sources[key] !== undefined) return false;
+  checked.step.options[key] = value;
+  checked.step.chosen[key] = value;
+  return true;
+}
+
 /** How an option is named in messages, with where its value came from. */
 function describeChoice(name: string, key: string, value: unknown, sources: Record<string, string>, preset?: string): string {
   const where = { option: '', prompt: ' (answered)', stored: ' (stored in .yo-rc.json)', preset: ` (set by preset "${preset}")` }[sources[key] ?? ''] ?? ' (the default)';
@@ -76,11 +84,7 @@ function runsSystemUwsgi(systemd: CheckedStep): boolean {
 function systemUwsgiNeedsItsPlugin(uwsgi: CheckedStep | undefined, systemd: CheckedStep | undefined, preset?: string): Problem[] {
   if (!uwsgi || !systemd || !runsSystemUwsgi(systemd) || uwsgi.step.options.install !== 'pip') return [];
   const binary = String(systemd.step.options.uwsgiBinary);
-  if (uwsgi.sources.install === undefined) {
-    uwsgi.step.options.install = 'system';
-    uwsgi.step.chosen.install = 'system';
-    return [];
-  }
+  if (implyChoice(uwsgi, 'install', 'system')) return [];
   return [
     {
       key: 'install',
@@ -121,11 +125,7 @@ function deployShipsWhatTheUnitRuns(deploy: CheckedStep | undefined, systemd: Ch
   if (!deploy || !systemd) return [];
   const runsZipapp = systemd.step.options.run === 'zipapp';
   if (runsZipapp === (deploy.step.options.artifact === 'zipapp')) return [];
-  if (runsZipapp && deploy.sources.artifact === undefined) {
-    deploy.step.options.artifact = 'zipapp';
-    deploy.step.chosen.artifact = 'zipapp';
-    return [];
-  }
+  if (runsZipapp && implyChoice(deploy, 'artifact', 'zipapp')) return [];
   return [
     {
       key: 'artifact',

@@ -1,11 +1,14 @@
 // Release rehearsals: build a release as the repository's pipeline does, deploy it with its own
 // deploy script to a server that is this machine, restart the service the way its unit does.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { python, runPipeline, runTool } from './checks.js';
+import { freePort, stopQuickly } from './services.js';
+import { startSystemdUnit, type RunningUnit } from './systemd.js';
 
 /** The release steps of each Jenkinsfile text: Groovy starts a JVM, and a rehearsal builds twice. */
 const releaseSteps = new Map<string, string[]>();
@@ -86,5 +89,51 @@ export async function standInServer(stage: string, systemctl: (action: string, u
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
     commands,
     close: () => new Promise(resolve => control.close(() => resolve())),
+  };
+}
+
+/** A scratch server whose service is a repository's systemd unit, run from what `current` points at. */
+export interface UnitServer {
+  /** The service's folder on the server, /srv/<name> in production. */
+  root: string;
+  /** Where the service answers: http://127.0.0.1:<port>. */
+  base: string;
+  /** The `systemctl` commands deploy.sh gave ("restart shop"), in order. */
+  commands: string[];
+  /** Run the repository's scripts/deploy.sh against this server, in `env` (HEALTH_TRIES...). */
+  deploy(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }>;
+  /** Stop the service and the stand-in tools, and remove the server's folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * The server a release rehearsal deploys to: a stand-in server (see standInServer) whose
+ * `systemctl restart <name>` stops the running service and starts `deploy/<name>.service` of
+ * `repository` again on the release `current` points at, as systemd resolves the unit's paths when
+ * it starts. `unitEnv` gives the unit's service the port it must listen on.
+ */
+export async function unitServer(repository: string, name: string, unitEnv: (port: number) => Record<string, string>): Promise<UnitServer> {
+  const stage = mkdtempSync(join(tmpdir(), 'pyrepo-rehearsal-'));
+  const root = join(stage, 'srv', name);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let service: RunningUnit | undefined;
+  const server = await standInServer(stage, async (action, unit) => {
+    if (action !== 'restart' || unit !== name) throw new Error(`unexpected systemctl ${action} ${unit}`);
+    if (service) await stopQuickly(service);
+    service = undefined;
+    service = await startSystemdUnit(join(repository, 'deploy', `${name}.service`), { release: realpathSync(join(root, 'current')), url: `${base}/healthz`, env: unitEnv(port) });
+  });
+  return {
+    root,
+    base,
+    commands: server.commands,
+    deploy: (args, env) =>
+      runAsync('scripts/deploy.sh', args, { cwd: repository, env: { ...env, PATH: `${join(stage, 'bin')}:${env.PATH ?? process.env.PATH}`, DEPLOY_ROOT: root, HEALTH_URL: `${base}/healthz` } }),
+    close: async () => {
+      if (service) await stopQuickly(service);
+      await server.close();
+      rmSync(stage, { recursive: true, force: true });
+    },
   };
 }

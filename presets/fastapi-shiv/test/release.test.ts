@@ -1,7 +1,7 @@
 // The release rehearsal (issue 16): freeze, tag, build the zipapp as Jenkins does, deploy it with
 // scripts/deploy.sh to a server that is this machine, the unit's zipapp restarted on each switch,
 // probe, deploy the next tag, roll back.
-import { readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,21 +9,16 @@ import {
   buildAsPipeline,
   buildWheel,
   copyOf,
-  freePort,
   offlinePip,
   packWheel,
   python,
-  runAsync,
   runPyrepo,
   runTool,
   shivStandIn,
-  standInServer,
-  startSystemdUnit,
-  stopQuickly,
   tagRelease,
   tempDir,
+  unitServer,
   type RunPyrepoResult,
-  type RunningUnit,
 } from '@pyrepo/testing';
 
 let run: RunPyrepoResult;
@@ -51,23 +46,13 @@ test.after(() => {
 test('release rehearsal: v1.0.0 frozen, built by the Jenkinsfile\'s tag stages into dist/inventory-1.0.0.pyz, deployed by deploy.sh into its own release folder, run by the unit\'s python3.11 (/healthz, /); v1.1.0 deployed; --rollback serves v1.0.0 again', async () => {
   const started = Date.now();
   const repository = copyOf(run.dir);
-  const stage = tempDir('pyrepo-rehearsal-');
-  const root = join(stage, 'srv', 'inventory');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const unit = join(repository.dir, 'deploy/inventory.service');
-  let service: RunningUnit | undefined;
-  // systemctl restart inventory: stop the running zipapp, start the unit again on what current points at.
-  const server = await standInServer(stage, async (action, name) => {
-    if (action !== 'restart' || name !== 'inventory') throw new Error(`unexpected systemctl ${action} ${name}`);
-    if (service) await stopQuickly(service);
-    service = undefined;
-    service = await startSystemdUnit(unit, { release: realpathSync(join(root, 'current')), url: `${base}/healthz`, env: { PORT: String(port) } });
-  });
+  // systemctl restart inventory: the unit started again on what current points at.
+  const host = await unitServer(repository.dir, 'inventory', port => ({ PORT: String(port) }));
+  const { root, base } = host;
   try {
     // PIP_NO_BUILD_ISOLATION=0 turns build isolation off: the package builds with Debian's setuptools and setuptools-scm.
     const env = { PATH: process.env.PATH, PYTHON: python, PYTHONPATH: shiv, PYTHONDONTWRITEBYTECODE: '1', PIP_NO_BUILD_ISOLATION: '0', ...offlinePip(wheels) };
-    const deploy = (...args: string[]) => runAsync('scripts/deploy.sh', args, { cwd: repository.dir, env: { ...env, PATH: server.env.PATH, DEPLOY_ROOT: root, HEALTH_URL: `${base}/healthz`, HEALTH_TRIES: '20' } });
+    const deploy = (...args: string[]) => host.deploy(args, { ...env, HEALTH_TRIES: '20' });
     const answers = async () => {
       const health = await fetch(`${base}/healthz`);
       const home = await fetch(`${base}/`);
@@ -108,13 +93,11 @@ test('release rehearsal: v1.0.0 frozen, built by the Jenkinsfile\'s tag stages i
     assert.match(back.output, /rolled back from inventory-1\.1\.0 to inventory-1\.0\.0/);
     assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/inventory-1.0.0'));
     assert.equal(await answers(), { health: 200, healthBody: 'ok', home: 200, message: 'hello world' });
-    assert.equal(server.commands, ['restart inventory', 'restart inventory', 'restart inventory']);
+    assert.equal(host.commands, ['restart inventory', 'restart inventory', 'restart inventory']);
     assert.equal(readdirSync(join(root, 'releases')).sort(), ['inventory-1.0.0', 'inventory-1.1.0']);
     console.log(`fastapi-shiv release rehearsal: ${Date.now() - started} ms`);
   } finally {
-    if (service) await stopQuickly(service);
-    await server.close();
-    rmSync(stage, { recursive: true, force: true });
+    await host.close();
     repository.cleanup();
   }
 });

@@ -1,7 +1,7 @@
 // The release rehearsal (issue 16): tag, build as Jenkins does, deploy with scripts/deploy.sh to a
 // server that is this machine, the unit's Debian uWSGI restarted on each switch, probe, deploy the
 // next tag, roll back.
-import { readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,17 +9,12 @@ import {
   buildAsPipeline,
   buildWheel,
   copyOf,
-  freePort,
   offlinePip,
-  runAsync,
   runPyrepo,
-  standInServer,
-  startSystemdUnit,
-  stopQuickly,
   tagRelease,
   tempDir,
+  unitServer,
   type RunPyrepoResult,
-  type RunningUnit,
 } from '@pyrepo/testing';
 
 let run: RunPyrepoResult;
@@ -39,25 +34,14 @@ test.after(() => {
 test('release rehearsal: v1.0.0 built by the Jenkinsfile\'s tag stages, deployed by deploy.sh into its own folder, served by the unit\'s uWSGI (/healthz, /); v1.1.0 deployed; --rollback serves v1.0.0 again', async () => {
   const started = Date.now();
   const repository = copyOf(run.dir);
-  const stage = tempDir('pyrepo-rehearsal-');
-  const root = join(stage, 'srv', 'shop');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const unit = join(repository.dir, 'deploy/shop.service');
-  let service: RunningUnit | undefined;
-  // systemctl restart shop: stop the running uWSGI, start the unit again on what current points at.
-  const server = await standInServer(stage, async (action, name) => {
-    if (action !== 'restart' || name !== 'shop') throw new Error(`unexpected systemctl ${action} ${name}`);
-    if (service) await stopQuickly(service);
-    service = undefined;
-    // The release current points at now, as systemd resolves the unit's paths when it starts.
-    service = await startSystemdUnit(unit, { release: realpathSync(join(root, 'current')), url: `${base}/healthz`, env: { UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` } });
-  });
+  // systemctl restart shop: the unit started again on what current points at.
+  const host = await unitServer(repository.dir, 'shop', port => ({ UWSGI_HTTP_SOCKET: `127.0.0.1:${port}` }));
+  const { root, base } = host;
   try {
     const env = { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', ...offlinePip(wheels) };
     // The lock as scripts/freeze-requirements.sh writes it (Flask is Debian's: no wheel of it here).
     writeFileSync(join(repository.dir, 'requirements.txt'), `${repository.read('requirements.txt')}tinydep==1.0\n`);
-    const deploy = (...args: string[]) => runAsync('scripts/deploy.sh', args, { cwd: repository.dir, env: { ...env, PATH: server.env.PATH, DEPLOY_ROOT: root, HEALTH_URL: `${base}/healthz`, HEALTH_TRIES: '10' } });
+    const deploy = (...args: string[]) => host.deploy(args, { ...env, HEALTH_TRIES: '10' });
     const answers = async () => {
       const health = await fetch(`${base}/healthz`);
       const home = await fetch(`${base}/`);
@@ -87,13 +71,11 @@ test('release rehearsal: v1.0.0 built by the Jenkinsfile\'s tag stages, deployed
     assert.match(back.output, /rolled back from shop-1\.1\.0 to shop-1\.0\.0/);
     assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/shop-1.0.0'));
     assert.equal(await answers(), { health: 200, home: 200, message: 'hello world' });
-    assert.equal(server.commands, ['restart shop', 'restart shop', 'restart shop']);
+    assert.equal(host.commands, ['restart shop', 'restart shop', 'restart shop']);
     assert.equal(readdirSync(join(root, 'releases')).sort(), ['shop-1.0.0', 'shop-1.1.0']);
     console.log(`flask-vendored release rehearsal: ${Date.now() - started} ms`);
   } finally {
-    if (service) await stopQuickly(service);
-    await server.close();
-    rmSync(stage, { recursive: true, force: true });
+    await host.close();
     repository.cleanup();
   }
 });

@@ -10,20 +10,16 @@ import {
   buildWheel,
   commitAll,
   copyOf,
-  freePort,
   packWheel,
   readTree,
   runAsync,
   runPyrepo,
   servePackageIndex,
-  standInServer,
-  startSystemdUnit,
-  stopQuickly,
   tagRelease,
   tempDir,
+  unitServer,
   type PackageIndex,
   type RunPyrepoResult,
-  type RunningUnit,
 } from '@pyrepo/testing';
 
 let run: RunPyrepoResult;
@@ -59,25 +55,15 @@ test.after(async () => {
 test('release rehearsal: an untagged commit is refused; v1.0.0 archived from its tag, deployed by deploy.sh into its own folder with its own venv built from requirements.txt through pip.conf\'s index, served by the unit (/healthz, /); v1.1.0 with a new dependency in its venv only; --rollback serves v1.0.0 again', async () => {
   const started = Date.now();
   const repository = copyOf(run.dir);
-  const stage = tempDir('pyrepo-rehearsal-');
-  const root = join(stage, 'srv', 'hello');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const unit = join(repository.dir, 'deploy/hello.service');
-  let service: RunningUnit | undefined;
-  // systemctl restart hello: stop the running server, start the unit again on what current points at.
-  const server = await standInServer(stage, async (action, name) => {
-    if (action !== 'restart' || name !== 'hello') throw new Error(`unexpected systemctl ${action} ${name}`);
-    if (service) await stopQuickly(service);
-    service = undefined;
-    // The release current points at now, as systemd resolves the unit's paths when it starts.
-    service = await startSystemdUnit(unit, { release: realpathSync(join(root, 'current')), url: `${base}/healthz`, env: { PORT: String(port) } });
-  });
+  // systemctl restart hello: the unit started again on what current points at.
+  const home = tempDir('pyrepo-home-');
+  const host = await unitServer(repository.dir, 'hello', port => ({ PORT: String(port) }));
+  const { root, base } = host;
   try {
     // The deploying user's environment: no pip settings of its own, so pip.conf's index is the only source.
-    const env = { PATH: server.env.PATH, HOME: join(stage, 'home'), LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' };
+    const env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' };
     const archive = (...args: string[]) => runAsync('scripts/release-archive.sh', args, { cwd: repository.dir, env });
-    const deploy = (...args: string[]) => runAsync('scripts/deploy.sh', args, { cwd: repository.dir, env: { ...env, DEPLOY_ROOT: root, HEALTH_URL: `${base}/healthz`, HEALTH_TRIES: '10' } });
+    const deploy = (...args: string[]) => host.deploy(args, { ...env, HEALTH_TRIES: '10' });
     const answers = async () => ({ health: await (await fetch(`${base}/healthz`)).text(), home: await (await fetch(`${base}/`)).text() });
     const installed = (release: string) =>
       readdirSync(join(root, 'releases', release, 'env/lib/python3.11/site-packages'))
@@ -127,14 +113,13 @@ test('release rehearsal: an untagged commit is refused; v1.0.0 archived from its
     assert.match(back.output, /rolled back from hello-1\.1\.0 to hello-1\.0\.0/);
     assert.is(readlinkSync(join(root, 'current')), join(root, 'releases/hello-1.0.0'));
     assert.equal(await answers(), { health: 'ok', home: 'Hello World' });
-    assert.equal(server.commands, ['restart hello', 'restart hello', 'restart hello']);
+    assert.equal(host.commands, ['restart hello', 'restart hello', 'restart hello']);
     assert.equal(readdirSync(join(root, 'releases')).sort(), ['hello-1.0.0', 'hello-1.1.0']);
     assert.equal(relative(root, realpathSync(join(root, 'previous'))), 'releases/hello-1.1.0');
     console.log(`venv-systemd release rehearsal: ${Date.now() - started} ms`);
   } finally {
-    if (service) await stopQuickly(service);
-    await server.close();
-    rmSync(stage, { recursive: true, force: true });
+    await host.close();
+    rmSync(home, { recursive: true, force: true });
     repository.cleanup();
   }
 });
