@@ -4,10 +4,13 @@
 // them from it), a repository generated with v1, a user's edits in requirements, pyproject,
 // uwsgi.ini, README and the Dockerfile, then the update to v2 (test/helpers/update-scenario.ts).
 import { existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixtures, folderState, pyrepo, workspaceTempDir } from './helpers/cli.js';
+import { runAsync } from '@pyrepo/testing';
+import { bin, cliEnv, fixtures, folderState, pyrepo, workspaceTempDir } from './helpers/cli.js';
 import { edit, read, updateV1ToV2, userEdits, yoRc } from './helpers/update-scenario.js';
 
 const made: string[] = [];
@@ -51,6 +54,43 @@ test('records: versions with their source, schema versions, facts, and per file 
   // One entry a line, sorted: merge-friendly.
   const lines = read(app, '.pyrepo-base.json').trim().split('\n').slice(1, -1);
   assert.equal(lines.map(line => JSON.parse(`{${line.replace(/,$/, '')}}`) as object).map(entry => Object.keys(entry)[0]), Object.keys(snapshot).sort());
+});
+
+/** An npm registry stand-in that has no package (404) and keeps the paths it was asked for. */
+async function emptyRegistry(): Promise<{ url: string; asked: string[]; server: Server }> {
+  const asked: string[] = [];
+  const server = createServer((request, response) => {
+    asked.push(decodeURIComponent(request.url ?? ''));
+    response.statusCode = 404;
+    response.setHeader('Content-Type', 'application/json');
+    response.end('{"error":"Not found"}');
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, asked, server };
+}
+
+test('check --outdated asks the registry npm is configured with, never the one the records name (a repository cannot choose where npm sends credentials)', async () => {
+  const { project, app } = generatedWithV1();
+  const configured = await emptyRegistry();
+  const named = await emptyRegistry();
+  try {
+    // The records say the team's packages came from a registry of the repository's choosing.
+    const yoRcPath = join(app, '.yo-rc.json');
+    const stored = JSON.parse(read(app, '.yo-rc.json')) as Record<string, { versions: Record<string, string> }>;
+    const section = Object.values(stored)[0]!;
+    for (const [entry, label] of Object.entries(section.versions)) if (label.startsWith('package ')) section.versions[entry] = `${label} from ${named.url}`;
+    writeFileSync(yoRcPath, `${JSON.stringify(stored, null, 2)}\n`);
+    const result = await runAsync(process.execPath, [bin, 'check', '--outdated', '--trust', '--format', 'json', '--dir', 'app'], {
+      cwd: project,
+      env: cliEnv({ npm_config_registry: configured.url, npm_config_userconfig: join(project, 'no-npmrc'), npm_config_cache: join(project, 'npm-cache') }),
+    });
+    assert.is(result.status, 0, result.output);
+    assert.equal(named.asked, [], 'the registry the records name is never asked');
+    for (const name of ['@acme/pyrepo-preset-service', '@acme/pyrepo-generator-ops']) assert.ok(configured.asked.some(path => path.includes(name)), `npm's registry was asked about ${name}: ${configured.asked.join(' ')}`);
+  } finally {
+    configured.server.close();
+    named.server.close();
+  }
 });
 
 test('update v1 -> v2: no user line lost, answers migrated, the expected conflict and exit 1; --continue; check green, then red after an unrecorded edit', async () => {
