@@ -18,8 +18,8 @@ const devTools = ['pytest', 'ruff', 'coverage'];
 /** The run: the application server for production, the test and lint tools for development. */
 // The fixtures hold requirements only: where the application is, is given.
 const add = ['add', 'uwsgi', 'pyproject', '--yes', '--framework', 'flask', '--wsgi-app', 'app:app'];
-/** What these generators write besides requirements. */
-const generated = ['.yo-rc.json', '.pyrepo-base.json', 'uwsgi.ini', 'pyproject.toml', 'README.md', '.gitignore'];
+/** What these generators write besides requirements (.env.example: the uWSGI variables uwsgi.ini reads). */
+const generated = ['.yo-rc.json', '.pyrepo-base.json', 'uwsgi.ini', 'pyproject.toml', 'README.md', '.gitignore', '.env.example'];
 
 function repository(files: Record<string, string>): string {
   const dir = folders.make();
