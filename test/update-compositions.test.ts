@@ -1,12 +1,13 @@
 // `pyrepo check` and `pyrepo update` on repositories written by more than one generation: a preset
 // and then `pyrepo add`, `add`s only, records of the format before generations were recorded; files
 // a generator marks required; a new option asked in a terminal. Through the real CLI.
-import { mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bin, fixtures, folderState, pyrepo, tempFolders, workspaceTempDir } from './helpers/cli.js';
 import { runInTerminal } from './helpers/terminal.js';
+import { installUpdateFixtures, read, yoRc, type RecordsSection } from './helpers/update-scenario.js';
 
 const folders = tempFolders('pyrepo-compositions-');
 const made: string[] = [];
@@ -15,9 +16,6 @@ test.after(() => {
   made.forEach(dir => rmSync(dir, { recursive: true, force: true }));
 });
 
-const read = (app: string, path: string) => readFileSync(join(app, path), 'utf8');
-type Section = Record<string, unknown> & { generations?: string[]; generators?: Record<string, Record<string, unknown>>; files?: Record<string, string> };
-const yoRc = (app: string) => (JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': Section })['generator-pyrepo'];
 /** The repository's files other than pyrepo's own records. */
 function userFiles(app: string): Record<string, unknown> {
   const { '.yo-rc.json': _records, '.pyrepo-base.json': _base, ...files } = folderState(app) as Record<string, unknown>;
@@ -75,7 +73,7 @@ test('a preset, then `add` of another generator: check rebuilds both (in sync); 
 
 test('records of format 2 (the preset and every generator\'s answers, no generations) are read as the preset\'s run, then the generators it lacks; the next update records them', () => {
   const { dir, app } = presetThenAdd();
-  const data = JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': Section };
+  const data = JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': RecordsSection };
   delete data['generator-pyrepo'].generations;
   data['generator-pyrepo'].record = 2;
   writeFileSync(join(app, '.yo-rc.json'), `${JSON.stringify(data, null, 2)}\n`);
@@ -140,21 +138,12 @@ test('a re-run writes a required file the user deleted again; one not required s
   assert.not.match(rerun.stdout + rerun.stderr, /kept deleted: ops\/runbook\.md/);
 });
 
-/** The update fixtures' team preset and generator at a version, as npm install leaves them (test/fixtures/update). */
-function installUpdateFixtures(dir: string, version: 1 | 2): void {
-  for (const [link, fixture] of [['pyrepo-preset-web', 'preset'], ['pyrepo-generator-ops', 'ops']] as const) {
-    const path = join(dir, 'node_modules', '@acme', link);
-    rmSync(path, { force: true });
-    symlinkSync(join(fixtures, 'update', `${fixture}-v${version}`), path);
-  }
-}
-
 test('in a terminal, update asks for each option the new versions add (only those); the answer is recorded and generated', async () => {
   const dir = workspaceTempDir('compositions-terminal-');
   made.push(dir);
   mkdirSync(join(dir, 'node_modules', '@acme'), { recursive: true });
   installUpdateFixtures(dir, 1);
-  const created = pyrepo(['new', '@acme/web', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web'], dir, {}, 120_000);
+  const created = pyrepo(['new', '@acme/service', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web'], dir, {}, 120_000);
   assert.is(created.code, 0, created.stderr);
   installUpdateFixtures(dir, 2);
   const asked = /@acme\/ops: new option --channel: The chat channel of the on-call rota\. \["ops"\] $/;

@@ -10,27 +10,18 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runAsync } from '@pyrepo/testing';
-import { bin, cliEnv, fixtures, folderState, pyrepo, workspaceTempDir } from './helpers/cli.js';
-import { edit, read, updateV1ToV2, userEdits, yoRc } from './helpers/update-scenario.js';
+import { bin, cliEnv, folderState, pyrepo, workspaceTempDir } from './helpers/cli.js';
+import { edit, installUpdateFixtures, read, updateV1ToV2, userEdits, yoRc } from './helpers/update-scenario.js';
 
 const made: string[] = [];
 test.after(() => made.forEach(dir => rmSync(dir, { recursive: true, force: true })));
-
-/** A project whose node_modules holds the team's preset and generator at a version (as npm install leaves them). */
-function install(project: string, version: 1 | 2): void {
-  for (const [link, fixture] of [['pyrepo-preset-service', 'preset'], ['pyrepo-generator-ops', 'ops']] as const) {
-    const path = join(project, 'node_modules', '@acme', link);
-    rmSync(path, { force: true });
-    symlinkSync(join(fixtures, 'update', `${fixture}-v${version}`), path);
-  }
-}
 
 /** A repository generated with v1 (the user chose the owner, so it is a recorded answer), inside the workspace's git work tree on purpose (test/.work). */
 function generatedWithV1(): { project: string; app: string; run: (...args: string[]) => ReturnType<typeof pyrepo> } {
   const project = workspaceTempDir('update-');
   made.push(project);
   mkdirSync(join(project, 'node_modules', '@acme'), { recursive: true });
-  install(project, 1);
+  installUpdateFixtures(project, 1);
   const run = (...args: string[]) => pyrepo([...args, ...(args[0] === 'new' ? [] : ['--dir', 'app'])], project);
   const created = run('new', '@acme/service', 'app', '--yes', '--trust', '--skip-install', '--skip-git', '--in-existing-git', '--owner', 'Team Web');
   if (created.code !== 0) throw new Error(`pyrepo new failed:\n${created.stderr}`);
@@ -95,13 +86,13 @@ test('check --outdated asks the registry npm is configured with, never the one t
 
 test('update v1 -> v2: no user line lost, answers migrated, the expected conflict and exit 1; --continue; check green, then red after an unrecorded edit', async () => {
   const { project, app, run } = generatedWithV1();
-  await updateV1ToV2(app, run, () => install(project, 2));
+  await updateV1ToV2(app, run, () => installUpdateFixtures(project, 2));
 });
 
 test('update --abort puts back every file the update changed, records included', () => {
   const { project, app, run } = generatedWithV1();
   userEdits(app);
-  install(project, 2);
+  installUpdateFixtures(project, 2);
   const before = folderState(app);
   assert.is(run('update', '--yes', '--trust').code, 1);
   assert.not.equal(folderState(app), before);
@@ -112,7 +103,7 @@ test('update --abort puts back every file the update changed, records included',
 
 test('untrusted team code is never run by update or check (exit 2, nothing written); a new option without --yes and without a terminal is a usage error naming it', () => {
   const { project, app, run } = generatedWithV1();
-  install(project, 2);
+  installUpdateFixtures(project, 2);
   const before = folderState(app);
   for (const command of [['update', '--yes'], ['check']]) {
     const untrusted = run(...command);

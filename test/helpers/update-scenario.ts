@@ -3,13 +3,22 @@
 // changes a Dockerfile line through a preset template, renames an option with a declared migration
 // and adds one, removes a file and adds another): test/update.test.ts with the packages laid out in
 // node_modules, test/registry.test.ts with them published to and installed from a registry.
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { folderState, type CliResult } from './cli.js';
+import { fixtures, folderState, type CliResult } from './cli.js';
 
 /** A pyrepo command on the repository (the caller adds --dir and picks the binary). */
 export type RecordCommand = (...args: string[]) => CliResult;
+
+/** A project whose node_modules/@acme holds the team's preset and generator at a version (as npm install leaves them). */
+export function installUpdateFixtures(project: string, version: 1 | 2): void {
+  for (const [link, fixture] of [['pyrepo-preset-service', 'preset'], ['pyrepo-generator-ops', 'ops']] as const) {
+    const path = join(project, 'node_modules', '@acme', link);
+    rmSync(path, { force: true });
+    symlinkSync(join(fixtures, 'update', `${fixture}-v${version}`), path);
+  }
+}
 
 export const read = (app: string, path: string) => readFileSync(join(app, path), 'utf8');
 
@@ -20,7 +29,17 @@ export function edit(app: string, path: string, change: (text: string) => string
   writeFileSync(join(app, path), after);
 }
 
-export const yoRc = (app: string) => (JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': Record<string, Record<string, unknown>> })['generator-pyrepo'];
+/** pyrepo's section of .yo-rc.json: the records. */
+export type RecordsSection = Record<string, unknown> & {
+  generations?: string[];
+  versions?: Record<string, string>;
+  schemas?: Record<string, number>;
+  facts?: Record<string, unknown>;
+  generators?: Record<string, Record<string, unknown>>;
+  files?: Record<string, string>;
+};
+
+export const yoRc = (app: string) => (JSON.parse(read(app, '.yo-rc.json')) as { 'generator-pyrepo': RecordsSection })['generator-pyrepo'];
 
 /** The user's edits: one line or table in each kind of file the update merges. */
 export const userLines = {
