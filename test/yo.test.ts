@@ -1,6 +1,6 @@
 // The real `yo` 7 binary runs generator-pyrepo: `yo pyrepo` offers the presets,
 // `yo pyrepo:<preset>` runs one, `yo pyrepo:<generator>` runs one generator into a repository.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -49,6 +49,20 @@ test('yo pyrepo:<generator> adds one generator to an existing repository, readin
   const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
   assert.match(pyproject, /line-length = 100/);
   assert.match(pyproject, /source = \[ "shop" \]/);
+});
+
+test('yo pyrepo:wpmedia-django re-run on an old repository keeps what pyrepo update would keep: a file the user deleted stays deleted, an edited one is left', () => {
+  const dir = yo.folder('rerun');
+  assert.is(yo.run(['pyrepo:wpmedia-django', '--yes', '--skip-install'], dir).code, 0);
+  unlinkSync(join(dir, 'docker-compose.yaml'));
+  const ini = join(dir, 'uwsgi.ini');
+  const edited = readFileSync(ini, 'utf8').replace(/^harakiri = .*$/m, 'harakiri = 120');
+  writeFileSync(ini, edited);
+  const rerun = yo.run(['pyrepo:wpmedia-django', '--yes', '--skip-install'], dir);
+  assert.match(rerun.output, /kept deleted: docker-compose\.yaml/);
+  assert.not.ok(existsSync(join(dir, 'docker-compose.yaml')), 'the deleted file is not written again');
+  assert.is(readFileSync(ini, 'utf8'), edited, 'the edited file is left as the user made it');
+  assert.is(rerun.code, 3, rerun.output);
 });
 
 test('yo reports bad input with exit code 2 and writes nothing', () => {

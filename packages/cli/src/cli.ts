@@ -118,13 +118,11 @@ export async function main(args: string[], io: Io): Promise<number> {
       const facts = factLines(finalizePlan(draft));
       if (facts.length > 0) io.out(`${facts.join('\n').replace(/^  facts used:/, 'Facts used:')}\n`);
     }
-    const { runDraft } = await import('@pyrepo/core/run');
+    const { runDraft, skippedConflictsMessage } = await import('@pyrepo/core/run');
     const report = await runDraft(draft, { yes: Boolean(argv.yes), dryRun: Boolean(argv.dryRun), force: Boolean(argv.force), skipInstall: Boolean(argv.skipInstall), verbose: Boolean(argv.verbose) });
     io.generated?.(draft.steps.map(step => step.entry.source.type));
     if (report.skippedConflicts.length > 0) {
-      // A dry run says what the run would do, with the run's exit code.
-      const left = argv.dryRun ? 'the run would leave' : 'left';
-      io.err(`pyrepo: ${left} ${report.skippedConflicts.length} file(s) you changed as they are:\n${report.skippedConflicts.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`);
+      io.err(skippedConflictsMessage(report.skippedConflicts, Boolean(argv.dryRun)));
       exitCode = exitCodes.conflicts;
     }
     if (argv.dryRun) {

@@ -6,7 +6,7 @@ import type { InputOutputAdapter } from '@yeoman/types';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
-import { PyrepoError } from './errors.js';
+import { PyrepoError, UsageError } from './errors.js';
 import { keptByUser } from './merge-status.js';
 import { isInside, notRegularFile, readRegularFile } from './regular-file.js';
 import type { RepositoryReader } from './repository-files.js';
@@ -20,6 +20,36 @@ interface Change {
 }
 
 /** The commit under way, for the signal handling of a run (see run.ts). */
+type Questions = Array<{ type?: string; name: string; message?: string; default?: unknown }>;
+
+/**
+ * Answers for a run that must not ask: the conflict question gets "skip" (and the file is
+ * recorded), any other question its default; a question without a default is a usage error.
+ */
+export function nonInteractivePrompts(skipped: string[]) {
+  return async (questions: Questions | Questions[number]) => {
+    const answers: Record<string, unknown> = {};
+    for (const question of Array.isArray(questions) ? questions : [questions]) {
+      if (question.type === 'expand' && /^Overwrite .*\?$/.test(question.message ?? '')) {
+        skipped.push(question.message!.replace(/^Overwrite (.*)\?$/, '$1'));
+        answers[question.name] = 'skip';
+      } else if (question.default !== undefined && typeof question.default !== 'function') {
+        answers[question.name] = question.default;
+      } else {
+        throw new UsageError({ message: `A generator asked "${question.message ?? question.name}", but this run cannot ask.`, fix: 'run it in a terminal without --yes, or pass the value as an option.' });
+      }
+    }
+    return answers;
+  };
+}
+
+/** What a run says about the files it left as the user changed them (it then exits 3). */
+export function skippedConflictsMessage(files: string[], dryRun: boolean): string {
+  // A dry run says what the run would do, with the run's exit code.
+  const left = dryRun ? 'the run would leave' : 'left';
+  return `pyrepo: ${left} ${files.length} file(s) you changed as they are:\n${files.map(file => `  ${file}\n`).join('')}Review them, then re-run with --force to overwrite, or without --yes to decide file by file.\n`;
+}
+
 export const commitState = {
   /** True once the files of the run are in place (an interruption then comes after them). */
   written: false,

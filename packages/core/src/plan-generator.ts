@@ -4,7 +4,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearFileState, isFileNew, isFilePending, isFileStateModified } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { captureFiles, commitAtomically } from './commit.js';
+import { captureFiles, commitAtomically, commitState, nonInteractivePrompts, skippedConflictsMessage } from './commit.js';
 import { contextKeys, modelFactKeys } from './context.js';
 import { PyrepoError, UsageError } from './errors.js';
 import { markUnchangedSinceWritten } from './merge-status.js';
@@ -103,11 +103,26 @@ export class PlanGenerator extends Generator<JsonObject, PlanGeneratorOptions> {
     this.setFeatures({
       customCommitTask: async () => {
         if (capture) return captureFiles(this.env.sharedFs as never, this.destinationRoot(), capture);
+        // Under yo, a run that cannot ask (--yes, or no terminal) answers the conflicter as the CLI's
+        // runDraft does: a file the user changed is left as it is, listed, and the run exits 3.
+        const answersItself = !options.pyrepoDraft && !this.#draft!.interactive;
+        // The conflicter asks through the queued adapter's terminal adapter (QueuedAdapter.queue).
+        const queued = this.env.adapter as { prompt: unknown; actualAdapter?: { prompt: unknown } };
+        const adapter = queued.actualAdapter ?? queued;
+        const prompt = adapter.prompt;
+        const skipped: string[] = [];
+        if (answersItself) adapter.prompt = nonInteractivePrompts(skipped);
         try {
           if (this.options.dryRun) this.log.writeln('Dry run: nothing is written. What would happen:');
           await commitAtomically(this.env as never, reader, Boolean(this.options.dryRun));
         } finally {
+          if (answersItself) adapter.prompt = prompt;
           releaseRunFolder(); // the install steps that follow do not hold other runs back
+        }
+        const left = options.pyrepoDraft ? [] : [...skipped, ...commitState.changedDuringRun];
+        if (left.length > 0) {
+          logStream.write(skippedConflictsMessage(left, Boolean(this.options.dryRun)));
+          process.exitCode = 3;
         }
       },
     });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { QueuedAdapter } from '@yeoman/adapter';
 import type { InputOutputAdapter } from '@yeoman/types';
-import { commitState } from './commit.js';
-import { PyrepoError, UsageError } from './errors.js';
+import { commitState, nonInteractivePrompts } from './commit.js';
+import { PyrepoError } from './errors.js';
 import type { PlanDraft } from './plan.js';
 import { PlanGenerator } from './plan-generator.js';
 import { interruptActiveStep, setProgressOutput } from './progress.js';
@@ -28,29 +28,6 @@ export interface RunSettings {
 export interface RunReport {
   /** Files left as they were because the user changed them and the run could not ask. */
   skippedConflicts: string[];
-}
-
-type Questions = Array<{ type?: string; name: string; message?: string; default?: unknown }>;
-
-/**
- * Answers for a run that must not ask: the conflict question gets "skip" (and the file is
- * recorded), any other question its default; a question without a default is a usage error.
- */
-function nonInteractivePrompts(skipped: string[]) {
-  return async (questions: Questions | Questions[number]) => {
-    const answers: Record<string, unknown> = {};
-    for (const question of Array.isArray(questions) ? questions : [questions]) {
-      if (question.type === 'expand' && /^Overwrite .*\?$/.test(question.message ?? '')) {
-        skipped.push(question.message!.replace(/^Overwrite (.*)\?$/, '$1'));
-        answers[question.name] = 'skip';
-      } else if (question.default !== undefined && typeof question.default !== 'function') {
-        answers[question.name] = question.default;
-      } else {
-        throw new UsageError({ message: `A generator asked "${question.message ?? question.name}", but this run cannot ask.`, fix: 'run it in a terminal without --yes, or pass the value as an option.' });
-      }
-    }
-    return answers;
-  };
 }
 
 const signalExitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
@@ -126,7 +103,7 @@ export async function runDraft(draft: PlanDraft, settings: RunSettings): Promise
   return { skippedConflicts: [...skippedConflicts, ...commitState.changedDuringRun] };
 }
 export { generateInMemory } from './regenerate.js';
-export { writeFilesAtomically } from './commit.js';
+export { skippedConflictsMessage, writeFilesAtomically } from './commit.js';
 export { RepositoryReader } from './repository-files.js';
 export { unifiedDiff } from './merge-status.js';
 export { conflictMarkersIn, mergeThreeWay } from './three-way-merge.js';
