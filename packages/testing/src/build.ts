@@ -141,6 +141,26 @@ export function systemPackageWheel(wheelsDir: string, name: string, version: str
   });
 }
 
+/**
+ * The wheels a generated Django application's production requirements install, made here (no
+ * PyPI): Django (requirements/base.txt's pin) with its dependencies and dj-database-url
+ * (requirements/prod.txt's) from Debian's packages, and a stand-in for uWSGI at prod.txt's pin.
+ * `read` gives a file of the repository. Returns `wheelsDir`.
+ */
+export function djangoProductionWheels(wheelsDir: string, read: (path: string) => string): string {
+  const pin = (file: string, name: string) => new RegExp(`^${name}\\s*(?:==|~=)\\s*(\\S+)$`, 'im').exec(read(file))![1]!;
+  const debian = (module: string) => runTool(python, ['-I', '-c', `import importlib.metadata; print(importlib.metadata.version(${JSON.stringify(module)}))`]).trim();
+  // Django's translations but English are left out: the application speaks en-us, and they are three files in four.
+  systemPackageWheel(wheelsDir, 'Django', pin('requirements/base.txt', 'Django'), ['django'], { requires: ['asgiref', 'sqlparse', 'pytz'], leaveOut: /\/locale\/(?!en$|__init__\.py$)[^/]+$/ });
+  for (const module of ['asgiref', 'sqlparse', 'pytz']) systemPackageWheel(wheelsDir, module, debian(module), [module]);
+  systemPackageWheel(wheelsDir, 'dj-database-url', pin('requirements/prod.txt', 'dj-database-url'), ['dj_database_url']);
+  // uWSGI's wheel puts its binary in the venv, where Python finds the venv from the binary's path;
+  // Debian's binary lives in /usr/bin, so its stand-in names the venv it was installed into.
+  const uwsgi = pin('requirements/prod.txt', 'uWSGI');
+  packWheel(wheelsDir, 'uWSGI', uwsgi, { [`uWSGI-${uwsgi}.data/scripts/uwsgi`]: '#!/bin/sh\nexec /usr/bin/uwsgi --plugins python3,http --home "${0%/bin/uwsgi}" "$@"\n' });
+  return wheelsDir;
+}
+
 /** Pack the tree `fill` writes, with the metadata of `name` `version` and its `requires`, as a wheel in `wheelsDir`. */
 function packTree(wheelsDir: string, name: string, version: string, requires: string[], fill: (tree: string) => void): string {
   const work = mkdtempSync(join(tmpdir(), 'pyrepo-wheel-'));

@@ -8,18 +8,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   copyOf,
+  djangoProductionWheels,
   dockerfileSteps,
   makeReadable,
   offlinePip,
   onFreePort,
-  packWheel,
   python,
   runPyrepo,
   runTool,
   serviceUid,
   startService,
   stopQuickly,
-  systemPackageWheel,
   tagRelease,
   tempDir,
   unprivileged,
@@ -40,17 +39,7 @@ const appUid = process.getuid?.() === 0 ? serviceUid : process.getuid!();
 test.before(async () => {
   run = await runPyrepo({ preset: 'docker-wheels', values: { name: 'polls', python: '3.11', skipGit: true } });
   // No PyPI: Debian's packages in wheels of the versions the requirements pin stand in for it.
-  pypi = tempDir('pyrepo-pypi-');
-  const pin = (file: string, name: string) => new RegExp(`^${name}\\s*(?:==|~=)\\s*(\\S+)$`, 'im').exec(run.read(file))![1]!;
-  const debian = (module: string) => runTool(python, ['-I', '-c', `import importlib.metadata; print(importlib.metadata.version(${JSON.stringify(module)}))`]).trim();
-  // Django's translations but English are left out: the application speaks en-us, and they are three files in four.
-  systemPackageWheel(pypi, 'Django', pin('requirements/base.txt', 'Django'), ['django'], { requires: ['asgiref', 'sqlparse', 'pytz'], leaveOut: /\/locale\/(?!en$|__init__\.py$)[^/]+$/ });
-  for (const module of ['asgiref', 'sqlparse', 'pytz']) systemPackageWheel(pypi, module, debian(module), [module]);
-  systemPackageWheel(pypi, 'dj-database-url', pin('requirements/prod.txt', 'dj-database-url'), ['dj_database_url']);
-  // uWSGI's wheel puts its binary in the venv, where Python finds the venv from the binary's path;
-  // Debian's binary lives in /usr/bin, so its stand-in names the venv it was installed into.
-  const uwsgi = pin('requirements/prod.txt', 'uWSGI');
-  packWheel(pypi, 'uWSGI', uwsgi, { [`uWSGI-${uwsgi}.data/scripts/uwsgi`]: '#!/bin/sh\nexec /usr/bin/uwsgi --plugins python3,http --home "${0%/bin/uwsgi}" "$@"\n' });
+  pypi = djangoProductionWheels(tempDir('pyrepo-pypi-'), path => run.read(path));
 });
 
 test.after(() => {
