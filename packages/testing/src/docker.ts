@@ -165,3 +165,12 @@ export function dockerfileSteps(text: string): DockerfileStep[] {
     return step;
   });
 }
+
+/**
+ * For a rehearsal without a Docker engine: a function that moves an image's paths (each of
+ * `imagePaths`, where it stands as a whole path in a text) below a scratch root.
+ */
+export function imagePathsIn(imagePaths: string[]): (root: string, text: string) => string {
+  const imagePath = new RegExp(`(?<![\\w.-])(${imagePaths.join('|')})(?=[/\\s"':]|$)`, 'gm');
+  return (root, text) => text.replace(imagePath, path => `${root}${path}`);
+}

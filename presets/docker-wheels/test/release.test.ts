@@ -10,6 +10,7 @@ import {
   copyOf,
   djangoProductionWheels,
   dockerfileSteps,
+  imagePathsIn,
   makeReadable,
   offlinePip,
   onFreePort,
@@ -30,9 +31,7 @@ let run: RunPyrepoResult;
 let pypi: string;
 
 // The image's paths, each found below the scratch root of an image.
-const imagePaths = ['/usr/local/bin/entrypoint.sh', '/var/lib/polls', '/etc/polls', '/appenv', '/app'];
-const imagePath = new RegExp(`(?<![\\w.-])(${imagePaths.join('|')})(?=[/\\s"':]|$)`, 'gm');
-const inRoot = (root: string, text: string) => text.replace(imagePath, path => `${root}${path}`);
+const inRoot = imagePathsIn(['/usr/local/bin/entrypoint.sh', '/var/lib/polls', '/etc/polls', '/appenv', '/app']);
 // The image's app user (uid 1000 in the base image), as services run in these tests.
 const appUid = process.getuid?.() === 0 ? serviceUid : process.getuid!();
 

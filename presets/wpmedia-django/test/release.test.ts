@@ -10,6 +10,7 @@ import {
   copyOf,
   djangoProductionWheels,
   dockerfileSteps,
+  imagePathsIn,
   inBuildContext,
   makeReadable,
   offlinePip,
@@ -31,9 +32,7 @@ let run: RunPyrepoResult;
 let pypi: string;
 
 // The image's paths, each found below the scratch root of an image.
-const imagePaths = ['/opt/venv', '/var/lib/blog', '/build', '/app'];
-const imagePath = new RegExp(`(?<![\\w.-])(${imagePaths.join('|')})(?=[/\\s"':]|$)`, 'gm');
-const inRoot = (root: string, text: string) => text.replace(imagePath, path => `${root}${path}`);
+const inRoot = imagePathsIn(['/opt/venv', '/var/lib/blog', '/build', '/app']);
 // The image's app user (uid 1000), as services run in these tests.
 const appUid = process.getuid?.() === 0 ? serviceUid : process.getuid!();
 const systemPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
